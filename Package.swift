@@ -1,0 +1,68 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Release builds: no bounds checks on hot loops, and AVX2/FMA code generation (Haswell is the
+// floor of the machines we run on; faster paths are chosen at run time, never at build time).
+let releaseSwift: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+]
+let releaseC: [CSetting] = [
+    .unsafeFlags(["-O3", "-march=haswell", "-mtune=haswell"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ToonKit",
+    platforms: [.macOS(.v14), .iOS(.v17)],
+    products: [
+        .library(name: "ToonCore", targets: ["ToonCore"]),
+        .library(name: "ToonNN", targets: ["ToonNN"]),
+        .library(name: "ToonIO", targets: ["ToonIO"]),
+        .executable(name: "toon", targets: ["toon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev, libpng-dev, libjpeg62-turbo-dev; see scripts/setup).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // A small C layer: libpng and libjpeg report errors by longjmp, which Swift cannot catch.
+        .target(
+            name: "CImage",
+            dependencies: [
+                .target(name: "CPNG", condition: .when(platforms: [.linux])),
+                .target(name: "CJPEG", condition: .when(platforms: [.linux])),
+            ],
+            cSettings: releaseC,
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+        ),
+        .target(
+            name: "ToonCore",
+            dependencies: [
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+            ],
+            swiftSettings: releaseSwift,
+            linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
+        ),
+        .target(name: "ToonNN", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
+        .target(name: "ToonIO", dependencies: ["ToonCore", "CImage"], swiftSettings: releaseSwift),
+        .executableTarget(
+            name: "toon",
+            dependencies: [
+                "ToonCore", "ToonNN", "ToonIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: releaseSwift
+        ),
+        .executableTarget(
+            name: "toon-bench",
+            dependencies: ["ToonCore", "ToonNN"],
+            path: "Benchmarks/toon-bench",
+            swiftSettings: releaseSwift
+        ),
+        .testTarget(name: "ToonCoreTests", dependencies: ["ToonCore"]),
+        .testTarget(name: "ToonNNTests", dependencies: ["ToonNN"]),
+        .testTarget(name: "ToonIOTests", dependencies: ["ToonIO"]),
+    ]
+)

@@ -1,0 +1,1 @@
+int toon_cimage_placeholder(void);

@@ -1,0 +1,2 @@
+#include "CImage.h"
+int toon_cimage_placeholder(void) { return 0; }

@@ -1,0 +1,108 @@
+/// A dense Float32 tensor: a value type over copy-on-write storage. Images are NCHW.
+///
+/// Tensors produced from inputs that require gradients carry a `GradNode`, which is how reverse-mode
+/// autodiff finds its way back; see `gradients(of:wrt:)`.
+public struct Tensor: @unchecked Sendable {
+    public let shape: [Int]
+    @usableFromInline var storage: TensorStorage
+    /// Element offset of this tensor's first element in `storage` (views share storage).
+    @usableFromInline let offset: Int
+    @usableFromInline var node: GradNode?
+
+    @inlinable public var count: Int { Shape.count(shape) }
+    @inlinable public var rank: Int { shape.count }
+
+    /// Wraps existing storage; `offset + count` must lie inside it.
+    public init(shape: [Int], storage: TensorStorage, offset: Int = 0) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        precondition(offset >= 0 && offset + Shape.count(shape) <= storage.count,
+                     "shape \(shape) at offset \(offset) exceeds storage of \(storage.count)")
+        self.shape = shape
+        self.storage = storage
+        self.offset = offset
+        self.node = nil
+    }
+
+    /// A tensor whose elements are not initialised; fill it through `withUnsafeMutableBufferPointer`.
+    public init(uninitializedShape shape: [Int]) {
+        self.init(shape: shape, storage: TensorStorage(uninitializedCount: Shape.count(shape)))
+    }
+
+    /// A tensor filled with `value`.
+    public init(repeating value: Float, shape: [Int]) {
+        self.init(uninitializedShape: shape)
+        storage.pointer.initialize(repeating: value, count: count)
+    }
+
+    /// A tensor holding `scalars` in row-major order.
+    public init(shape: [Int], scalars: [Float]) {
+        precondition(scalars.count == Shape.count(shape),
+                     "\(scalars.count) scalars do not fill shape \(shape)")
+        self.init(uninitializedShape: shape)
+        scalars.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: $0.count) }
+    }
+
+    /// A rank-0 tensor.
+    public init(_ scalar: Float) {
+        self.init(repeating: scalar, shape: [])
+    }
+
+    public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+    public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
+
+    /// The elements in row-major order.
+    public var scalars: [Float] {
+        withUnsafeBufferPointer { Array($0) }
+    }
+
+    /// The single element of a one-element tensor.
+    public var scalar: Float {
+        precondition(count == 1, "scalar of a tensor with shape \(shape)")
+        return storage.pointer[offset]
+    }
+
+    @inlinable public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage.pointer + offset, count: count))
+    }
+
+    /// Mutable access. Copies first when the storage is shared or borrowed, and drops any gradient
+    /// history: a tensor changed in place is a new value, not the output of the ops that made it.
+    @inlinable public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
+        makeUniquelyWritable()
+        node = nil
+        return try body(UnsafeMutableBufferPointer(start: storage.pointer + offset, count: count))
+    }
+
+    @usableFromInline mutating func makeUniquelyWritable() {
+        if isKnownUniquelyReferenced(&storage) && storage.isWritable { return }
+        let copy = TensorStorage(uninitializedCount: count)
+        copy.pointer.update(from: storage.pointer + offset, count: count)
+        self = Tensor(shape: shape, storage: copy, offset: 0)
+    }
+
+    /// Same elements, new shape (no copy). One dimension may be -1.
+    public func reshapedStorage(to newShape: [Int]) -> Tensor {
+        Tensor(shape: Tensor.resolve(newShape, count: count), storage: storage, offset: offset)
+    }
+
+    static func resolve(_ shape: [Int], count: Int) -> [Int] {
+        var shape = shape
+        if let hole = shape.firstIndex(of: -1) {
+            shape[hole] = 1
+            let known = Shape.count(shape)
+            precondition(known > 0 && count % known == 0, "cannot reshape \(count) elements to \(shape)")
+            shape[hole] = count / known
+        }
+        precondition(Shape.count(shape) == count, "cannot reshape \(count) elements to \(shape)")
+        return shape
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let preview = withUnsafeBufferPointer { $0.prefix(8).map { String($0) }.joined(separator: ", ") }
+        return "Tensor\(shape)[\(preview)\(count > 8 ? ", ..." : "")]"
+    }
+}

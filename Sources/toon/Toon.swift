@@ -1,0 +1,12 @@
+import ArgumentParser
+import ToonCore
+
+@main
+struct Toon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "toon",
+        abstract: "Make anime and cartoon characters with StyleGAN2, in Swift.",
+        version: ToonKitVersion.string,
+        subcommands: []
+    )
+}
