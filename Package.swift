@@ -61,7 +61,7 @@ let package = Package(
             path: "Benchmarks/toon-bench",
             swiftSettings: releaseSwift
         ),
-        .testTarget(name: "ToonCoreTests", dependencies: ["ToonCore"]),
+        .testTarget(name: "ToonCoreTests", dependencies: ["ToonCore"], exclude: ["Reference"]),
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN"]),
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO"]),
     ]

@@ -29,7 +29,7 @@ extension Tensor {
             preconditionFailure("shapes \(shape) and \(other.shape) do not broadcast")
         }
         let plan = BroadcastPlan(outShape: outShape, shape, other.shape)
-        var out = Tensor(uninitializedShape: outShape)
+        let out = Tensor(uninitializedShape: outShape)
         let a = storage.pointer + offset, b = other.storage.pointer + other.offset
         let dst = out.storage.pointer
         let inner = plan.inner, sa = plan.innerStrideA, sb = plan.innerStrideB
