@@ -61,8 +61,10 @@ let package = Package(
             path: "Benchmarks/toon-bench",
             swiftSettings: releaseSwift
         ),
-        .testTarget(name: "ToonCoreTests", dependencies: ["ToonCore"], exclude: ["Reference"]),
-        .testTarget(name: "ToonNNTests", dependencies: ["ToonNN"]),
+        // Finite-difference gradient checks and seeded test data, shared by the test targets.
+        .target(name: "ToonTestSupport", dependencies: ["ToonCore"], path: "Tests/ToonTestSupport"),
+        .testTarget(name: "ToonCoreTests", dependencies: ["ToonCore", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO"]),
     ]
 )

@@ -1,1 +1,85 @@
-print("bench")
+import Foundation
+import ToonCore
+
+// ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
+// Usage: toon-bench [gemm|conv|all] [--runs N] [--threads T] [--json]
+// Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
+// dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
+
+struct Options {
+    var suite = "all"
+    var runs = 7
+    var threads: Int? = nil
+    var json = false
+
+    init(_ args: [String]) {
+        var it = args.makeIterator()
+        while let a = it.next() {
+            switch a {
+            case "--runs": runs = Int(it.next() ?? "") ?? runs
+            case "--threads": threads = Int(it.next() ?? "")
+            case "--json": json = true
+            case "gemm", "conv", "all": suite = a
+            default:
+                FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
+                exit(64)
+            }
+        }
+    }
+}
+
+struct Row {
+    let name: String
+    let flops: Double
+    let seconds: [Double]
+    var median: Double { seconds.sorted()[seconds.count / 2] }
+    var gflops: Double { flops / median / 1e9 }
+}
+
+func measure(_ name: String, flops: Double, runs: Int, _ body: () -> Void) -> Row {
+    body()  // warm-up: page faults, BLAS thread start, buffer allocation
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return Row(name: name, flops: flops, seconds: times)
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+if let t = options.threads { BLAS.threadCount = t }
+var rows: [Row] = []
+
+if options.suite != "conv" {
+    let n = 2048
+    let a = Tensor.ones([n, n]), b = Tensor.ones([n, n])
+    rows.append(measure("sgemm 2048x2048x2048", flops: 2 * pow(Double(n), 3), runs: options.runs) { _ = a.matmul(b) })
+}
+
+if options.suite != "gemm" {
+    // (input channels, output channels, size): the StyleGAN2 config-f 3x3 layers named in the issue.
+    let layers = [(512, 512, 4), (512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
+    for batch in [1, 4] {
+        for (cin, cout, size) in layers {
+            let x = Tensor(repeating: 0.5, shape: [batch, cin, size, size])
+            let w = Tensor(repeating: 0.01, shape: [cout, cin, 3, 3])
+            let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
+            rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch)", flops: flops, runs: options.runs) {
+                _ = x.conv2d(w, padding: 1)
+            })
+        }
+    }
+}
+
+if options.json {
+    let objects = rows.map { ["name": $0.name, "gflops": $0.gflops, "median_ms": $0.median * 1e3] as [String: Any] }
+    let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+    print(String(data: data, encoding: .utf8)!)
+} else {
+    print("threads: BLAS \(BLAS.threadCount), workers \(Parallel.workerCount)")
+    for r in rows {
+        print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0)
+              + String(format: "%8.2f ms  %7.1f GFLOP/s", r.median * 1e3, r.gflops))
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 @Suite("Convolution: values against PyTorch, tiling paths, gradients")
 struct ConvTests {

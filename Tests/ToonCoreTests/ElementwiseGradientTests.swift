@@ -1,5 +1,6 @@
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 @Suite("Elementwise ops: values and gradients")
 struct ElementwiseGradientTests {

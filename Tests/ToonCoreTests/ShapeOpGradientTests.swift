@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 @Suite("Shape ops, reductions and matmul")
 struct ShapeOpGradientTests {

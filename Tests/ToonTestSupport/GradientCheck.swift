@@ -1,12 +1,12 @@
 import Testing
-@testable import ToonCore
+import ToonCore
 
 /// Deterministic test data (SplitMix64), so every gradient check sees the same numbers on every run.
-struct TestRandom {
+public struct TestRandom {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,12 +15,12 @@ struct TestRandom {
     }
 
     /// Uniform in `range`.
-    mutating func uniform(_ range: ClosedRange<Float> = -1...1) -> Float {
+    public mutating func uniform(_ range: ClosedRange<Float> = -1...1) -> Float {
         let unit = Float(next() >> 40) / Float(1 << 24)
         return range.lowerBound + unit * (range.upperBound - range.lowerBound)
     }
 
-    mutating func tensor(_ shape: [Int], _ range: ClosedRange<Float> = -1...1) -> Tensor {
+    public mutating func tensor(_ shape: [Int], _ range: ClosedRange<Float> = -1...1) -> Tensor {
         Tensor(shape: shape, scalars: (0..<Shape.count(shape)).map { _ in uniform(range) })
     }
 }
@@ -30,7 +30,7 @@ struct TestRandom {
 /// The scalar objective is <f(inputs), r> for a fixed random r, accumulated in Double. Up to
 /// `samples` elements of each input are perturbed by ±`step`. Float32 central differences with
 /// step 1e-2 carry about 1e-4 relative noise, hence the default tolerances.
-func checkGradients(
+public func checkGradients(
     of f: @escaping ([Tensor]) -> Tensor, at inputs: [Tensor], step: Float = 1e-2, samples: Int = 24,
     absoluteTolerance: Double = 2e-3, relativeTolerance: Double = 2e-2,
     sourceLocation: SourceLocation = #_sourceLocation
@@ -63,7 +63,7 @@ func checkGradients(
 
 /// Checks second derivatives: the gradient of <f, r> with respect to input 0, itself taken with
 /// `createGraph`, is differentiated again and compared with finite differences of that gradient.
-func checkSecondOrderGradients(
+public func checkSecondOrderGradients(
     of f: @escaping ([Tensor]) -> Tensor, at inputs: [Tensor], step: Float = 1e-2, samples: Int = 24,
     absoluteTolerance: Double = 3e-3, relativeTolerance: Double = 3e-2,
     sourceLocation: SourceLocation = #_sourceLocation
