@@ -10,26 +10,36 @@
 
 /// Per-axis integer scale factor (x, y) for up- and downsampling; an integer literal sets both.
 public struct ResampleFactor: Sendable, Equatable, ExpressibleByIntegerLiteral {
+    /// Horizontal factor.
     public var x: Int
+    /// Vertical factor.
     public var y: Int
 
+    /// Separate horizontal and vertical factors, each at least 1.
     public init(x: Int, y: Int) {
         precondition(x >= 1 && y >= 1, "resampling factors must be at least 1, got (\(x), \(y))")
         self.x = x
         self.y = y
     }
 
+    /// The same factor on both axes.
     public init(_ both: Int) { self.init(x: both, y: both) }
+    /// The same factor on both axes.
     public init(integerLiteral value: Int) { self.init(value) }
 }
 
 /// Padding (x0, x1, y0, y1) in NVLabs' order: left, right, top, bottom. Negative values crop.
 public struct ResamplePadding: Sendable, Equatable, ExpressibleByIntegerLiteral {
+    /// Left.
     public var x0: Int
+    /// Right.
     public var x1: Int
+    /// Top.
     public var y0: Int
+    /// Bottom.
     public var y1: Int
 
+    /// Each side separately.
     public init(x0: Int, x1: Int, y0: Int, y1: Int) {
         self.x0 = x0
         self.x1 = x1
@@ -39,16 +49,22 @@ public struct ResamplePadding: Sendable, Equatable, ExpressibleByIntegerLiteral 
 
     /// `x` on both horizontal sides, `y` on both vertical sides.
     public init(x: Int, y: Int) { self.init(x0: x, x1: x, y0: y, y1: y) }
+    /// The same amount on all four sides.
     public init(_ all: Int) { self.init(x: all, y: all) }
+    /// The same amount on all four sides.
     public init(integerLiteral value: Int) { self.init(value) }
 }
 
 /// An FIR filter for `upfirdn2d`: separable (one tap list applied along both axes) or a full 2-D
 /// kernel stored row-major as [height, width].
 public struct FIRFilter: Sendable, Equatable {
+    /// The 1-D taps (separable) or the row-major [height, width] kernel.
     public let taps: [Float]
+    /// Rows the filter spans (the tap count when separable).
     public let height: Int
+    /// Columns the filter spans (the tap count when separable).
     public let width: Int
+    /// True when `taps` is one 1-D filter applied along both axes.
     public let isSeparable: Bool
 
     /// A separable filter: `taps` runs along x and along y (NVLabs' 1-D filter tensor).
