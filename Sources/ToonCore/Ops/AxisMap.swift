@@ -1,0 +1,145 @@
+// A sparse linear map applied along one axis: the shared kernel behind FIR resampling, resize and
+// average pooling. Its adjoint is the same kind of map, transposed, so one op with one VJP covers
+// every separable linear resampler and differentiates to any order.
+
+/// Output element j along the axis is sum over t of weight[j*width + t] * input[index[j*width + t]].
+/// Every output has the same number of slots (`width`); unused slots carry weight 0.
+struct AxisMap: Sendable, Equatable {
+    let inSize: Int
+    let outSize: Int
+    let width: Int
+    let index: [Int]
+    let weight: [Float]
+
+    /// Builds a map from each output's list of (input index, weight) pairs.
+    init(inSize: Int, entries: [[(Int, Float)]]) {
+        let width = entries.map(\.count).max() ?? 0
+        var index = [Int](repeating: 0, count: entries.count * width)
+        var weight = [Float](repeating: 0, count: entries.count * width)
+        for (j, row) in entries.enumerated() {
+            for (t, (i, w)) in row.enumerated() {
+                precondition(i >= 0 && i < inSize, "axis map index \(i) outside 0..<\(inSize)")
+                index[j * width + t] = i
+                weight[j * width + t] = w
+            }
+        }
+        self.inSize = inSize
+        self.outSize = entries.count
+        self.width = width
+        self.index = index
+        self.weight = weight
+    }
+
+    /// The adjoint map (input and output swapped). Slots with weight 0 are padding and are dropped.
+    func transposed() -> AxisMap {
+        var entries = [[(Int, Float)]](repeating: [], count: inSize)
+        for j in 0..<outSize {
+            for t in 0..<width where weight[j * width + t] != 0 {
+                entries[index[j * width + t]].append((j, weight[j * width + t]))
+            }
+        }
+        return AxisMap(inSize: outSize, entries: entries)
+    }
+
+    /// Applies the map along the contiguous last axis of `rows` rows: src is [rows, inSize],
+    /// dst is [rows, outSize].
+    func applyAlongRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+        let width = width, inSize = inSize, outSize = outSize
+        index.withUnsafeBufferPointer { idx in
+            weight.withUnsafeBufferPointer { wts in
+                for r in rows {
+                    let s = src + r * inSize, d = dst + r * outSize
+                    switch width {
+                    case 0:
+                        d.initialize(repeating: 0, count: outSize)
+                    case 1:
+                        for j in 0..<outSize { d[j] = wts[j] * s[idx[j]] }
+                    case 2:
+                        for j in 0..<outSize {
+                            d[j] = wts[2 * j] * s[idx[2 * j]] + wts[2 * j + 1] * s[idx[2 * j + 1]]
+                        }
+                    default:
+                        for j in 0..<outSize {
+                            var acc: Float = 0
+                            let base = j * width
+                            for t in 0..<width { acc += wts[base + t] * s[idx[base + t]] }
+                            d[j] = acc
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies the map along an axis whose elements are `inner` apart: for each output index j in
+    /// `outputs`, dst row j (length `inner`) = sum of weighted src rows. src is [inSize, inner].
+    func applyAcrossRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, inner: Int,
+                         outputs: Range<Int>) {
+        let width = width
+        index.withUnsafeBufferPointer { idx in
+            weight.withUnsafeBufferPointer { wts in
+                for j in outputs {
+                    let d = dst + j * inner
+                    guard width > 0 else { d.initialize(repeating: 0, count: inner); continue }
+                    let base = j * width
+                    let w0 = wts[base], s0 = src + idx[base] * inner
+                    if width >= 2 {
+                        let w1 = wts[base + 1], s1 = src + idx[base + 1] * inner
+                        for i in 0..<inner { d[i] = w0 * s0[i] + w1 * s1[i] }
+                    } else {
+                        for i in 0..<inner { d[i] = w0 * s0[i] }
+                    }
+                    var t = 2
+                    while t < width {
+                        let w = wts[base + t], s = src + idx[base + t] * inner
+                        if w != 0 { for i in 0..<inner { d[i] += w * s[i] } }
+                        t += 1
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// Applies `map` along `axis`, recording its transpose as the VJP.
+    func resampled(along axis: Int, _ map: AxisMap) -> Tensor {
+        let axis = Shape.axis(axis, rank: rank)
+        precondition(shape[axis] == map.inSize, "axis map expects \(map.inSize) elements on axis \(axis) of \(shape)")
+        var out = resampledValues(along: axis, map)
+        if Tensor.shouldRecord(self) {
+            let adjoint = map.transposed()
+            out.recordHistory("resampleAxis", inputs: [self]) { g in [g.resampled(along: axis, adjoint)] }
+        }
+        return out
+    }
+
+    /// The values of `resampled(along:_:)`, without recording history.
+    func resampledValues(along axis: Int, _ map: AxisMap) -> Tensor {
+        var outShape = shape
+        outShape[axis] = map.outSize
+        let out = Tensor(uninitializedShape: outShape)
+        let outer = Shape.count(Array(shape[..<axis])), inner = Shape.count(Array(shape[(axis + 1)...]))
+        let src = storage.pointer + offset, dst = out.storage.pointer
+        if out.count == 0 { return out }
+        if inner == 1 {
+            let perRow = Swift.max(1, map.outSize * Swift.max(map.width, 1))
+            Parallel.forEach(outer, grain: Swift.max(1, 32_768 / perRow)) { rows in
+                map.applyAlongRows(src, dst, rows: rows)
+            }
+        } else {
+            let perRow = Swift.max(1, inner * Swift.max(map.width, 1))
+            Parallel.forEach(outer * map.outSize, grain: Swift.max(1, 32_768 / perRow)) { range in
+                var k = range.lowerBound
+                while k < range.upperBound {
+                    let o = k / map.outSize, j = k % map.outSize
+                    let stop = Swift.min(range.upperBound - k, map.outSize - j)
+                    map.applyAcrossRows(src + o * map.inSize * inner, dst + o * map.outSize * inner,
+                                        inner: inner, outputs: j..<(j + stop))
+                    k += stop
+                }
+            }
+        }
+        return out
+    }
+}
