@@ -69,6 +69,13 @@ enum JSON: Equatable {
         return out + "\""
     }
 
+    /// `bytes` as a String if they are valid UTF-8 (`String(validating:)` needs macOS 15).
+    static func validUTF8<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Decoding replaces invalid sequences, so a faithful round trip proves validity.
+        return text.utf8.elementsEqual(bytes) ? text : nil
+    }
+
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         let maximumDepth: Int
@@ -172,7 +179,7 @@ enum JSON: Equatable {
                 index += 1
                 switch byte {
                 case UInt8(ascii: "\""):
-                    guard let text = String(validating: utf8, as: UTF8.self) else { throw failure("string is not valid UTF-8") }
+                    guard let text = JSON.validUTF8(utf8) else { throw failure("string is not valid UTF-8") }
                     return text
                 case UInt8(ascii: "\\"):
                     guard index < bytes.count else { throw failure("unterminated string") }

@@ -39,7 +39,7 @@ public struct NPYHeader: Equatable, Sendable {
         let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[headerStart..<(headerStart + headerLength)])
         // Versions 1 and 2 are latin-1, version 3 is UTF-8.
         let text = major == 3
-            ? String(validating: headerBytes, as: UTF8.self)
+            ? JSON.validUTF8(headerBytes)
             : String(String.UnicodeScalarView(headerBytes.map { Unicode.Scalar($0) }))
         guard let text else { throw fail(.badHeader("version 3 header is not valid UTF-8")) }
 
