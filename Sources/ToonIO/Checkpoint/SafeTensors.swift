@@ -95,7 +95,7 @@ public enum SafeTensors {
         guard tensors["__metadata__"] == nil else {
             throw FileWriteError(url: url, reason: "'__metadata__' is reserved and cannot name a tensor")
         }
-        let ordered = tensors.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+        let ordered = tensors.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         let header = encodedHeader(ordered.map { ($0.key, $0.value.shape) }, metadata: metadata)
         try AtomicFile.write(to: url) { handle in
             try handle.write(contentsOf: header)
@@ -117,7 +117,7 @@ public enum SafeTensors {
     static func encodedHeader(_ tensors: [(name: String, shape: [Int])], metadata: [String: String]) -> Data {
         var members: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+            let pairs = metadata.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             members.append("\"__metadata__\":{" + pairs.map { JSON.quoted($0.key) + ":" + JSON.quoted($0.value) }
                 .joined(separator: ",") + "}")
         }

@@ -49,7 +49,12 @@ enum PythonLiteral: Equatable {
         }
 
         mutating func skipSpace() {
-            while index < scalars.count, [" ", "\t", "\n", "\r"].contains(scalars[index]) { index += 1 }
+            while index < scalars.count {
+                switch scalars[index] {
+                case " ", "\t", "\n", "\r": index += 1
+                default: return
+                }
+            }
         }
 
         mutating func value(depth: Int) throws(ParseError) -> PythonLiteral {
