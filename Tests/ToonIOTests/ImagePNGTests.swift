@@ -69,6 +69,15 @@ struct ImagePNGTests {
         #expect(image.samples == [1, 0, 1, 0, 0, 0, 0, 1])
     }
 
+    @Test("Adam7-interlaced PNG is de-interlaced")
+    func interlaced() throws {
+        // A 2x2 gray image has three non-empty Adam7 passes: (0,0); then (1,0); then row 1.
+        let png = ImageTestPNG.file(width: 2, height: 2, bitDepth: 8, colorType: 0, interlace: 1,
+                                    filteredRows: [0, 10, 0, 20, 0, 30, 40])
+        let image = try Image.decode(png)
+        #expect(image.samples == [10, 20, 30, 40].map { Float($0) / 255 })
+    }
+
     @Test("the format comes from the magic bytes, not the extension")
     func magicBytesWin() throws {
         let image = imageWithRandomCodes(width: 4, height: 3, channels: 3, seed: 9)

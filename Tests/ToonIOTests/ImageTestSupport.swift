@@ -24,8 +24,9 @@ enum ImageTestPNG {
         return bigEndian(UInt32(data.count)) + typed + bigEndian(crc32(typed))
     }
 
-    static func header(width: UInt32, height: UInt32, bitDepth: UInt8, colorType: UInt8) -> [UInt8] {
-        chunk("IHDR", bigEndian(width) + bigEndian(height) + [bitDepth, colorType, 0, 0, 0])
+    static func header(width: UInt32, height: UInt32, bitDepth: UInt8, colorType: UInt8,
+                       interlace: UInt8 = 0) -> [UInt8] {
+        chunk("IHDR", bigEndian(width) + bigEndian(height) + [bitDepth, colorType, 0, 0, interlace])
     }
 
     /// A zlib stream of stored (uncompressed) blocks.
@@ -45,9 +46,9 @@ enum ImageTestPNG {
     }
 
     /// A complete PNG whose rows (each already starting with its filter byte) are stored as given.
-    static func file(width: UInt32, height: UInt32, bitDepth: UInt8, colorType: UInt8,
+    static func file(width: UInt32, height: UInt32, bitDepth: UInt8, colorType: UInt8, interlace: UInt8 = 0,
                      extraChunks: [[UInt8]] = [], filteredRows: [UInt8]) -> [UInt8] {
-        signature + header(width: width, height: height, bitDepth: bitDepth, colorType: colorType)
+        signature + header(width: width, height: height, bitDepth: bitDepth, colorType: colorType, interlace: interlace)
             + extraChunks.joined() + chunk("IDAT", zlibStored(filteredRows)) + chunk("IEND", [])
     }
 }
