@@ -16,20 +16,24 @@ enum ImageFileBytes {
         }
         var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
         var filled = 0
-        // The size from fstat is a hint: a file that shrinks or grows meanwhile is read as it is now.
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: max(4096, filled))) }
-            let got = bytes.withUnsafeMutableBytes { raw in
-                Foundation.read(descriptor, raw.baseAddress! + filled, raw.count - filled)
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw ImageError(path: path, problem: .unreadable(reason(errno)))
-            }
-            if got == 0 { break }
+        while filled < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { throw ImageError(path: path, problem: .unreadable(reason(errno))) }
+            if got == 0 { break }   // the file shrank since fstat: take what is there
             filled += got
         }
         bytes.removeSubrange(filled...)
+        // The file may also have grown since fstat; read on until the real end.
+        var more = [UInt8](repeating: 0, count: 65_536)
+        while filled == bytes.count {
+            let got = more.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { throw ImageError(path: path, problem: .unreadable(reason(errno))) }
+            if got == 0 { break }
+            bytes += more[0..<got]
+            filled += got
+        }
         return bytes
     }
 
