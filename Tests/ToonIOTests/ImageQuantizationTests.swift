@@ -69,7 +69,7 @@ struct ImageQuantizationTests {
         #expect(tensor.scalars[0] == image.samples[0] * 2 - 1)
         let back = try Image(tensor: tensor, range: -1...1)
         #expect(back.interleaved(bits: 8) as [UInt8] == image.interleaved(bits: 8))
-        let planar = try Image(tensor: image.tensor().reshapedStorage(to: [3, 3, 5]), range: 0...1)
+        let planar = try Image(tensor: image.tensor(range: 0...1).reshapedStorage(to: [3, 3, 5]), range: 0...1)
         #expect(planar == image)
     }
 

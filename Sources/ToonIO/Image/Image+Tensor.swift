@@ -2,8 +2,8 @@ import ToonCore
 
 extension Image {
     /// The samples as a [1, C, H, W] tensor, mapped linearly from 0...1 onto `range`
-    /// (-1...1 is what StyleGAN networks take).
-    public func tensor(range: ClosedRange<Float> = 0...1) -> Tensor {
+    /// (default -1...1, what StyleGAN networks take).
+    public func tensor(range: ClosedRange<Float> = -1...1) -> Tensor {
         let low = range.lowerBound, span = range.upperBound - range.lowerBound
         var tensor = Tensor(uninitializedShape: [1, channels, height, width])
         tensor.withUnsafeMutableBufferPointer { out in
