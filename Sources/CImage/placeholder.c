@@ -1,2 +1,0 @@
-#include "CImage.h"
-int toon_cimage_placeholder(void) { return 0; }
