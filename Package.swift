@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ToonCore", targets: ["ToonCore"]),
         .library(name: "ToonNN", targets: ["ToonNN"]),
         .library(name: "ToonIO", targets: ["ToonIO"]),
+        .library(name: "StyleGAN", targets: ["StyleGAN"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -47,24 +48,29 @@ let package = Package(
         ),
         .target(name: "ToonNN", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
         .target(name: "ToonIO", dependencies: ["ToonCore", "CImage"], swiftSettings: releaseSwift),
+        .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSwift
         ),
         .executableTarget(
             name: "toon-bench",
-            dependencies: ["ToonCore", "ToonNN"],
+            dependencies: ["ToonCore", "ToonNN", "StyleGAN"],
             path: "Benchmarks/toon-bench",
             swiftSettings: releaseSwift
         ),
         // Finite-difference gradient checks and seeded test data, shared by the test targets.
         .target(name: "ToonTestSupport", dependencies: ["ToonCore"], path: "Tests/ToonTestSupport"),
-        .testTarget(name: "ToonCoreTests", dependencies: ["ToonCore", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(
+            name: "ToonCoreTests", dependencies: ["ToonCore", "ToonTestSupport"],
+            exclude: ["Reference/make_conv_reference.py", "Reference/conv_reference.json", "Reference/make_resample_reference.py"]
+        ),
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "ToonIOTests", dependencies: ["ToonIO"]),
+        .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"]),
+        .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonTestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 @Suite("bias_act and pixel norm: values and gradients")
 struct ActivationNormTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 /// Golden comparisons with PyTorch (arrays from Reference/make_resample_reference.py; the parameters
 /// of each case mirror that script).

@@ -1,5 +1,6 @@
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 @Suite("resize, avg pool and padding: values and gradients")
 struct ResizePoolPadTests {

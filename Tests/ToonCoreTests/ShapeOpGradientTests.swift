@@ -16,6 +16,8 @@ struct ShapeOpGradientTests {
         let joined = Tensor.concatenate([x, x.slice(axis: 1, 0..<1)], axis: 1)
         #expect(joined.shape == [2, 4])
         #expect(joined.scalars == [1, 2, 3, 1, 4, 5, 6, 4])
+        #expect(x.flipped(axes: [1]).scalars == [3, 2, 1, 6, 5, 4])
+        #expect(x.flipped(axes: [0, 1]).scalars == [6, 5, 4, 3, 2, 1])
     }
 
     @Test("sum, mean and max over axis sets")
@@ -29,7 +31,7 @@ struct ShapeOpGradientTests {
         #expect(x.max(axis: 1).scalars == [5, 6, 11, 12])
     }
 
-    @Test("layout ops and reductions differentiate", arguments: ["permute", "slice", "concat", "sum", "mean", "max", "expand", "reshape"])
+    @Test("layout ops and reductions differentiate", arguments: ["permute", "slice", "concat", "sum", "mean", "max", "expand", "reshape", "flip"])
     mutating func layoutGradients(op: String) {
         let x = random.tensor([2, 3, 4])
         let f: ([Tensor]) -> Tensor = { t in
@@ -42,6 +44,7 @@ struct ShapeOpGradientTests {
             case "mean": return v.mean(axes: [1])
             case "max": return v.max(axis: 2)
             case "expand": return v.reshaped([2, 1, 3, 4]).expanded(to: [2, 5, 3, 4])
+            case "flip": return v.flipped(axes: [0, 2]).square()
             default: return v.reshaped([6, 4]).square()
             }
         }

@@ -1,5 +1,6 @@
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 @Suite("upfirdn2d: fast path, reference path, wrappers and gradients")
 struct UpFirDnTests {

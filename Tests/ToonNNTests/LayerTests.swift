@@ -36,7 +36,7 @@ struct LayerTests {
 
     @Test("EqualLinear computes lrelu(x W^T * gain + b * lr) * sqrt(2)")
     func equalLinearValues() {
-        let layer = EqualLinear("fc", inFeatures: 2, outFeatures: 2, activation: .lrelu, lrMultiplier: 0.5)
+        let layer = EqualLinear("fc", inFeatures: 2, outFeatures: 2, activation: .leakyReLU(), lrMultiplier: 0.5)
         let p = ParameterStore([("fc.weight", Tensor(shape: [2, 2], scalars: [1, 2, -3, 4])),
                                 ("fc.bias", Tensor(shape: [2], scalars: [2, -8]))])
         let y = layer(Tensor(shape: [1, 2], scalars: [1, 1]), p).scalars
@@ -49,8 +49,8 @@ struct LayerTests {
     @Test("layers differentiate with respect to inputs and parameters")
     func layerGradients() {
         var random = TestRandom(seed: 5)
-        let conv = EqualConv2d("c", inChannels: 3, outChannels: 4, kernel: 3, activation: .lrelu)
-        let fc = EqualLinear("f", inFeatures: 4 * 5 * 5, outFeatures: 2, activation: .lrelu, lrMultiplier: 0.1)
+        let conv = EqualConv2d("c", inChannels: 3, outChannels: 4, kernel: 3, activation: .leakyReLU())
+        let fc = EqualLinear("f", inFeatures: 4 * 5 * 5, outFeatures: 2, activation: .leakyReLU(), lrMultiplier: 0.1)
         let inputs = [random.tensor([2, 3, 5, 5]), random.tensor([4, 3, 3, 3]), random.tensor([4]),
                       random.tensor([2, 100]), random.tensor([2])]
         checkGradients(of: { t in

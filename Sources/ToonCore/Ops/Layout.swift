@@ -103,3 +103,26 @@ extension Tensor {
         return out
     }
 }
+
+extension Tensor {
+    /// Reverses the order of elements along `axes` (a flip is its own adjoint).
+    public func flipped(axes: [Int]) -> Tensor {
+        let axes = Set(axes.map { Shape.axis($0, rank: rank) })
+        let strides = Shape.strides(shape)
+        var out = Tensor(uninitializedShape: shape)
+        let src = storage.pointer + offset, dst = out.storage.pointer
+        for i in 0..<count {
+            var rest = i, source = 0
+            for d in stride(from: rank - 1, through: 0, by: -1) {
+                let index = rest % shape[d]
+                rest /= shape[d]
+                source += (axes.contains(d) ? shape[d] - 1 - index : index) * strides[d]
+            }
+            dst[i] = src[source]
+        }
+        if Tensor.shouldRecord(self) {
+            out.recordHistory("flip", inputs: [self]) { g in [g.flipped(axes: Array(axes))] }
+        }
+        return out
+    }
+}

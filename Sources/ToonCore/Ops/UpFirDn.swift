@@ -195,7 +195,7 @@ extension Tensor {
 }
 
 /// Python's floor division, which the NVLabs padding formulas use (operands can be negative).
-@inline(__always) func floorDiv(_ a: Int, _ b: Int) -> Int {
+@inlinable public func floorDiv(_ a: Int, _ b: Int) -> Int {
     let q = a / b
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }

@@ -35,6 +35,7 @@ public struct EqualConv2d: Sendable {
         precondition(x.rank == 4 && x.shape[1] == inChannels, "\(name): input \(x.shape), expected [N, \(inChannels), H, W]")
         let w = p["\(name).weight"] * weightGain
         let y = x.conv2d(w, padding: kernel / 2)
-        return activation.apply(y, bias: hasBias ? p["\(name).bias"] : nil, gain: gain, clamp: clamp.map { $0 * gain })
+        return y.biasActivation(hasBias ? p["\(name).bias"] : nil, activation: activation,
+                                gain: activation.defaultGain * gain, clamp: clamp.map { $0 * gain })
     }
 }

@@ -35,6 +35,6 @@ public struct EqualLinear: Sendable {
         precondition(x.rank == 2 && x.shape[1] == inFeatures, "\(name): input \(x.shape), expected [N, \(inFeatures)]")
         let w = p["\(name).weight"] * weightGain
         let b = hasBias ? p["\(name).bias"] * lrMultiplier : nil
-        return activation.apply(x.matmul(w, transposeOther: true), bias: b)
+        return x.matmul(w, transposeOther: true).biasActivation(b, activation: activation)
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import ToonCore
+import ToonIO
+import ToonNN
+
+/// ToonKit's own generator file: safetensors with NVLabs parameter names and the architecture as
+/// JSON under the `toonkit.config` metadata key. Tensors stay memory-mapped after loading.
+public enum ToonKitFormat {
+    /// The JSON stored beside the weights.
+    struct Header: Codable {
+        var format = "toonkit-stylegan2"
+        var version = 1
+        var generator: GeneratorConfig
+        /// Where the weights came from (for `toon info`), e.g. "NVLabs stylegan2-ada-pytorch pickle".
+        var source: String?
+    }
+
+    public static func write(_ generator: Generator, source: String?, to url: URL) throws(FileWriteError) {
+        let header = Header(generator: generator.config, source: source)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try! encoder.encode(header), as: UTF8.self)
+        let tensors = Dictionary(uniqueKeysWithValues: generator.parameters.pairs.map { ($0.name, $0.tensor) })
+        try SafeTensors.write(tensors, metadata: [SafeTensors.configKey: json], to: url)
+    }
+
+    static func read(_ file: SafeTensorsFile) throws(CheckpointLoadError) -> (Generator, source: String?) {
+        let url = file.url
+        guard let text = file.config else {
+            throw CheckpointLoadError(url: url, "a safetensors file without a ToonKit config (key \(SafeTensors.configKey))")
+        }
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: Data(text.utf8)) } catch {
+            throw CheckpointLoadError(url: url, "unreadable ToonKit config: \(error)")
+        }
+        guard header.format == "toonkit-stylegan2" else {
+            throw CheckpointLoadError(url: url, "holds a '\(header.format)' model, not a StyleGAN2 generator")
+        }
+        guard header.version == 1 else {
+            throw CheckpointLoadError(url: url, "ToonKit format version \(header.version) is newer than this toon (1)")
+        }
+        do {
+            try header.generator.validate()
+            var store = ParameterStore()
+            for entry in Generator.spec(header.generator).entries {
+                guard file.entry(entry.name) != nil else { throw CheckpointLoadError(url: url, "missing tensor \(entry.name)") }
+                store.insert(try file.tensor(entry.name), named: entry.name)
+            }
+            return (try Generator(config: header.generator, parameters: store), header.source)
+        } catch let error as CheckpointLoadError {
+            throw error
+        } catch {
+            throw CheckpointLoadError(url: url, "\(error)")
+        }
+    }
+}
+
+/// A checkpoint that could not be turned into a generator; the message names the file.
+public struct CheckpointLoadError: Error, CustomStringConvertible {
+    public let url: URL
+    public let reason: String
+    public init(url: URL, _ reason: String) {
+        self.url = url
+        self.reason = reason
+    }
+    public var description: String { "\(url.path): \(reason)" }
+}

@@ -1,0 +1,75 @@
+import ToonCore
+import ToonNN
+
+/// Truncation toward the average w: w_avg + psi (w - w_avg) on the first `cutoff` layers (all when nil).
+public struct Truncation: Sendable, Equatable {
+    public var psi: Float
+    public var cutoff: Int?
+    public init(psi: Float = 1, cutoff: Int? = nil) {
+        self.psi = psi
+        self.cutoff = cutoff
+    }
+    public static let none = Truncation()
+}
+
+/// A StyleGAN2 generator: mapping (z, c -> w) and synthesis (w+ -> image), with its parameters.
+/// Parameter names are NVLabs' (`synthesis.b64.conv0.weight`); foreign checkpoints are renamed to
+/// them by one table per format.
+public struct Generator: Sendable {
+    public let config: GeneratorConfig
+    public var parameters: ParameterStore
+    let mapping: MappingNetwork
+    let synthesis: SynthesisNetwork
+
+    /// A generator over `parameters`, which must hold exactly `Generator.spec(config)`'s names and shapes.
+    public init(config: GeneratorConfig, parameters: ParameterStore) throws {
+        try config.validate()
+        self.config = config
+        self.parameters = parameters
+        mapping = MappingNetwork(config)
+        synthesis = SynthesisNetwork(config)
+        try Generator.spec(config).validate(parameters)
+    }
+
+    /// Every parameter and buffer the architecture has, with NVLabs' initialisation.
+    public static func spec(_ config: GeneratorConfig) -> ParameterSpec {
+        var spec = ParameterSpec()
+        MappingNetwork(config).declare(into: &spec)
+        SynthesisNetwork(config).declare(into: &spec)
+        return spec
+    }
+
+    public var numWs: Int { config.numWs }
+
+    /// z: [N, zDim] (c: [N, cDim] one-hot for conditional models) -> ws: [N, numWs, wDim], truncated.
+    public func mapping(z: Tensor, c: Tensor? = nil, truncation: Truncation = .none) -> Tensor {
+        precondition(z.rank == 2 && z.shape[1] == config.zDim, "z has shape \(z.shape), expected [N, \(config.zDim)]")
+        let w = mapping.map(z: z, c: c, parameters)
+        let n = z.shape[0]
+        let ws = w.reshaped([n, 1, config.wDim]).expanded(to: [n, numWs, config.wDim])
+        return truncate(ws, truncation)
+    }
+
+    /// Moves ws toward w_avg (torch's lerp: avg + psi (w - avg)).
+    public func truncate(_ ws: Tensor, _ truncation: Truncation) -> Tensor {
+        guard truncation.psi != 1 else { return ws }
+        let average = parameters["mapping.w_avg"].reshaped([1, 1, config.wDim])
+        let truncated = average + (ws - average) * truncation.psi
+        guard let cutoff = truncation.cutoff, cutoff < numWs else { return truncated }
+        let kept = max(cutoff, 0)
+        return Tensor.concatenate([truncated.slice(axis: 1, 0..<kept), ws.slice(axis: 1, kept..<numWs)], axis: 1)
+    }
+
+    /// ws: [N, numWs, wDim] -> images [N, channels, R, R] (raw output, roughly in -1...1).
+    public func synthesis(ws: Tensor, noise: NoiseMode = .const) -> Tensor {
+        precondition(ws.rank == 3 && ws.shape[1] == numWs && ws.shape[2] == config.wDim,
+                     "ws has shape \(ws.shape), expected [N, \(numWs), \(config.wDim)]")
+        return synthesis.synthesize(ws: ws, parameters, noiseMode: noise)
+    }
+
+    /// z -> image in one call, without recording gradients.
+    public func callAsFunction(z: Tensor, c: Tensor? = nil, truncation: Truncation = .none,
+                               noise: NoiseMode = .const) -> Tensor {
+        withoutGradients { synthesis(ws: mapping(z: z, c: c, truncation: truncation), noise: noise) }
+    }
+}

@@ -1,0 +1,79 @@
+/// The architecture of a StyleGAN2 generator, as NVLabs' `init_kwargs` describe it. It travels
+/// with the weights (read from every checkpoint format, stored in ToonKit's own), never from flags.
+public struct GeneratorConfig: Codable, Equatable, Sendable {
+    public enum Architecture: String, Codable, Sendable { case orig, skip, resnet }
+
+    public var zDim: Int
+    public var cDim: Int
+    public var wDim: Int
+    public var imageResolution: Int
+    public var imageChannels: Int
+    /// Mapping network: number of fully connected layers, their width (nil: wDim), the class
+    /// embedding width (nil: wDim when cDim > 0) and the learning-rate multiplier.
+    public var mappingLayers: Int
+    public var mappingFeatures: Int?
+    public var embedFeatures: Int?
+    public var mappingLRMultiplier: Float
+    /// Synthesis channels: min(channelBase / resolution, channelMax).
+    public var channelBase: Int
+    public var channelMax: Int
+    public var architecture: Architecture
+    public var resampleFilter: [Float]
+    /// NVLabs `conv_clamp`: activations clamped to ±this (nil: no clamp).
+    public var convClamp: Float?
+
+    public init(zDim: Int = 512, cDim: Int = 0, wDim: Int = 512, imageResolution: Int, imageChannels: Int = 3,
+                mappingLayers: Int = 8, mappingFeatures: Int? = nil, embedFeatures: Int? = nil,
+                mappingLRMultiplier: Float = 0.01, channelBase: Int = 32768, channelMax: Int = 512,
+                architecture: Architecture = .skip, resampleFilter: [Float] = [1, 3, 3, 1], convClamp: Float? = nil) {
+        self.zDim = zDim
+        self.cDim = cDim
+        self.wDim = wDim
+        self.imageResolution = imageResolution
+        self.imageChannels = imageChannels
+        self.mappingLayers = mappingLayers
+        self.mappingFeatures = mappingFeatures
+        self.embedFeatures = embedFeatures
+        self.mappingLRMultiplier = mappingLRMultiplier
+        self.channelBase = channelBase
+        self.channelMax = channelMax
+        self.architecture = architecture
+        self.resampleFilter = resampleFilter
+        self.convClamp = convClamp
+    }
+
+    /// Resolutions of the synthesis blocks: 4, 8, ..., imageResolution.
+    public var blockResolutions: [Int] {
+        var r = 4, out: [Int] = []
+        while r <= imageResolution { out.append(r); r *= 2 }
+        return out
+    }
+
+    public func channels(at resolution: Int) -> Int { min(channelBase / resolution, channelMax) }
+
+    /// Number of w vectors the synthesis network consumes: two per block (one for the 4x4 block)
+    /// plus the last block's toRGB.
+    public var numWs: Int { blockResolutions.count * 2 }
+
+    /// Checks the values a file could get wrong before anything is allocated from them.
+    public func validate() throws(GeneratorConfigError) {
+        let r = imageResolution
+        guard r >= 4, r <= 8192, r & (r - 1) == 0 else { throw .invalid("resolution \(r) is not a power of two in 4...8192") }
+        guard (1...4096).contains(zDim) || zDim == 0, (1...4096).contains(wDim), (0...100_000).contains(cDim) else {
+            throw .invalid("latent sizes z=\(zDim) w=\(wDim) c=\(cDim) are out of range")
+        }
+        guard (1...4).contains(imageChannels) else { throw .invalid("\(imageChannels) image channels") }
+        guard (1...64).contains(mappingLayers) else { throw .invalid("\(mappingLayers) mapping layers") }
+        guard channelBase > 0, (1...16384).contains(channelMax), channels(at: r) >= 1 else {
+            throw .invalid("channel base \(channelBase) / max \(channelMax) give no channels at \(r)px")
+        }
+        guard !resampleFilter.isEmpty, resampleFilter.count <= 16 else { throw .invalid("resample filter \(resampleFilter)") }
+    }
+}
+
+public enum GeneratorConfigError: Error, CustomStringConvertible {
+    case invalid(String)
+    public var description: String {
+        switch self { case .invalid(let why): return "invalid generator configuration: \(why)" }
+    }
+}
