@@ -71,12 +71,15 @@ struct PickleBytes {
 
 extension CheckpointError {
     /// Runs `body` and returns its CheckpointError, or nil when it succeeded.
-    static func from(_ body: () throws(CheckpointError) -> Void) -> CheckpointError? {
+    static func from(_ body: () throws -> Void) -> CheckpointError? {
         do {
             try body()
             return nil
-        } catch {
+        } catch let error as CheckpointError {
             return error
+        } catch {
+            Issue.record("expected a CheckpointError, got \(error)")
+            return nil
         }
     }
 }
