@@ -1,0 +1,57 @@
+/// Why a checkpoint could not be read. The description is one line that names the file first.
+public struct CheckpointError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What went wrong, with the byte offset or tensor name where that is known.
+    public enum Problem: Equatable, Sendable {
+        /// The file could not be opened or mapped.
+        case cannotRead(String)
+        /// The pickle ended before STOP; `at` is the offset where more bytes were needed.
+        case truncatedPickle(at: Int)
+        /// A byte that is not a pickle opcode, or one this reader never accepts.
+        case unknownOpcode(UInt8, at: Int)
+        /// A global outside the allow-list, as `module.name`.
+        case refusedGlobal(String)
+        /// A pickle that is well formed byte-wise but not a valid program.
+        case badPickle(String, at: Int)
+        /// A size, count or nesting limit that keeps hostile input from exhausting memory or stack.
+        case limitExceeded(String, at: Int)
+        /// A broken container: zip directory, legacy torch stream, numpy array header.
+        case badContainer(String)
+        /// The content parsed but is none of the StyleGAN layouts this reader knows.
+        case notStyleGAN(String)
+        /// A tensor whose description or data is inconsistent.
+        case badTensor(String, String)
+        /// A valid feature of a format that this reader does not implement.
+        case unsupported(String)
+    }
+
+    /// The file (and, for nested data, the part of it) the problem was found in.
+    public let file: String
+    public let problem: Problem
+
+    public init(file: String, _ problem: Problem) {
+        self.file = file
+        self.problem = problem
+    }
+
+    public var description: String {
+        let message: String
+        switch problem {
+        case .cannotRead(let why): message = "cannot read: \(why)"
+        case .truncatedPickle(let at): message = "truncated pickle at byte \(at)"
+        case .unknownOpcode(let op, let at): message = "unknown opcode 0x\(hex(op)) at byte \(at)"
+        case .refusedGlobal(let name): message = "refused global \(name)"
+        case .badPickle(let why, let at): message = "bad pickle at byte \(at): \(why)"
+        case .limitExceeded(let why, let at): message = "limit exceeded at byte \(at): \(why)"
+        case .badContainer(let why): message = why
+        case .notStyleGAN(let why): message = "not a StyleGAN checkpoint: \(why)"
+        case .badTensor(let name, let why): message = "tensor \(name): \(why)"
+        case .unsupported(let why): message = "unsupported: \(why)"
+        }
+        return "\(file): \(message)"
+    }
+
+    private func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+}
