@@ -70,7 +70,7 @@ let package = Package(
             exclude: ["Reference/make_conv_reference.py", "Reference/conv_reference.json", "Reference/make_resample_reference.py"]
         ),
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"]),
-        .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonTestSupport"]),
+        .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"]),
     ]
 )

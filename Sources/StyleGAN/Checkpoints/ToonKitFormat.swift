@@ -55,13 +55,16 @@ public enum ToonKitFormat {
     }
 }
 
-/// A checkpoint that could not be turned into a generator; the message names the file.
+/// A checkpoint that could not be turned into a generator: one line that names the file.
 public struct CheckpointLoadError: Error, CustomStringConvertible {
-    public let url: URL
-    public let reason: String
+    public let description: String
+
     public init(url: URL, _ reason: String) {
-        self.url = url
-        self.reason = reason
+        description = "\(url.path): \(reason)"
     }
-    public var description: String { "\(url.path): \(reason)" }
+
+    /// Wraps a lower layer's error, whose message already names the file.
+    init(describing error: any Error) {
+        description = "\(error)"
+    }
 }

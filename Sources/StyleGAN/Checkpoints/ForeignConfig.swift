@@ -1,0 +1,117 @@
+import ToonIO
+
+/// The generator architecture from each foreign format's stored configuration, with the defaults
+/// of the code that wrote it (NVLabs' networks.py and legacy.py, rosinality's model.py).
+enum ForeignConfig {
+    /// NVLabs stylegan2-ada-pytorch `init_kwargs`.
+    static func nvlabs(_ kwargs: PickleValue) throws(ForeignConfigError) -> GeneratorConfig {
+        let mapping = kwargs["mapping_kwargs"] ?? .dict([])
+        let synthesis = kwargs["synthesis_kwargs"] ?? .dict([])
+        var c = GeneratorConfig(
+            zDim: try int(kwargs, "z_dim"), cDim: try int(kwargs, "c_dim", 0), wDim: try int(kwargs, "w_dim"),
+            imageResolution: try int(kwargs, "img_resolution"), imageChannels: try int(kwargs, "img_channels", 3),
+            mappingLayers: try int(mapping, "num_layers", 8), mappingFeatures: try optionalInt(mapping, "layer_features"),
+            embedFeatures: try optionalInt(mapping, "embed_features"),
+            mappingLRMultiplier: Float(try double(mapping, "lr_multiplier", 0.01)),
+            channelBase: try int(synthesis, "channel_base", 32768), channelMax: try int(synthesis, "channel_max", 512))
+        c.convClamp = try optionalDouble(synthesis, "conv_clamp").map(Float.init)
+        c.architecture = try architecture(synthesis["architecture"]?.string ?? "skip")
+        if let taps = synthesis["resample_filter"]?.elements { c.resampleFilter = try filter(taps) }
+        for (key, value) in [("activation", mapping["activation"]), ("activation", synthesis["activation"])] {
+            if let name = value?.string, name != "lrelu" { throw .unsupported("\(key) '\(name)' (only lrelu)") }
+        }
+        return c
+    }
+
+    /// NVLabs TF1 `static_kwargs` of Gs, converted as legacy.py does.
+    static func tensorFlow(_ kwargs: PickleValue) throws(ForeignConfigError) -> GeneratorConfig {
+        let known: Set<String> = ["latent_size", "label_size", "dlatent_size", "resolution", "num_channels",
+                                  "mapping_layers", "label_fmaps", "mapping_fmaps", "mapping_nonlinearity", "mapping_lrmul",
+                                  "w_avg_beta", "fmap_base", "fmap_max", "num_fp16_res", "conv_clamp", "architecture",
+                                  "resample_kernel", "use_noise", "nonlinearity", "truncation_psi", "truncation_cutoff",
+                                  "style_mixing_prob", "structure", "conditioning", "fused_modconv", "dlatent_broadcast",
+                                  "fmap_decay", "fmap_min", "build_func_name", "components", "is_template_graph",
+                                  "randomize_noise", "dtype", "components_static_kwargs"]
+        for (key, _) in kwargs.dictPairs ?? [] {
+            if let k = key.string, !known.contains(k) { throw .unsupported("TensorFlow setting '\(k)'") }
+        }
+        if try double(kwargs, "fmap_decay", 1) != 1 { throw .unsupported("fmap_decay other than 1") }
+        for key in ["mapping_nonlinearity", "nonlinearity"] {
+            if let name = kwargs[key]?.string, name != "lrelu" { throw .unsupported("\(key) '\(name)' (only lrelu)") }
+        }
+        var c = GeneratorConfig(
+            zDim: try int(kwargs, "latent_size", 512), cDim: try int(kwargs, "label_size", 0),
+            wDim: try int(kwargs, "dlatent_size", 512), imageResolution: try int(kwargs, "resolution", 1024),
+            imageChannels: try int(kwargs, "num_channels", 3), mappingLayers: try int(kwargs, "mapping_layers", 8),
+            mappingFeatures: try optionalInt(kwargs, "mapping_fmaps"), embedFeatures: try optionalInt(kwargs, "label_fmaps"),
+            mappingLRMultiplier: Float(try double(kwargs, "mapping_lrmul", 0.01)),
+            channelBase: try int(kwargs, "fmap_base", 16384) * 2, channelMax: try int(kwargs, "fmap_max", 512))
+        c.convClamp = try optionalDouble(kwargs, "conv_clamp").map(Float.init)
+        c.architecture = try architecture(kwargs["architecture"]?.string ?? "skip")
+        if let taps = kwargs["resample_kernel"]?.elements { c.resampleFilter = try filter(taps) }
+        return c
+    }
+
+    /// rosinality: what the tensors reveal (size, style_dim, n_mlp, channels), with model.py's defaults
+    /// for the rest (lr_mlp 0.01, blur kernel [1,3,3,1]). Its channel table must be one NVLabs can express.
+    static func rosinality(_ inferred: PickleValue, latentAverage: Bool) throws(ForeignConfigError) -> GeneratorConfig {
+        let size = try int(inferred, "size"), styleDim = try int(inferred, "style_dim")
+        var channels: [Int: Int] = [:]
+        for (k, v) in inferred["channels"]?.dictPairs ?? [] { if let r = k.int, let ch = v.int { channels[r] = ch } }
+        let multiplier = try int(inferred, "channel_multiplier", 2)
+        let c = GeneratorConfig(zDim: styleDim, wDim: styleDim, imageResolution: size, mappingLayers: try int(inferred, "n_mlp"),
+                                channelBase: 16384 * multiplier, channelMax: 512)
+        for (r, ch) in channels where c.channels(at: r) != ch {
+            throw .unsupported("channels \(ch) at \(r)px differ from rosinality's table with channel_multiplier \(multiplier)")
+        }
+        if !latentAverage { throw .missing("latent_avg (needed for truncation)") }
+        return c
+    }
+
+    private static func architecture(_ name: String) throws(ForeignConfigError) -> GeneratorConfig.Architecture {
+        guard let a = GeneratorConfig.Architecture(rawValue: name) else { throw .unsupported("architecture '\(name)'") }
+        return a
+    }
+
+    private static func filter(_ taps: [PickleValue]) throws(ForeignConfigError) -> [Float] {
+        let values = taps.compactMap(\.double).map(Float.init)
+        guard values.count == taps.count, !values.isEmpty else { throw .unsupported("resample filter \(taps.map(\.kindName))") }
+        return values
+    }
+
+    private static func int(_ v: PickleValue, _ key: String, _ fallback: Int? = nil) throws(ForeignConfigError) -> Int {
+        guard let value = v[key], !value.isNone else {
+            if let fallback { return fallback }
+            throw .missing(key)
+        }
+        guard let i = value.int else { throw .unsupported("\(key) is a \(value.kindName)") }
+        return i
+    }
+
+    private static func optionalInt(_ v: PickleValue, _ key: String) throws(ForeignConfigError) -> Int? {
+        guard let value = v[key], !value.isNone else { return nil }
+        guard let i = value.int else { throw .unsupported("\(key) is a \(value.kindName)") }
+        return i
+    }
+
+    private static func double(_ v: PickleValue, _ key: String, _ fallback: Double) throws(ForeignConfigError) -> Double {
+        try optionalDouble(v, key) ?? fallback
+    }
+
+    private static func optionalDouble(_ v: PickleValue, _ key: String) throws(ForeignConfigError) -> Double? {
+        guard let value = v[key], !value.isNone else { return nil }
+        guard let d = value.double else { throw .unsupported("\(key) is a \(value.kindName)") }
+        return d
+    }
+}
+
+enum ForeignConfigError: Error, CustomStringConvertible {
+    case missing(String)
+    case unsupported(String)
+    var description: String {
+        switch self {
+        case .missing(let what): return "the stored configuration lacks \(what)"
+        case .unsupported(let what): return "unsupported \(what)"
+        }
+    }
+}

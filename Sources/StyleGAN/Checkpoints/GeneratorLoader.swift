@@ -1,0 +1,97 @@
+import Foundation
+import ToonCore
+import ToonIO
+import ToonNN
+
+/// A generator read from a file, with what the file was.
+public struct LoadedGenerator: Sendable {
+    public enum Format: String, Sendable {
+        case toonkit = "ToonKit (safetensors)"
+        case tensorFlow = "NVLabs StyleGAN2 TensorFlow pickle"
+        case nvlabs = "NVLabs stylegan2-ada-pytorch pickle"
+        case rosinality = "rosinality stylegan2-pytorch checkpoint"
+    }
+
+    public let generator: Generator
+    public let format: Format
+    /// For ToonKit files: the format the weights were converted from, if recorded.
+    public let convertedFrom: String?
+}
+
+/// Reads a generator from any supported checkpoint, telling the format from the content (not the
+/// file name). Nothing in the file is executed: pickles go through an allow-listed reader.
+public enum GeneratorLoader {
+    public static func load(_ url: URL) throws(CheckpointLoadError) -> LoadedGenerator {
+        if looksLikeSafeTensors(url) {
+            let file: SafeTensorsFile
+            do { file = try SafeTensorsFile(url: url) } catch { throw CheckpointLoadError(describing: error) }
+            let (generator, source) = try ToonKitFormat.read(file)
+            return LoadedGenerator(generator: generator, format: .toonkit, convertedFrom: source)
+        }
+        let checkpoint: ForeignCheckpoint
+        do { checkpoint = try ForeignCheckpoint.load(from: url) } catch { throw CheckpointLoadError(describing: error) }
+        return try convert(checkpoint, url: url)
+    }
+
+    static func convert(_ checkpoint: ForeignCheckpoint, url: URL) throws(CheckpointLoadError) -> LoadedGenerator {
+        let tensors = checkpoint.generator
+        let format: LoadedGenerator.Format
+        let config: GeneratorConfig
+        let source: (String) -> ForeignSource?
+        do {
+            switch checkpoint.format {
+            case .nvlabsPyTorch:
+                format = .nvlabs
+                config = try ForeignConfig.nvlabs(checkpoint.config)
+                source = { ForeignSource($0) }
+            case .tfStyleGAN2:
+                format = .tensorFlow
+                config = try ForeignConfig.tensorFlow(checkpoint.config)
+                source = ForeignNames.tensorFlow
+            case .rosinality:
+                format = .rosinality
+                config = try ForeignConfig.rosinality(checkpoint.config, latentAverage: checkpoint.tensors["latent_avg"] != nil)
+                source = ForeignNames.rosinality
+            case .stylegan3:
+                throw CheckpointLoadError(url: url, "a StyleGAN3 generator; ToonKit generates from StyleGAN2 models only so far")
+            }
+            try config.validate()
+        } catch let error as CheckpointLoadError {
+            throw error
+        } catch {
+            throw CheckpointLoadError(url: url, "\(error)")
+        }
+
+        var store = ParameterStore()
+        var missing: [String] = []
+        for entry in Generator.spec(config).entries {
+            guard let from = source(entry.name),
+                  let raw = tensors[from.name] ?? checkpoint.tensors[from.name] else {
+                missing.append(source(entry.name)?.name ?? entry.name)
+                continue
+            }
+            let value = from.convert(raw)
+            guard value.shape == entry.shape else {
+                throw CheckpointLoadError(url: url, "tensor \(from.name) has shape \(raw.shape), expected \(entry.shape) for \(entry.name)")
+            }
+            store.insert(value, named: entry.name)
+        }
+        guard missing.isEmpty else {
+            throw CheckpointLoadError(url: url, "missing \(missing.count) generator tensor(s): \(missing.prefix(4).joined(separator: ", "))")
+        }
+        do {
+            return LoadedGenerator(generator: try Generator(config: config, parameters: store), format: format, convertedFrom: nil)
+        } catch {
+            throw CheckpointLoadError(url: url, "\(error)")
+        }
+    }
+
+    /// safetensors starts with an 8-byte little-endian header length, then '{'.
+    private static func looksLikeSafeTensors(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url), let head = try? handle.read(upToCount: 9) else { return false }
+        try? handle.close()
+        guard head.count == 9, head[head.startIndex + 8] == UInt8(ascii: "{") else { return false }
+        let length = head.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        return length > 1 && length < 1 << 40
+    }
+}
