@@ -1,8 +1,9 @@
 import Foundation
+import StyleGAN
 import ToonCore
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
-// Usage: toon-bench [gemm|conv|all] [--runs N] [--threads T] [--json]
+// Usage: toon-bench [gemm|conv|generator|all] [--runs N] [--threads T] [--json]
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -19,7 +20,7 @@ struct Options {
             case "--runs": runs = Int(it.next() ?? "") ?? runs
             case "--threads": threads = Int(it.next() ?? "")
             case "--json": json = true
-            case "gemm", "conv", "all": suite = a
+            case "gemm", "conv", "generator", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -51,13 +52,13 @@ let options = Options(Array(CommandLine.arguments.dropFirst()))
 if let t = options.threads { BLAS.threadCount = t }
 var rows: [Row] = []
 
-if options.suite != "conv" {
+if options.suite == "gemm" || options.suite == "all" {
     let n = 2048
     let a = Tensor.ones([n, n]), b = Tensor.ones([n, n])
     rows.append(measure("sgemm 2048x2048x2048", flops: 2 * pow(Double(n), 3), runs: options.runs) { _ = a.matmul(b) })
 }
 
-if options.suite != "gemm" {
+if options.suite == "conv" || options.suite == "all" {
     // (input channels, output channels, size): the StyleGAN2 config-f 3x3 layers named in the issue.
     let layers = [(512, 512, 4), (512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
     for batch in [1, 4] {
@@ -72,6 +73,21 @@ if options.suite != "gemm" {
     }
 }
 
+if options.suite == "generator" || options.suite == "all" {
+    // Config-f generators (NVLabs defaults) with random weights, noise const, as the peers are timed.
+    for resolution in [256, 1024] {
+        let config = GeneratorConfig(imageResolution: resolution)
+        let generator = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
+        for batch in [1, 4] {
+            let z = Tensor.randomNormal(shape: [batch, 512], seed: 0)
+            let row = measure("G config-f \(resolution) b\(batch) (per image)", flops: 0, runs: options.runs) {
+                _ = generator(z: z)
+            }
+            rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(batch) }))
+        }
+    }
+}
+
 if options.json {
     let objects = rows.map { ["name": $0.name, "gflops": $0.gflops, "median_ms": $0.median * 1e3] as [String: Any] }
     let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
@@ -79,7 +95,7 @@ if options.json {
 } else {
     print("threads: BLAS \(BLAS.threadCount), workers \(Parallel.workerCount)")
     for r in rows {
-        print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0)
-              + String(format: "%8.2f ms  %7.1f GFLOP/s", r.median * 1e3, r.gflops))
+        let rate = r.flops > 0 ? String(format: "  %7.1f GFLOP/s", r.gflops) : ""
+        print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", r.median * 1e3) + rate)
     }
 }
