@@ -63,7 +63,8 @@ public struct ForeignCheckpoint: Sendable {
             }
             return try RosinalityDecoder.decode(stream.root, reader: reader)
         }
-        guard bytes[0] == PickleOpcode.proto.rawValue || PickleOpcode(rawValue: bytes[0]) != nil else {
+        // Protocol 2+ pickles open with PROTO; older ones with an ASCII opcode.
+        guard bytes[0] == PickleOpcode.proto.rawValue || (bytes[0] < 0x80 && PickleOpcode(rawValue: bytes[0]) != nil) else {
             let head = (0..<min(4, bytes.count)).map { String(bytes[$0], radix: 16) }.joined(separator: " ")
             throw CheckpointError(file: source, .notStyleGAN("neither a zip file nor a pickle (starts with \(head))"))
         }
