@@ -74,6 +74,24 @@ struct CheckpointHostileTests {
         }
     }
 
+    @Test("converted copies are capped relative to the file size, borrowed tensors are not")
+    func copyLimit() throws {
+        let data = FileBytes(name: "c", copying: [UInt8](repeating: 0, count: 4096)).all
+        var counts = TensorLoadCounts(fileSize: 0)
+        counts.copyLimit = 2048
+        func make(_ element: StoredElement, offset: Int = 0) throws {
+            _ = try TensorAssembly.make(name: "t", source: "c", shape: [1024], strides: [1], offset: offset, element: element,
+                                        bigEndian: false, data: data, counts: &counts)
+        }
+        for _ in 0..<10 { try make(.float32) }
+        #expect(counts.borrowed == 10 && counts.copied == 0)
+        try make(.int32)
+        try make(.int32)
+        #expect(counts.copied == 2)
+        #expect(CheckpointError.from { try make(.int32) }?.description.contains("more converted elements") == true)
+        #expect(CheckpointError.from { try make(.float32, offset: 1) }?.description.contains("storage too small") == true)
+    }
+
     @Test("ZIP64 central directories are followed; compressed entries are refused by name")
     func zip64() throws {
         let bytes = FileBytes(name: "z", copying: ZipBuilder.make([("a/x", [1, 2, 3]), ("a/data/0", [4, 5])], zip64: true)).all

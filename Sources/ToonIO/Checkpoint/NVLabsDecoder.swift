@@ -19,9 +19,9 @@ enum NVLabsDecoder {
         return pairs.contains { meta($0.1) != nil }
     }
 
-    static func decode(_ root: PickleValue, reader: TorchTensorReader) throws(CheckpointError) -> ForeignCheckpoint {
+    static func decode(_ root: PickleValue, reader: TorchTensorReader, fileSize: Int) throws(CheckpointError) -> ForeignCheckpoint {
         let source = reader.source
-        var counts = TensorLoadCounts()
+        var counts = TensorLoadCounts(fileSize: fileSize)
         var budget = VisitBudget(source: source)
         var networks: [(String, TensorSet)] = []
         var configs: [String: PickleValue] = [:]
