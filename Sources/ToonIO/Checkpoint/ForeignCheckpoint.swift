@@ -132,7 +132,7 @@ struct VisitBudget {
     mutating func spend() throws(CheckpointError) {
         remaining -= 1
         guard remaining >= 0 else {
-            throw CheckpointError(file: source, .limitExceeded("more than a million tensors or modules", at: 0))
+            throw CheckpointError(file: source, .limitExceeded("more than a million tensors or modules", at: nil))
         }
     }
 }

@@ -51,7 +51,7 @@ enum NVLabsDecoder {
                                 counts: inout TensorLoadCounts, budget: inout VisitBudget, depth: Int) throws(CheckpointError) {
         let source = reader.source
         try budget.spend()
-        guard depth < 64 else { throw CheckpointError(file: source, .limitExceeded("modules nested deeper than 64", at: 0)) }
+        guard depth < 64 else { throw CheckpointError(file: source, .limitExceeded("modules nested deeper than 64", at: nil)) }
         guard let state = meta["state"], state.dictPairs != nil else {
             throw CheckpointError(file: source, .badContainer("persistent object \(prefix) has no state dict"))
         }

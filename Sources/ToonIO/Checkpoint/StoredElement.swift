@@ -118,7 +118,7 @@ enum TensorAssembly {
             return Tensor(shape: shape, storage: storage)
         }
         guard count <= counts.copyLimit - counts.copiedElements else {
-            throw CheckpointError(file: source, .limitExceeded("tensor \(name): more converted elements than the file can hold", at: 0))
+            throw CheckpointError(file: source, .limitExceeded("tensor \(name): more converted elements than the file can hold", at: nil))
         }
         counts.copied += 1
         counts.copiedElements += count
