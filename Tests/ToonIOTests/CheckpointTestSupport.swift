@@ -83,3 +83,55 @@ extension CheckpointError {
         }
     }
 }
+
+/// Writes zip files with stored entries (and optionally ZIP64 records) for container tests.
+enum ZipBuilder {
+    static func make(_ entries: [(String, [UInt8])], zip64: Bool = false, method: UInt16 = 0) -> [UInt8] {
+        func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+        var out: [UInt8] = []
+        var central: [UInt8] = []
+        for (name, data) in entries {
+            let offset = out.count
+            let nameBytes = Array(name.utf8)
+            out += le(0x0403_4b50, 4) + le(20, 2) + le(0, 2) + le(UInt64(method), 2) + le(0, 4) + le(0, 4)
+            out += le(UInt64(data.count), 4) + le(UInt64(data.count), 4) + le(UInt64(nameBytes.count), 2) + le(0, 2)
+            out += nameBytes + data
+            let saturated: UInt64 = 0xffff_ffff
+            let extra = zip64 ? le(1, 2) + le(24, 2) + le(UInt64(data.count), 8) + le(UInt64(data.count), 8) + le(UInt64(offset), 8) : []
+            central += le(0x0201_4b50, 4) + le(45, 2) + le(45, 2) + le(0, 2) + le(UInt64(method), 2) + le(0, 4) + le(0, 4)
+            central += le(zip64 ? saturated : UInt64(data.count), 4) + le(zip64 ? saturated : UInt64(data.count), 4)
+            central += le(UInt64(nameBytes.count), 2) + le(UInt64(extra.count), 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4)
+            central += le(zip64 ? saturated : UInt64(offset), 4) + nameBytes + extra
+        }
+        let directoryOffset = out.count
+        out += central
+        if zip64 {
+            let record = out.count
+            out += le(0x0606_4b50, 4) + le(44, 8) + le(45, 2) + le(45, 2) + le(0, 4) + le(0, 4)
+            out += le(UInt64(entries.count), 8) + le(UInt64(entries.count), 8) + le(UInt64(central.count), 8) + le(UInt64(directoryOffset), 8)
+            out += le(0x0706_4b50, 4) + le(0, 4) + le(UInt64(record), 8) + le(1, 4)
+            out += le(0x0605_4b50, 4) + le(0, 2) + le(0, 2) + le(0xffff, 2) + le(0xffff, 2) + le(0xffff_ffff, 4) + le(0xffff_ffff, 4) + le(0, 2)
+        } else {
+            out += le(0x0605_4b50, 4) + le(0, 2) + le(0, 2) + le(UInt64(entries.count), 2) + le(UInt64(entries.count), 2)
+            out += le(UInt64(central.count), 4) + le(UInt64(directoryOffset), 4) + le(0, 2)
+        }
+        return out
+    }
+}
+
+/// A small seeded generator (SplitMix64) so fuzz cases are the same on every run.
+struct SeededBytes {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+
+    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
+}

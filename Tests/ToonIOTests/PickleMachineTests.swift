@@ -103,6 +103,29 @@ struct PickleMachineTests {
         #expect(object.state?["_metadata"]?.isNone == true)
     }
 
+    @Test("NEWOBJ_EX keeps keyword arguments, OBJ and INST make objects, persistent ids are reported")
+    func newObjAndPersistentIDs() throws {
+        var p = PickleBytes()
+        p.op(0x28)
+        p.global("argparse", "Namespace"); p.op(0x29); p.op(0x7d); p.string("size"); p.int(256); p.op(0x73); p.op(0x92)
+        p.op(0x28); p.global("dnnlib.util", "EasyDict"); p.int(1); p.op(0x6f)
+        p.op(0x28); p.raw(Array("idnnlib.util\nEasyDict\n".utf8))
+        p.string("storage"); p.op(0x85); p.op(0x51)
+        p.raw(Array("Pkey7\n".utf8))
+        p.op(0x74)
+        p.stop()
+        let result = try PickleMachine().run(p.slice, source: "t")
+        let items = try #require(result.value.elements)
+        let namespace = try #require(items[0].object(of: PickleGlobal("argparse", "Namespace")))
+        #expect(namespace.keywordArgs.first?.1.int == 256)
+        #expect(items[1].object(of: PickleGlobal("dnnlib.util", "EasyDict"))?.args.first?.int == 1)
+        #expect(items[2].object(of: PickleGlobal("dnnlib.util", "EasyDict"))?.args.isEmpty == true)
+        guard case .persistentID(let pid) = items[3] else { Issue.record("expected a persistent id"); return }
+        #expect(pid.elements?.first?.string == "storage")
+        #expect(result.persistentIDs.count == 2)
+        #expect(result.persistentIDs[1].string == "key7")
+    }
+
     @Test("numpy 2 module names are read as numpy.core, and _codecs.encode gives latin-1 bytes")
     func canonicalNames() throws {
         var p = PickleBytes()

@@ -12,8 +12,9 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable, Sendab
         case refusedGlobal(String)
         /// A pickle that is well formed byte-wise but not a valid program.
         case badPickle(String, at: Int)
-        /// A size, count or nesting limit that keeps hostile input from exhausting memory or stack.
-        case limitExceeded(String, at: Int)
+        /// A size, count or nesting limit that keeps hostile input from exhausting memory or stack;
+        /// `at` is the pickle offset where one is known.
+        case limitExceeded(String, at: Int?)
         /// A broken container: zip directory, legacy torch stream, numpy array header.
         case badContainer(String)
         /// The content parsed but is none of the StyleGAN layouts this reader knows.
@@ -41,7 +42,8 @@ public struct CheckpointError: Error, CustomStringConvertible, Equatable, Sendab
         case .unknownOpcode(let op, let at): message = "unknown opcode 0x\(hex(op)) at byte \(at)"
         case .refusedGlobal(let name): message = "refused global \(name)"
         case .badPickle(let why, let at): message = "bad pickle at byte \(at): \(why)"
-        case .limitExceeded(let why, let at): message = "limit exceeded at byte \(at): \(why)"
+        case .limitExceeded(let why, let at?): message = "limit exceeded at byte \(at): \(why)"
+        case .limitExceeded(let why, nil): message = "limit exceeded: \(why)"
         case .badContainer(let why): message = why
         case .notStyleGAN(let why): message = "not a StyleGAN checkpoint: \(why)"
         case .badTensor(let name, let why): message = "tensor \(name): \(why)"

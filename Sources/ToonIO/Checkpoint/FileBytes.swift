@@ -110,9 +110,4 @@ public struct ByteSlice: Sendable {
     public func withUnsafeBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         try body(UnsafeRawBufferPointer(start: address(at: 0), count: count))
     }
-
-    /// True when the bytes equal `other`.
-    public func equals(_ other: [UInt8]) -> Bool {
-        other.count == count && other.indices.allSatisfy { self[$0] == other[$0] }
-    }
 }

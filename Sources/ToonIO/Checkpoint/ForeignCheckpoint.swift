@@ -54,25 +54,26 @@ public struct ForeignCheckpoint: Sendable {
             let reader = TorchTensorReader(source: source, machine: machine) { (pid: PickleValue) throws(CheckpointError) -> TorchStorage in
                 try zip.storage(forPersistentID: pid)
             }
-            return try RosinalityDecoder.decode(zip.root, reader: reader)
+            return try RosinalityDecoder.decode(zip.root, reader: reader, fileSize: bytes.count)
         }
         if TorchLegacyStream.looksLikeLegacy(bytes) {
             let stream = try TorchLegacyStream(bytes, source: source, machine: machine)
             let reader = TorchTensorReader(source: source, machine: machine) { (pid: PickleValue) throws(CheckpointError) -> TorchStorage in
                 try stream.storage(forPersistentID: pid)
             }
-            return try RosinalityDecoder.decode(stream.root, reader: reader)
+            return try RosinalityDecoder.decode(stream.root, reader: reader, fileSize: bytes.count)
         }
-        guard bytes[0] == PickleOpcode.proto.rawValue || PickleOpcode(rawValue: bytes[0]) != nil else {
+        // Protocol 2+ pickles open with PROTO; older ones with an ASCII opcode.
+        guard bytes[0] == PickleOpcode.proto.rawValue || (bytes[0] < 0x80 && PickleOpcode(rawValue: bytes[0]) != nil) else {
             let head = (0..<min(4, bytes.count)).map { String(bytes[$0], radix: 16) }.joined(separator: " ")
             throw CheckpointError(file: source, .notStyleGAN("neither a zip file nor a pickle (starts with \(head))"))
         }
         let root = try machine.run(bytes, source: source).value
         if TFStyleGAN2Decoder.matches(root) {
-            return try TFStyleGAN2Decoder.decode(root, source: source)
+            return try TFStyleGAN2Decoder.decode(root, source: source, fileSize: bytes.count)
         }
         if NVLabsDecoder.matches(root) {
-            return try NVLabsDecoder.decode(root, reader: TorchTensorReader(source: source, machine: machine))
+            return try NVLabsDecoder.decode(root, reader: TorchTensorReader(source: source, machine: machine), fileSize: bytes.count)
         }
         throw CheckpointError(file: source, .notStyleGAN("a pickle of \(describe(root)), not TF (G, D, Gs) networks or an NVLabs snapshot"))
     }
@@ -131,7 +132,7 @@ struct VisitBudget {
     mutating func spend() throws(CheckpointError) {
         remaining -= 1
         guard remaining >= 0 else {
-            throw CheckpointError(file: source, .limitExceeded("more than a million tensors or modules", at: 0))
+            throw CheckpointError(file: source, .limitExceeded("more than a million tensors or modules", at: nil))
         }
     }
 }

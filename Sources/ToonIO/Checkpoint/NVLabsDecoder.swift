@@ -19,9 +19,9 @@ enum NVLabsDecoder {
         return pairs.contains { meta($0.1) != nil }
     }
 
-    static func decode(_ root: PickleValue, reader: TorchTensorReader) throws(CheckpointError) -> ForeignCheckpoint {
+    static func decode(_ root: PickleValue, reader: TorchTensorReader, fileSize: Int) throws(CheckpointError) -> ForeignCheckpoint {
         let source = reader.source
-        var counts = TensorLoadCounts()
+        var counts = TensorLoadCounts(fileSize: fileSize)
         var budget = VisitBudget(source: source)
         var networks: [(String, TensorSet)] = []
         var configs: [String: PickleValue] = [:]
@@ -51,7 +51,7 @@ enum NVLabsDecoder {
                                 counts: inout TensorLoadCounts, budget: inout VisitBudget, depth: Int) throws(CheckpointError) {
         let source = reader.source
         try budget.spend()
-        guard depth < 64 else { throw CheckpointError(file: source, .limitExceeded("modules nested deeper than 64", at: 0)) }
+        guard depth < 64 else { throw CheckpointError(file: source, .limitExceeded("modules nested deeper than 64", at: nil)) }
         guard let state = meta["state"], state.dictPairs != nil else {
             throw CheckpointError(file: source, .badContainer("persistent object \(prefix) has no state dict"))
         }

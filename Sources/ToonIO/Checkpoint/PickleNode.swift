@@ -43,9 +43,10 @@ struct PickleFreezer {
     let fail: (String) -> CheckpointError
 
     func freeze(_ node: PickleNode, depth: Int = 0) throws(CheckpointError) -> PickleValue {
-        guard case .box(let box) = node else {
-            if case .value(let v) = node { return v }
-            return .none
+        let box: PickleBox
+        switch node {
+        case .value(let value): return value
+        case .box(let b): box = b
         }
         if let done = box.frozen { return done }
         guard !box.freezing else { throw fail("recursive structure (an object contains itself)") }

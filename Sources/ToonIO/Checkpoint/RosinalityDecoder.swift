@@ -5,23 +5,26 @@ import ToonCore
 /// optimizer states and `args`. Every top-level state dict becomes a network; the configuration is
 /// not stored, so it is inferred from tensor shapes.
 enum RosinalityDecoder {
-    static func decode(_ root: PickleValue, reader: TorchTensorReader) throws(CheckpointError) -> ForeignCheckpoint {
+    static func decode(_ root: PickleValue, reader: TorchTensorReader, fileSize: Int) throws(CheckpointError) -> ForeignCheckpoint {
         let source = reader.source
         guard let pairs = root.dictPairs else {
             throw CheckpointError(file: source, .notStyleGAN("a torch file holding \(ForeignCheckpoint.describe(root)), not a dict"))
         }
-        var counts = TensorLoadCounts()
+        var counts = TensorLoadCounts(fileSize: fileSize)
+        var budget = VisitBudget(source: source)
         var networks: [(String, TensorSet)] = []
         var tensors: [String: Tensor] = [:]
         var values: [String: PickleValue] = [:]
         for (keyValue, value) in pairs {
             guard let key = keyValue.string else { continue }
+            try budget.spend()
             if let tensor = try reader.tensor(value, name: key, counts: &counts) {
                 tensors[key] = tensor
             } else if let items = value.dictPairs, !items.isEmpty,
                       items.allSatisfy({ $0.0.string != nil && TorchTensorReader.isTensor($0.1) }) {
                 var set = TensorSet()
                 for (name, item) in items {
+                    try budget.spend()
                     let full = name.string!
                     try set.insert(try reader.tensor(item, name: "\(key).\(full)", counts: &counts)!, named: full, source: source)
                 }

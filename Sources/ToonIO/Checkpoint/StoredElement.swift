@@ -61,7 +61,17 @@ public enum StoredElement: String, Sendable, Equatable {
 public struct TensorLoadCounts: Sendable, Equatable {
     public var borrowed = 0
     public var copied = 0
+    /// Elements converted or copied so far, and the most a file may ask for: a file that shares one
+    /// storage among very many tensors must not turn a few megabytes into terabytes of copies.
+    var copiedElements = 0
+    var copyLimit = Int.max
+
     public init() {}
+
+    /// Counts for a file of `fileSize` bytes: copies may total four times the file, or 64 Mi elements.
+    init(fileSize: Int) {
+        copyLimit = max(fileSize.multipliedReportingOverflow(by: 4).partialValue, 1 << 26)
+    }
 }
 
 /// Turns stored elements into contiguous Float32 tensors, zero-copy when the data already is one.
@@ -107,7 +117,11 @@ enum TensorAssembly {
             let storage = TensorStorage(borrowing: start.assumingMemoryBound(to: Float.self), count: count, owner: data.owner)
             return Tensor(shape: shape, storage: storage)
         }
+        guard count <= counts.copyLimit - counts.copiedElements else {
+            throw CheckpointError(file: source, .limitExceeded("tensor \(name): more converted elements than the file can hold", at: nil))
+        }
         counts.copied += 1
+        counts.copiedElements += count
         var tensor = Tensor(uninitializedShape: shape)
         tensor.withUnsafeMutableBufferPointer { out in
             let size = element.size

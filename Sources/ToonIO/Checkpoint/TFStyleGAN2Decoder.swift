@@ -14,7 +14,7 @@ enum TFStyleGAN2Decoder {
         return items.allSatisfy { $0.object(of: network) != nil }
     }
 
-    static func decode(_ root: PickleValue, source: String) throws(CheckpointError) -> ForeignCheckpoint {
+    static func decode(_ root: PickleValue, source: String, fileSize: Int) throws(CheckpointError) -> ForeignCheckpoint {
         let objects: [PickleObject]
         var keys: [String]
         if case .tuple(let items) = root {
@@ -32,7 +32,7 @@ enum TFStyleGAN2Decoder {
             }
         }
 
-        var counts = TensorLoadCounts()
+        var counts = TensorLoadCounts(fileSize: fileSize)
         var budget = VisitBudget(source: source)
         var networks: [(String, TensorSet)] = []
         var configs: [String: PickleValue] = [:]

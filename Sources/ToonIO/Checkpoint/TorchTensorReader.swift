@@ -1,3 +1,4 @@
+import Foundation
 import ToonCore
 
 /// Turns the tensor nodes torch pickles (`_rebuild_tensor_v2`, `_rebuild_parameter`) into Float32
@@ -11,6 +12,20 @@ public struct TorchTensorReader: Sendable {
     public let source: String
     public let machine: PickleMachine
     private let persistent: (@Sendable (PickleValue) throws(CheckpointError) -> TorchStorage)?
+    private let streams = StreamCache()
+
+    /// Embedded storage streams already parsed, by their place in the file: a file may share one
+    /// stream among many tensors, and each is parsed once.
+    private final class StreamCache: @unchecked Sendable {
+        let lock = NSLock()
+        var storages: [Key: TorchStorage] = [:]
+
+        /// The cached storage keeps the owner alive, so its identifier is not reused meanwhile.
+        struct Key: Hashable {
+            let owner: ObjectIdentifier
+            let range: Range<Int>
+        }
+    }
 
     /// `persistent` resolves the file's persistent ids; pass nil where a file has none.
     public init(source: String, machine: PickleMachine = PickleMachine(),
@@ -37,11 +52,15 @@ public struct TorchTensorReader: Sendable {
             guard object.args.count == 1, case .bytes(let bytes) = object.args[0] else {
                 throw CheckpointError(file: source, .badContainer("_load_from_bytes without a bytes argument"))
             }
+            let key = StreamCache.Key(owner: ObjectIdentifier(bytes.owner), range: bytes.range)
+            if let done = streams.lock.withLock({ streams.storages[key] }) { return done }
             let stream = try TorchLegacyStream(bytes, source: "\(source) (storage stream at byte \(bytes.range.lowerBound))", machine: machine)
             guard case .persistentID(let pid) = stream.root else {
                 throw CheckpointError(file: stream.source, .badContainer("embedded stream does not hold a storage"))
             }
-            return try stream.storage(forPersistentID: pid)
+            let storage = try stream.storage(forPersistentID: pid)
+            streams.lock.withLock { streams.storages[key] = storage }
+            return storage
         default:
             throw CheckpointError(file: source, .badContainer("expected a storage, found \(value.kindName)"))
         }

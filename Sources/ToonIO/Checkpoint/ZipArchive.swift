@@ -37,7 +37,8 @@ public struct ZipArchive: Sendable {
         var at = bytes.count - 22
         let lowest = max(0, bytes.count - 22 - 0xffff)
         while at >= lowest {
-            if bytes.unsigned(at: at, size: 4) == Self.endSignature,
+            // Check the first byte before decoding four: this scan may cover 64 KiB.
+            if bytes[at] == 0x50, bytes.unsigned(at: at, size: 4) == Self.endSignature,
                let commentLength = bytes.unsigned(at: at + 20, size: 2), at + 22 + Int(commentLength) <= bytes.count {
                 end = at
                 break
