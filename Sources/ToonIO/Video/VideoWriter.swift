@@ -19,3 +19,33 @@ public protocol VideoWriter: AnyObject {
     /// Abandons the output; the destination is left as it was.
     func cancel()
 }
+
+/// The video formats ToonKit writes, chosen by file extension.
+public enum VideoFormat: String, Sendable, CaseIterable {
+    /// Animated GIF, encoded by ToonKit (256 colours per frame).
+    case gif
+    /// H.264 in MP4, encoded by the `ffmpeg` program.
+    case mp4
+
+    /// The format named by `url`'s extension (case-insensitive).
+    public init(url: URL) throws(VideoError) {
+        let ext = url.pathExtension.lowercased()
+        guard let format = VideoFormat(rawValue: ext) else { throw VideoError(url: url, .unsupportedFormat(ext)) }
+        self = format
+    }
+
+    /// Opens a writer for `url` in the format its extension names. `crf` applies to MP4 (lower is
+    /// better, 18 is visually lossless for most content); `loop` and `dither` apply to GIF.
+    public static func openWriter(
+        url: URL, width: Int, height: Int, fps: Double,
+        crf: Int = FFmpegVideoWriter.defaultCRF, loop: Int? = 0, dither: Bool = true
+    ) throws(VideoError) -> any VideoWriter {
+        switch try VideoFormat(url: url) {
+        case .gif:
+            return try GIFWriter(url: url, width: width, height: height,
+                                 frameDelay: GIFWriter.frameDelay(fps: fps), loop: loop, dither: dither)
+        case .mp4:
+            return try FFmpegVideoWriter(url: url, width: width, height: height, fps: fps, crf: crf)
+        }
+    }
+}
