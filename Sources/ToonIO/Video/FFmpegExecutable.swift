@@ -1,0 +1,36 @@
+import Foundation
+
+/// Finding the `ffmpeg` program and the arguments ToonKit runs it with.
+enum FFmpegExecutable {
+    /// The first executable `name` in the colon-separated `searchPath` (the process's PATH when nil).
+    static func locate(_ name: String = "ffmpeg", searchPath: String? = nil) -> URL? {
+        let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
+
+    /// Raw RGB24 frames on stdin to H.264 yuv420p in an MP4 at `output`.
+    ///
+    /// `-f mp4` because the temporary name has no extension ffmpeg could guess from;
+    /// `+faststart` moves the index to the front so browsers start playing before the download
+    /// ends; `-loglevel error` keeps stderr to the lines worth reporting.
+    static func mp4Arguments(width: Int, height: Int, fps: Double, crf: Int, preset: String, output: String) -> [String] {
+        [
+            "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-framerate", "\(fps)",
+            "-i", "pipe:0",
+            "-an", "-c:v", "libx264", "-preset", preset, "-crf", "\(crf)", "-pix_fmt", "yuv420p",
+            "-movflags", "+faststart", "-f", "mp4", output,
+        ]
+    }
+
+    /// The last non-empty line of ffmpeg's stderr, or a stand-in when it printed nothing.
+    static func lastLine(of log: Data) -> String {
+        let text = String(decoding: log, as: UTF8.self)
+        let line = text.split(whereSeparator: \.isNewline).last { !$0.allSatisfy(\.isWhitespace) }
+        return line.map { $0.trimmingCharacters(in: .whitespaces) } ?? "(no message on stderr)"
+    }
+}

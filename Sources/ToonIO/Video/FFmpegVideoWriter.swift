@@ -1,0 +1,167 @@
+import Foundation
+
+/// Writes H.264 MP4 video by piping raw RGB frames into an `ffmpeg` process.
+///
+/// Each `append` sends the frame's bytes to ffmpeg's stdin at once, so ToonKit holds no frames;
+/// when ffmpeg falls behind, the write blocks, which paces generation to the encoder. ffmpeg
+/// writes to a temporary file beside `url`, renamed on success and removed otherwise.
+public final class FFmpegVideoWriter: VideoWriter {
+    /// Default constant rate factor: visually lossless for most content at modest sizes.
+    public static let defaultCRF = 18
+
+    public let url: URL
+    public let width: Int
+    public let height: Int
+    public let fps: Double
+    /// x264 constant rate factor, 0 (lossless) ... 51 (worst).
+    public let crf: Int
+    /// Frames written so far.
+    public private(set) var frameCount = 0
+
+    private let file: PartialFile
+    private let process = Process()
+    /// Our end of the socket that is ffmpeg's stdin; -1 once closed.
+    private var input: Int32 = -1
+    private let log: URL
+    private var isOpen = true
+    private var launched = false
+
+    /// Starts ffmpeg for `width` x `height` frames at `fps`. `executable` overrides the PATH search.
+    ///
+    /// Width and height must be even (yuv420p stores colour at half resolution); odd sizes are
+    /// refused rather than padded so the output never differs silently from the frames given.
+    public init(url: URL, width: Int, height: Int, fps: Double, crf: Int = defaultCRF,
+                preset: String = "medium", executable: URL? = nil) throws(VideoError) {
+        precondition(fps > 0, "frame rate \(fps) must be positive")
+        precondition((0...51).contains(crf), "x264 CRF \(crf) is outside 0...51")
+        guard width > 0, height > 0, width <= 16_384, height <= 16_384 else {
+            throw VideoError(url: url, .invalidDimensions(width: width, height: height, limit: 16_384))
+        }
+        guard width % 2 == 0, height % 2 == 0 else {
+            throw VideoError(url: url, .oddDimensions(width: width, height: height))
+        }
+        self.url = url
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.crf = crf
+        file = try PartialFile(destination: url, open: false)
+        let program = executable ?? FFmpegExecutable.locate()
+        guard let program, FileManager.default.isExecutableFile(atPath: program.path) else {
+            throw VideoError(url: url, .ffmpegMissing)
+        }
+        log = FileManager.default.temporaryDirectory
+            .appendingPathComponent("toonkit-ffmpeg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
+        try start(program: program, preset: preset)
+    }
+
+    private func start(program: URL, preset: String) throws(VideoError) {
+        // A socket rather than a pipe: `send` with MSG_NOSIGNAL reports a dead ffmpeg as EPIPE
+        // instead of raising SIGPIPE, which would kill the whole program. CLOEXEC keeps our end
+        // out of other children, which would otherwise hold it open and hide end-of-input.
+        var ends: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+            throw VideoError(url: url, .io("cannot create a pipe to ffmpeg (\(String(cString: strerror(errno))))"))
+        }
+        input = ends[0]
+        let childInput = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
+        // stderr goes to a file, not a pipe: nothing has to drain it while we block on stdin.
+        guard FileManager.default.createFile(atPath: log.path, contents: nil),
+              let logHandle = try? FileHandle(forWritingTo: log) else {
+            closeInput(); try? childInput.close()
+            throw VideoError(url: url, .io("cannot create \(log.path) for ffmpeg's messages"))
+        }
+        process.executableURL = program
+        process.arguments = FFmpegExecutable.mp4Arguments(
+            width: width, height: height, fps: fps, crf: crf, preset: preset, output: file.temporary.path)
+        process.standardInput = childInput
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = logHandle
+        do {
+            try process.run()
+        } catch {
+            closeInput(); try? childInput.close(); try? logHandle.close()
+            try? FileManager.default.removeItem(at: log)
+            throw VideoError(url: url, .io("cannot start \(program.path): \(error.localizedDescription)"))
+        }
+        launched = true
+        try? childInput.close()
+        try? logHandle.close()
+    }
+
+    public func append(_ frame: RGBFrame) throws(VideoError) {
+        guard isOpen else { throw VideoError(url: url, .closed) }
+        guard frame.width == width, frame.height == height else {
+            throw VideoError(url: url, .frameSize(expected: "\(width)x\(height)", got: frame.sizeDescription))
+        }
+        let failure = frame.pixels.withUnsafeBytes { sendAll($0) }
+        if failure != 0 {
+            // ffmpeg stopped reading; its exit status and stderr say why better than EPIPE does.
+            closeInput()
+            let status = waitForExit()
+            abandon()
+            if status != 0 { throw VideoError(url: url, .ffmpegFailed(status: status, lastLine: readLastLogLine())) }
+            throw VideoError(url: url, .io("cannot send a frame to ffmpeg (\(String(cString: strerror(failure))))"))
+        }
+        frameCount += 1
+    }
+
+    public func finish() throws(VideoError) {
+        guard isOpen else { throw VideoError(url: url, .closed) }
+        closeInput()
+        let status = waitForExit()
+        guard status == 0 else {
+            let line = readLastLogLine()
+            abandon()
+            throw VideoError(url: url, .ffmpegFailed(status: status, lastLine: line))
+        }
+        isOpen = false
+        try? FileManager.default.removeItem(at: log)
+        try file.commit()
+    }
+
+    public func cancel() {
+        guard isOpen else { return }
+        if launched && process.isRunning { process.terminate() }
+        closeInput()
+        _ = waitForExit()
+        abandon()
+    }
+
+    deinit { cancel() }
+
+    /// Sends every byte, retrying short writes and interruptions; 0 or the errno that stopped it.
+    private func sendAll(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = send(input, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            if sent < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += sent
+        }
+        return 0
+    }
+
+    private func closeInput() {
+        if input >= 0 { close(input); input = -1 }
+    }
+
+    private func waitForExit() -> Int32 {
+        guard launched else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    private func readLastLogLine() -> String {
+        FFmpegExecutable.lastLine(of: (try? Data(contentsOf: log)) ?? Data())
+    }
+
+    /// Drops the temporary video and the log after a failure or cancellation.
+    private func abandon() {
+        isOpen = false
+        file.discard()
+        try? FileManager.default.removeItem(at: log)
+    }
+}

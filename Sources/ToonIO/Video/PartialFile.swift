@@ -1,0 +1,77 @@
+import Foundation
+
+/// The temporary file a streaming writer fills before it is renamed over the destination.
+///
+/// `AtomicFile.write(to:_:)` covers writes that finish inside one call; video frames arrive over
+/// many calls, so the same temp-then-rename rule lives here as an object. Dropping it without
+/// `commit()` removes the temporary file, so an error or a cancelled render leaves nothing behind.
+final class PartialFile {
+    let destination: URL
+    let temporary: URL
+    private var handle: FileHandle?
+    private var isOpen = true
+
+    /// Reserves a temporary name beside `destination`; with `open`, creates it for writing.
+    /// Without `open`, another program (ffmpeg) is expected to create it.
+    init(destination: URL, open: Bool = true) throws(VideoError) {
+        let folder = destination.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw VideoError(url: destination, .missingFolder(folder.path))
+        }
+        self.destination = destination
+        // Same folder as the destination, so the final rename never crosses file systems.
+        temporary = folder.appendingPathComponent(
+            ".\(destination.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        guard open else { return }
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temporary) else {
+            throw VideoError(url: destination, .io("cannot create a file in \(folder.path) (\(String(cString: strerror(errno))))"))
+        }
+        self.handle = handle
+    }
+
+    /// Appends bytes to the temporary file.
+    func write(_ bytes: [UInt8]) throws(VideoError) {
+        guard isOpen, let handle else { throw VideoError(url: destination, .closed) }
+        do {
+            try handle.write(contentsOf: bytes)
+        } catch {
+            throw VideoError(url: destination, .io("cannot write: \(error.localizedDescription)"))
+        }
+    }
+
+    /// Flushes, closes and renames the temporary file over the destination.
+    func commit() throws(VideoError) {
+        guard isOpen else { throw VideoError(url: destination, .closed) }
+        isOpen = false
+        do {
+            try handle?.synchronize()
+            try handle?.close()
+            handle = nil
+        } catch {
+            discardFile()
+            throw VideoError(url: destination, .io("cannot flush: \(error.localizedDescription)"))
+        }
+        guard rename(temporary.path, destination.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            discardFile()
+            throw VideoError(url: destination, .io("cannot rename into place (\(reason))"))
+        }
+    }
+
+    /// Closes and removes the temporary file; the destination is left as it was.
+    func discard() {
+        guard isOpen else { return }
+        isOpen = false
+        discardFile()
+    }
+
+    private func discardFile() {
+        try? handle?.close()
+        handle = nil
+        try? FileManager.default.removeItem(at: temporary)
+    }
+
+    deinit { discard() }
+}
