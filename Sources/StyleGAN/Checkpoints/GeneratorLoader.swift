@@ -28,6 +28,7 @@ public enum GeneratorLoader {
             let (generator, source) = try ToonKitFormat.read(file)
             return LoadedGenerator(generator: generator, format: .toonkit, convertedFrom: source)
         }
+        try requireKnownMagic(url)
         let checkpoint: ForeignCheckpoint
         do { checkpoint = try ForeignCheckpoint.load(from: url) } catch { throw CheckpointLoadError(describing: error) }
         return try convert(checkpoint, url: url)
@@ -83,6 +84,25 @@ public enum GeneratorLoader {
             return LoadedGenerator(generator: try Generator(config: config, parameters: store), format: format, convertedFrom: nil)
         } catch {
             throw CheckpointLoadError(url: url, "\(error)")
+        }
+    }
+
+    /// Every shared StyleGAN checkpoint is a zip (torch.save) or a pickle of protocol 2 or later,
+    /// which starts with the PROTO opcode; anything else is refused before any parsing.
+    private static func requireKnownMagic(_ url: URL) throws(CheckpointLoadError) {
+        let head: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            head = try handle.read(upToCount: 4) ?? Data()
+        } catch {
+            throw CheckpointLoadError(url: url, "cannot read the file (\((error as NSError).localizedDescription))")
+        }
+        if head.isEmpty { throw CheckpointLoadError(url: url, "empty file") }
+        let isZip = head.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        let isPickle = head.count >= 2 && head[head.startIndex] == 0x80 && (2...5).contains(head[head.startIndex + 1])
+        guard isZip || isPickle else {
+            throw CheckpointLoadError(url: url, "not a StyleGAN checkpoint (neither a pickle, a PyTorch zip nor a safetensors file)")
         }
     }
 

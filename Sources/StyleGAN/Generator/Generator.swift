@@ -73,3 +73,15 @@ public struct Generator: Sendable {
         withoutGradients { synthesis(ws: mapping(z: z, c: c, truncation: truncation), noise: noise) }
     }
 }
+
+extension Generator {
+    /// Trainable parameters (what NVLabs counts with `G.parameters()`): everything but the
+    /// buffers w_avg and the constant noise maps.
+    public var trainableParameterCount: Int {
+        parameters.pairs.filter { !Generator.isBuffer($0.name) }.reduce(0) { $0 + $1.tensor.count }
+    }
+
+    static func isBuffer(_ name: String) -> Bool {
+        name.hasSuffix(".w_avg") || name.hasSuffix(".noise_const")
+    }
+}

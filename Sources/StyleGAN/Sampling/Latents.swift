@@ -35,7 +35,7 @@ public enum SamplingError: Error, CustomStringConvertible {
         case .classNotUsed: return "--class given, but this network is unconditional"
         case .classOutOfRange(let c, let n): return "class \(c) is out of range 0...\(n - 1)"
         case .wShape(let shape, let expected):
-            return "w has shape \(shape); this network takes [\(expected.map(String.init).joined(separator: ", "))]"
+            return "w has shape \(shape); this network takes [N, \(expected.dropFirst().map(String.init).joined(separator: ", "))]"
         }
     }
 }

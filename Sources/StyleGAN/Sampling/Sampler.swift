@@ -23,12 +23,16 @@ extension Generator {
 
     /// Images for `seeds`, computed `batchSize` at a time and handed to `body` as they are made
     /// (so a long run holds one batch, not every image). `body` gets the seeds and [n, C, R, R].
+    /// Random noise is drawn from the batch's first seed, so with batch size 1 each image is
+    /// reproducible from its own seed.
     public func generate(seeds: [UInt32], options: SamplingOptions, batchSize: Int = 1,
                          _ body: (ArraySlice<UInt32>, Tensor) throws -> Void) throws {
         for start in stride(from: 0, to: seeds.count, by: max(batchSize, 1)) {
             let batch = seeds[start..<min(seeds.count, start + max(batchSize, 1))]
             let ws = try ws(seeds: Array(batch), options: options)
-            try body(batch, withoutGradients { synthesis(ws: ws, noise: options.noise) })
+            var noise = options.noise
+            if case .random = noise { noise = .random(seed: batch.first!) }
+            try body(batch, withoutGradients { synthesis(ws: ws, noise: noise) })
         }
     }
 

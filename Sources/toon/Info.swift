@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import StyleGAN
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Describe a generator checkpoint: format, architecture, size.")
+
+    @Argument(help: ArgumentHelp("Checkpoint file.", valueName: "file")) var file: String
+    @Flag(help: "Print the architecture as JSON.") var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let loaded = try GeneratorLoader.load(URL(fileURLWithPath: file))
+            let g = loaded.generator, c = g.config
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(c), as: UTF8.self))
+                return
+            }
+            let channels = c.blockResolutions.map { "\($0):\(c.channels(at: $0))" }.joined(separator: " ")
+            var lines = [
+                ("file", file),
+                ("format", loaded.format.rawValue + (loaded.convertedFrom.map { " (converted from \($0))" } ?? "")),
+                ("resolution", "\(c.imageResolution)x\(c.imageResolution), \(c.imageChannels) channels"),
+                ("latents", "z \(c.zDim), w \(c.wDim), \(g.numWs) ws" + (c.cDim > 0 ? ", \(c.cDim) classes" : "")),
+                ("mapping", "\(c.mappingLayers) layers of \(c.mappingFeatures ?? c.wDim), lr multiplier \(c.mappingLRMultiplier)"),
+                ("synthesis", "\(c.architecture.rawValue), channels \(channels)"),
+                ("parameters", "\(g.trainableParameterCount.formatted()) (\(String(format: "%.1f", Double(g.trainableParameterCount) / 1e6)) M)"),
+            ]
+            if let clamp = c.convClamp { lines.append(("conv clamp", "\(clamp)")) }
+            let width = lines.map(\.0.count).max()!
+            for (key, value) in lines { print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import StyleGAN
+import ToonCore
+import ToonIO
+
+struct Mix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Style mixing: each row's coarse styles with each column's listed styles, as a grid.",
+        discussion: """
+            Like NVLabs' style_mixing.py: the grid's top row shows the column seeds, the left column the
+            row seeds, and each cell the row image with the --styles layers taken from the column image.
+
+            Example:
+              toon mix --network ffhq.pkl --rows 85,100,75 --cols 55,821,1789 --styles 0-6 --outdir out
+            """
+    )
+
+    @OptionGroup var network: NetworkOption
+    @Option(help: ArgumentHelp("Row seeds.", valueName: "list")) var rows: String
+    @Option(help: ArgumentHelp("Column seeds.", valueName: "list")) var cols: String
+    @Option(help: ArgumentHelp("Layers (ws) taken from the column seeds, e.g. 0-6 (coarse), 8-17 (fine).", valueName: "list"))
+    var styles: String = "0-6"
+    @OptionGroup var sampling: SamplingFlags
+    @Option(help: ArgumentHelp("Output folder for grid.png and each cell (row-col.png).", valueName: "dir")) var outdir: String
+
+    func validate() throws {
+        _ = try parseSeeds(rows, option: "--rows")
+        _ = try parseSeeds(cols, option: "--cols")
+        _ = try parseSeeds(styles, option: "--styles")
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let rowSeeds = try parseSeeds(rows, option: "--rows"), colSeeds = try parseSeeds(cols, option: "--cols")
+            let layers = try parseSeeds(styles, option: "--styles").map(Int.init)
+            let generator = try network.load()
+            if let bad = layers.first(where: { $0 >= generator.numWs }) {
+                throw ValidationError("--styles: layer \(bad) does not exist; this network has ws 0-\(generator.numWs - 1)")
+            }
+            let folder = try ensureFolder(outdir)
+            let total = rowSeeds.count + colSeeds.count + rowSeeds.count * colSeeds.count
+            let progress = ProgressLine("Mixing", total: total)
+            var done = 0
+            let options = sampling.options()
+            let render = { (ws: Tensor) throws -> RGBFrame in
+                defer { done += 1; progress.update(done) }
+                return try RGBFrame(tensor: withoutGradients { generator.synthesis(ws: ws, noise: options.noise) })
+            }
+            let rowWs = try generator.ws(seeds: rowSeeds, options: options)
+            let colWs = try generator.ws(seeds: colSeeds, options: options)
+            let one = { (ws: Tensor, i: Int) in ws.slice(axis: 0, i..<(i + 1)) }
+            var cells: [RGBFrame?] = [nil]
+            for c in colSeeds.indices { cells.append(try render(one(colWs, c))) }
+            for (r, rowSeed) in rowSeeds.enumerated() {
+                cells.append(try render(one(rowWs, r)))
+                for (c, colSeed) in colSeeds.enumerated() {
+                    let frame = try render(StyleMixing.mix(one(rowWs, r), styles: one(colWs, c), layers: layers))
+                    try Image(frame: frame).write(to: folder.appendingPathComponent("\(rowSeed)-\(colSeed).png"))
+                    cells.append(frame)
+                }
+            }
+            let grid = try ImageGrid.compose(cells, rows: rowSeeds.count + 1, columns: colSeeds.count + 1)
+            try Image(frame: grid).write(to: folder.appendingPathComponent("grid.png"))
+            progress.finish("Wrote \(outdir)/grid.png")
+        }
+    }
+}
