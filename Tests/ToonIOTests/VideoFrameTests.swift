@@ -16,7 +16,7 @@ struct VideoFrameTests {
         let frame = try RGBFrame(tensor: tensor)
         #expect(frame.width == 10 && frame.height == 1)
         #expect((0..<10).map { frame.pixel(x: $0, y: 0).red } == expected)
-        #expect((0..<10).map { frame.pixel(x: $0, y: 0).green } == green.map { RGBFrame.quantize($0, scale: 127.5, offset: 128) })
+        #expect((0..<10).map { frame.pixel(x: $0, y: 0).green } == green.map { Quantization(range: -1...1).byte($0) })
         #expect(frame.pixel(x: 1, y: 0).blue == 0 && frame.pixel(x: 0, y: 0).blue == 255)
     }
 
@@ -28,7 +28,7 @@ struct VideoFrameTests {
         #expect(a == b)
         #expect(a.width == 5 && a.height == 4)
         // Pixel (x 2, y 1) is element 7 of each 20-element plane.
-        let q = { (x: Float) in RGBFrame.quantize(x, scale: 127.5, offset: 128) }
+        let q = { (x: Float) in Quantization(range: -1...1).byte(x) }
         #expect(a.pixel(x: 2, y: 1) == RGBFrame.Color(red: q(scalars[7]), green: q(scalars[27]), blue: q(scalars[47])))
     }
 
@@ -51,7 +51,7 @@ struct VideoFrameTests {
         let scalars = (0..<3 * 200 * 300).map { _ in Float(random.below(4001)) / 1000 - 2 }
         let frame = try RGBFrame(tensor: Tensor(shape: [3, 200, 300], scalars: scalars))
         let plane = 200 * 300
-        let expected = (0..<plane).flatMap { p in (0..<3).map { c in RGBFrame.quantize(scalars[c * plane + p], scale: 127.5, offset: 128) } }
+        let expected = (0..<plane).flatMap { p in (0..<3).map { c in Quantization(range: -1...1).byte(scalars[c * plane + p]) } }
         #expect(frame.pixels == expected)
     }
 }

@@ -40,9 +40,8 @@ public struct RGBFrame: Equatable, Sendable {
 
     /// The frame held by a [3,H,W] or [1,3,H,W] tensor whose samples span `range`.
     ///
-    /// Each sample becomes `trunc(clamp(x * s + o, 0, 255))` with `s = 255 / (hi - lo)` and
-    /// `o = 0.5 - lo * s`. For -1...1 that is `x * 127.5 + 128`, clamped and truncated toward zero,
-    /// which is the rule NVLabs' generate.py applies, so our frames match theirs byte for byte.
+    /// Samples become bytes by `Quantization(range:)`: for -1...1, NVLabs generate.py's rule, so our
+    /// frames match theirs byte for byte.
     public init(tensor: Tensor, range: ClosedRange<Float> = -1...1) throws(VideoError) {
         let shape = tensor.shape
         let isCHW = shape.count == 3 && shape[0] == 3
@@ -51,8 +50,7 @@ public struct RGBFrame: Equatable, Sendable {
         precondition(range.upperBound > range.lowerBound, "empty sample range \(range)")
         let height = shape[shape.count - 2], width = shape[shape.count - 1]
         let plane = width * height
-        let scale = 255 / (range.upperBound - range.lowerBound)
-        let offset = 0.5 - range.lowerBound * scale
+        let rule = Quantization(range: range)
         var pixels = [UInt8](repeating: 0, count: plane * 3)
         tensor.withUnsafeBufferPointer { source in
             pixels.withUnsafeMutableBufferPointer { target in
@@ -61,22 +59,13 @@ public struct RGBFrame: Equatable, Sendable {
                     for channel in 0..<3 {
                         let input = source.baseAddress! + channel * plane
                         for i in range {
-                            target[i * 3 + channel] = Self.quantize(input[i], scale: scale, offset: offset)
+                            target[i * 3 + channel] = rule.byte(input[i])
                         }
                     }
                 }
             }
         }
         self.init(width: width, height: height, pixels: pixels)
-    }
-
-    @inline(__always)
-    static func quantize(_ x: Float, scale: Float, offset: Float) -> UInt8 {
-        let shifted = x * scale + offset
-        // `!(>= 0)` also sends NaN to 0: torch leaves it undefined, a stable black is easier to spot.
-        if !(shifted >= 0) { return 0 }
-        if shifted >= 255 { return 255 }
-        return UInt8(shifted.rounded(.towardZero))
     }
 
     /// The colour at column `x`, row `y`.
