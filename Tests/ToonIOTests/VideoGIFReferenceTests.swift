@@ -2,10 +2,9 @@ import Foundation
 import Testing
 @testable import ToonIO
 
-/// Pillow's reading of a GIF this encoder wrote, made by Tests/ToonIOReference/make_gif_reference.py.
-/// It lives outside the test target's folder because that target declares no resources.
+/// Pillow's reading of a GIF this encoder wrote, made by Tests/ToonIOTests/Reference/make_gif_reference.py.
 private let referenceFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("ToonIOReference")
+    .appendingPathComponent("Reference")
 
 /// Where the test leaves the GIF for the script to read.
 let gifReferenceOutput = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-gif-reference.gif")
@@ -38,7 +37,7 @@ struct VideoGIFReferenceTests {
         guard recorded == videoCRC32(bytes) else {
             Issue.record("""
                 the encoder's output changed since Pillow checked it; if intended, regenerate:
-                python3 Tests/ToonIOReference/make_gif_reference.py \(gifReferenceOutput.path)
+                python3 Tests/ToonIOTests/Reference/make_gif_reference.py \(gifReferenceOutput.path)
                 """)
             return
         }
