@@ -4,22 +4,26 @@ import StyleGAN
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert a generator checkpoint to ToonKit's format (.safetensors).",
+        abstract: "Convert a generator checkpoint to ToonKit's format, or to rosinality's .pt.",
         discussion: """
-            The output keeps every weight bit for bit and records the architecture, so it loads without
-            flags and memory-maps instantly.
+            .safetensors: ToonKit's format. Every weight is kept bit for bit with the architecture, so it
+            loads without flags and memory-maps instantly.
+            .pt: rosinality/stylegan2-pytorch's checkpoint ({'g_ema', 'latent_avg'}), loadable with
+            torch.load and Generator.load_state_dict(strict=True) in Python, for architectures that
+            code can express (config-f channel tables, skip, no class labels).
 
-            Example:
+            Examples:
               toon convert stylegan2-ffhq-config-f.pkl ffhq.safetensors
+              toon convert ffhq.safetensors ffhq-rosinality.pt
             """
     )
 
     @Argument(help: ArgumentHelp("Input checkpoint (.pkl, .pt or .safetensors).", valueName: "in")) var input: String
-    @Argument(help: ArgumentHelp("Output file (.safetensors).", valueName: "out")) var output: String
+    @Argument(help: ArgumentHelp("Output file: .safetensors (ToonKit) or .pt (rosinality).", valueName: "out")) var output: String
 
     func validate() throws {
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        if ext != "safetensors" { throw ValidationError("the output must end in .safetensors") }
+        if !["safetensors", "pt"].contains(ext) { throw ValidationError("the output must end in .safetensors or .pt") }
         if URL(fileURLWithPath: input).standardizedFileURL == URL(fileURLWithPath: output).standardizedFileURL {
             throw ValidationError("the output would overwrite the input")
         }
@@ -28,8 +32,12 @@ struct Convert: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let loaded = try GeneratorLoader.load(URL(fileURLWithPath: input))
-            try ToonKitFormat.write(loaded.generator, source: loaded.convertedFrom ?? loaded.format.rawValue,
-                                    to: URL(fileURLWithPath: output))
+            let url = URL(fileURLWithPath: output)
+            if url.pathExtension.lowercased() == "pt" {
+                try RosinalityExport.write(loaded.generator, to: url)
+            } else {
+                try ToonKitFormat.write(loaded.generator, source: loaded.convertedFrom ?? loaded.format.rawValue, to: url)
+            }
         }
     }
 }

@@ -124,4 +124,16 @@ struct CommandTests {
         let b = try NPY.read(folder.appendingPathComponent("b/seed0007.npy")).scalars
         #expect(a == b)
     }
+
+    @Test("convert to rosinality's .pt and back keeps the images; inexpressible models are refused")
+    func convertToRosinality() throws {
+        let folder = Toon.temporaryFolder()
+        let exported = folder.appendingPathComponent("g.pt")
+        let ok = try Toon.run(["convert", Toon.fixture("rosinality/rosinality_16.pt"), exported.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try Toon.run(["info", exported.path]).stdout.contains("rosinality"))
+        let refused = try Toon.run(["convert", nvlabs, folder.appendingPathComponent("nv.pt").path])
+        #expect(refused.status == 1 && refused.stderr.contains("channel"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("nv.pt").path))
+    }
 }
