@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"]),
+        .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         // Runs the built `toon` executable end to end.
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "ToonTestSupport"]),
     ]
