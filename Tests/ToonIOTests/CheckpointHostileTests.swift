@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 @testable import ToonIO
 
 /// Damaged and hostile files give a CheckpointError, never a crash, a hang or a huge allocation.
@@ -122,7 +123,7 @@ struct CheckpointHostileTests {
 
     @Test("random bytes, and random bytes behind pickle and zip headers, are errors")
     func randomBytes() {
-        var random = SeededBytes(state: 42)
+        var random = TestRandom(seed: 42)
         let heads: [[UInt8]] = [[], [0x80, 0x04], [0x80, 0x02], [0x50, 0x4b, 0x03, 0x04], [0x80, 0x02, 0x8a, 0x0a] + TorchLegacyStream.magic]
         for i in 0..<500 {
             let bytes = heads[i % heads.count] + random.bytes(random.below(3000))
@@ -134,7 +135,7 @@ struct CheckpointHostileTests {
           .enabled(if: CheckpointFixtures.available, CheckpointFixtures.skipReason), arguments: ["tf/small64/small64.pkl", "nvlabs/nv_ada_64.pkl"])
     func mutatedPickles(fixture: String) throws {
         let original = try CheckpointFixtures.bytes(fixture).all.bytes
-        var random = SeededBytes(state: 7)
+        var random = TestRandom(seed: 7)
         for _ in 0..<24 {
             var bytes = original
             // Structure (opcodes, lengths, shapes) is dense in the first part of these files.

@@ -1,20 +1,14 @@
 import Foundation
 import Testing
+import ToonTestSupport
 @testable import ToonIO
 
 /// Where the shared reference fixtures live: `shared/fixtures` beside the repository root.
 enum CheckpointFixtures {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()   // ToonIOTests
-        .deletingLastPathComponent()   // Tests
-        .deletingLastPathComponent()   // repository root
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures")
+    static let available = SharedFixtures.available
+    static let skipReason = SharedFixtures.skipReason
 
-    static let available = FileManager.default.fileExists(atPath: root.appendingPathComponent("README.md").path)
-    static let skipReason: Comment = "shared/fixtures is not beside the repository root; fixture tests skipped"
-
-    static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+    static func url(_ relative: String) -> URL { SharedFixtures.url(relative) }
 
     /// Fixtures are mapped once per process: the rosinality file is 64 MB.
     nonisolated(unsafe) private static var mapped: [String: FileBytes] = [:]
@@ -119,19 +113,3 @@ enum ZipBuilder {
     }
 }
 
-/// A small seeded generator (SplitMix64) so fuzz cases are the same on every run.
-struct SeededBytes {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-
-    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
-}

@@ -1,4 +1,5 @@
 import Testing
+import ToonTestSupport
 @testable import ToonIO
 
 private func solid(_ v: UInt8, width: Int = 4, height: Int = 3) -> RGBFrame {
@@ -22,7 +23,7 @@ struct GridCompositionTests {
 
     @Test("every pixel of a cell is copied, not just its corners")
     func fullCopy() throws {
-        var random = VideoTestRandom(seed: 2)
+        var random = TestRandom(seed: 2)
         let frame = RGBFrame(width: 5, height: 4, pixels: (0..<60).map { _ in UInt8(random.below(256)) })
         let grid = try ImageGrid.compose([solid(0, width: 5, height: 4), frame], rows: 1, columns: 2, spacing: 2)
         for y in 0..<4 { for x in 0..<5 { #expect(grid.pixel(x: 7 + x, y: y) == frame.pixel(x: x, y: y)) } }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 @testable import ToonIO
 
 @Suite("Image errors name the file and never crash")
@@ -39,7 +40,7 @@ struct ImageErrorTests {
 
     @Test("random bytes are not an image")
     func randomBytes() throws {
-        var random = ImageTestRandom(state: 1)
+        var random = TestRandom(seed: 1)
         var bytes = random.bytes(500)
         bytes[0] = 0x42
         #expect(problem(reading: try file("noise.png", bytes)) == .notAnImage)
@@ -116,7 +117,7 @@ struct ImageErrorTests {
 
     @Test("damaged PNG and JPEG bytes decode or fail with an ImageError, never crash")
     func fuzzedBytesNeverCrash() throws {
-        var random = ImageTestRandom(state: 77)
+        var random = TestRandom(seed: 77)
         for original in [try validPNG(), try validJPEG()] {
             for _ in 0..<150 {
                 var bytes = original

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 @testable import ToonIO
 
 @Suite("Image PNG reading and writing")
@@ -39,7 +40,7 @@ struct ImagePNGTests {
 
     @Test("16-bit PNG round trips exactly and a .png name keeps 16 bits")
     func sixteenBitRoundTrip() throws {
-        var random = ImageTestRandom(state: 16)
+        var random = TestRandom(seed: 16)
         let samples = (0..<(3 * 5 * 7)).map { _ in Float(UInt16(truncatingIfNeeded: random.next())) / 65535 }
         let image = Image(width: 7, height: 5, channels: 3, samples: samples, bitDepth: 16)
         let url = folder.appendingPathComponent("deep.png")

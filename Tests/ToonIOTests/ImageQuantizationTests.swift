@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 import ToonCore
 @testable import ToonIO
 
@@ -44,7 +45,7 @@ struct ImageQuantizationTests {
             for _ in 0..<3 { h = h.nextDown }
             for _ in 0..<7 { values.append(h); h = h.nextUp }
         }
-        var random = ImageTestRandom(state: 11)
+        var random = TestRandom(seed: 11)
         values += (0..<4000).map { _ in random.unit() * 2.2 - 1.1 }
         #expect(try Self.written(values) == values.map(Self.nvlabs))
     }

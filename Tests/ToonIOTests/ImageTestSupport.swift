@@ -1,4 +1,5 @@
 import Foundation
+import ToonTestSupport
 @testable import ToonIO
 
 /// Builds PNG files byte by byte (stored deflate blocks, our own CRC and Adler), so tests of the
@@ -53,21 +54,6 @@ enum ImageTestPNG {
     }
 }
 
-/// A small deterministic generator for test data (SplitMix64).
-struct ImageTestRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in byte() } }
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-}
-
 /// A fresh temporary folder per test suite instance.
 func imageTestFolder() -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-image-\(UUID().uuidString)")
@@ -77,7 +63,7 @@ func imageTestFolder() -> URL {
 
 /// An 8-bit image whose samples are random codes k/255.
 func imageWithRandomCodes(width: Int, height: Int, channels: Int, seed: UInt64) -> Image {
-    var random = ImageTestRandom(state: seed)
+    var random = TestRandom(seed: seed)
     let samples = (0..<(width * height * channels)).map { _ in Float(random.byte()) / 255 }
     return Image(width: width, height: height, channels: channels, samples: samples)
 }

@@ -2,15 +2,13 @@ import Foundation
 import Testing
 import ToonCore
 import ToonIO
+import ToonTestSupport
 
 /// The reference outputs in ../shared/fixtures (made by the official StyleGAN code) must load.
 @Suite("NumPy: shared StyleGAN fixtures load")
 struct NumPySharedFixtureTests {
-    /// The repository root's parent holds `shared/`.
-    static let shared = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-    static let available = FileManager.default.fileExists(atPath: shared.path)
+    static let shared = SharedFixtures.root
+    static let available = SharedFixtures.available
 
     @Test("TF latent z_seed0.npy is float64 [1, 128] and equals RandomState(0).randn(1, 128)",
           .enabled(if: available, "shared fixtures not found at ../shared/fixtures"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 import ToonCore
 @testable import ToonIO
 
@@ -47,7 +48,7 @@ struct VideoFrameTests {
 
     @Test("large tensors split over cores give the same bytes as the element-wise rule")
     func parallelMatchesScalar() throws {
-        var random = VideoTestRandom(seed: 4)
+        var random = TestRandom(seed: 4)
         let scalars = (0..<3 * 200 * 300).map { _ in Float(random.below(4001)) / 1000 - 2 }
         let frame = try RGBFrame(tensor: Tensor(shape: [3, 200, 300], scalars: scalars))
         let plane = 200 * 300

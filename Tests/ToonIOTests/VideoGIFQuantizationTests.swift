@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 @testable import ToonIO
 
 /// Per-channel absolute differences between two frames of the same size.
@@ -86,7 +87,7 @@ struct VideoGIFQuantizationTests {
     func nearestIsExact() {
         let palette = VideoTestFrames.distinctColors(200, seed: 3).map { GIFColor(red: $0.red, green: $0.green, blue: $0.blue) }
         var nearest = GIFNearestColor(palette: palette)
-        var random = VideoTestRandom(seed: 11)
+        var random = TestRandom(seed: 11)
         for _ in 0..<5_000 {
             let r = random.below(256), g = random.below(256), b = random.below(256)
             let found = palette[Int(nearest.index(red: r, green: g, blue: b))]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 @testable import ToonIO
 
 /// Writes `frames` to a GIF in a fresh folder and returns its bytes and the folder.
@@ -85,7 +86,7 @@ struct VideoGIFLZWTests {
 
     @Test("raw LZW streams round-trip for every minimum code size", arguments: 2...8)
     func rawRoundTrip(minimumCodeSize: Int) throws {
-        var random = VideoTestRandom(seed: UInt64(minimumCodeSize))
+        var random = TestRandom(seed: UInt64(minimumCodeSize))
         // Runs and noise mixed, so the table holds both long and short strings.
         var indexes: [UInt8] = []
         while indexes.count < 20_000 {

@@ -1,26 +1,12 @@
 import Foundation
+import ToonTestSupport
 @testable import ToonIO
 
-/// SplitMix64: seeded, so every random test image is the same on every run and platform.
-struct VideoTestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
 
 enum VideoTestFrames {
     /// `count` distinct colours, spread so that none repeats.
     static func distinctColors(_ count: Int, seed: UInt64) -> [RGBFrame.Color] {
-        var random = VideoTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         var seen = Set<UInt32>()
         var colors: [RGBFrame.Color] = []
         while colors.count < count {
@@ -35,7 +21,7 @@ enum VideoTestFrames {
     /// Every pixel an independent random pick among `colors` distinct colours: LZW's worst case.
     static func noise(width: Int, height: Int, colors: Int, seed: UInt64) -> RGBFrame {
         let palette = distinctColors(colors, seed: seed)
-        var random = VideoTestRandom(seed: seed ^ 0xABCD)
+        var random = TestRandom(seed: seed ^ 0xABCD)
         var pixels: [UInt8] = []
         pixels.reserveCapacity(width * height * 3)
         for _ in 0..<width * height {
@@ -62,7 +48,7 @@ enum VideoTestFrames {
     /// Colours scattered around a few centres (skin, hair, background of a portrait): the kind of
     /// distribution where box medians sit off the clusters' centres.
     static func clusters(width: Int, height: Int, seed: UInt64) -> RGBFrame {
-        var random = VideoTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         let centres = distinctColors(6, seed: seed)
         var pixels: [UInt8] = []
         for _ in 0..<width * height {

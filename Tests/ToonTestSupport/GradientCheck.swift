@@ -1,7 +1,7 @@
 import Testing
 import ToonCore
 
-/// Deterministic test data (SplitMix64), so every gradient check sees the same numbers on every run.
+/// Deterministic test data (SplitMix64): every test sees the same numbers on every run and platform.
 public struct TestRandom {
     private var state: UInt64
     public init(seed: UInt64) { state = seed }
@@ -13,6 +13,16 @@ public struct TestRandom {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// Uniform in 0..<bound.
+    public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    public mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
+
+    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in byte() } }
+
+    /// Uniform in 0..<1 with 24 random bits.
+    public mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 
     /// Uniform in `range`.
     public mutating func uniform(_ range: ClosedRange<Float> = -1...1) -> Float {
