@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ToonKit against the tools a user would otherwise run, side by side in ONE run on this machine.
 #
-#   Benchmarks/compare.sh --nvlabs /work/peers/stylegan2-ada-pytorch \
-#                         --rosinality /work/peers/stylegan2-pytorch --python /work/pyref/bin/python
+#   (PEERS: where you checked out the peers; TORCH_PYTHON: a Python with torch)
+#   Benchmarks/compare.sh --nvlabs $PEERS/stylegan2-ada-pytorch \
+#                         --rosinality $PEERS/stylegan2-pytorch --python $TORCH_PYTHON
 #
 # Builds toon-bench (release) and runs, interleaved: the 3x3 convolutions and sgemm (toon-bench
 # conv/gemm against Benchmarks/peers/torch_conv.py, alternating for --rounds rounds), then for each
@@ -10,7 +11,7 @@
 # on rosinality's export, each in its own process so peak RSS is per configuration. Prints
 # ToonKit / peer time ratios (below 1: ToonKit faster). Raw JSON and logs stay in --out.
 # The peers are never part of this repository: check them out elsewhere (see
-# /work/shared/bench/README.md) and pass their paths. Machines are shared; only ratios from one run
+# ../shared/bench/README.md) and pass their paths. Machines are shared; only ratios from one run
 # mean anything.
 #
 # Options (environment variable in brackets):
@@ -70,7 +71,6 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -z "$PYTHON" ] && [ -x /work/pyref/bin/python ] && PYTHON=/work/pyref/bin/python
 [ -z "$PYTHON" ] && PYTHON="$(command -v python3 || true)"
 
 mkdir -p "$OUT"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time rosinality's StyleGAN2 config-f generator exported to ONNX, run by ONNX Runtime on CPU.
 
-    python Benchmarks/peers/onnx_generator.py --repo /work/peers/stylegan2-pytorch --resolution 256 --runs 5
+    python Benchmarks/peers/onnx_generator.py --repo $PEERS/stylegan2-pytorch --resolution 256 --runs 5
 
 What a CPU-only user would do instead of PyTorch: export with `torch.onnx.export(..., dynamo=True)`
 (the TorchScript exporter refuses the modulated convolution), fixed batch 1, noise const, random

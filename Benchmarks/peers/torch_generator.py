@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time a peer's StyleGAN2 config-f generator on CPU (PyTorch), one configuration per process.
 
-    python Benchmarks/peers/torch_generator.py --impl nvlabs --repo /work/peers/stylegan2-ada-pytorch \\
+    python Benchmarks/peers/torch_generator.py --impl nvlabs --repo $PEERS/stylegan2-ada-pytorch \\
         --resolution 256 --batch 1 --runs 5
 
 Random weights (torch.manual_seed), noise const, torch.no_grad, 2 threads, one warm-up call, then

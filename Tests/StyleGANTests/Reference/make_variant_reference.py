@@ -34,7 +34,7 @@ Variants (all 16 or 32 px, tiny channels):
   filter121    resample_filter [1, 2, 1] (NVLabs' generator takes any filter: SynthesisBlock passes
                it to conv0's conv2d_resample and to the skip image's upsample2d); psi 1
 
-Made with: NVLabs stylegan2-ada-pytorch from the read-only copy at /work/peers/stylegan2-ada-pytorch.
+Made with: NVLabs stylegan2-ada-pytorch from the read-only copy at $PEERS/stylegan2-ada-pytorch.
 That copy is not a git checkout, so its commit cannot be read from it; the shared fixtures were made
 from d72cc7d041b42ec8e806021a205ed9349f87c6a4 (the repository's last commit), and networks.py,
 upfirdn2d.py, conv2d_resample.py and bias_act.py there are what this script ran. Its custom CUDA ops

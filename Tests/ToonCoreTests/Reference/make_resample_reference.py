@@ -2,7 +2,7 @@
 """Writes ResampleReferenceData.swift: small golden arrays for ToonKit's resampling ops.
 
 Run with PyTorch (CPU) and NumPy:
-    /work/pyref/bin/python Tests/ToonCoreTests/Reference/make_resample_reference.py
+    $TORCH_PYTHON Tests/ToonCoreTests/Reference/make_resample_reference.py
 
 Each array is stored as base64 of float32 little-endian bytes inside a Swift source file, so the
 tests need neither Python nor bundled resources at run time. The op parameters for every case live

@@ -5,7 +5,7 @@ Independent of ToonKit's reader and of torch: the pickles are read with a restri
 unpickler whose globals are inert stubs (nothing from the files runs), the torch zip with
 zipfile, and tensors are materialised with numpy from the raw storages.
 
-Usage: python3 make_checkpoint_reference.py /work/shared/fixtures > checkpoint_reference.json
+Usage: python3 make_checkpoint_reference.py ../shared/fixtures > checkpoint_reference.json
 Made with CPython 3.11 and numpy 2.x. For every tensor: shape, float64 sum and sum of
 squares of the float32 values, and the first four values.
 """
