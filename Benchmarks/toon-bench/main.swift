@@ -4,6 +4,7 @@ import ToonCore
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
 // Usage: toon-bench [gemm|conv|generator|all] [--runs N] [--threads T] [--json]
+//                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -12,6 +13,8 @@ struct Options {
     var runs = 7
     var threads: Int? = nil
     var json = false
+    var resolutions = [256, 1024]
+    var batches = [1, 4]
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -20,6 +23,8 @@ struct Options {
             case "--runs": runs = Int(it.next() ?? "") ?? runs
             case "--threads": threads = Int(it.next() ?? "")
             case "--json": json = true
+            case "--resolution": resolutions = [Int(it.next() ?? "") ?? 256]
+            case "--batch": batches = [Int(it.next() ?? "") ?? 1]
             case "gemm", "conv", "generator", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
@@ -75,10 +80,10 @@ if options.suite == "conv" || options.suite == "all" {
 
 if options.suite == "generator" || options.suite == "all" {
     // Config-f generators (NVLabs defaults) with random weights, noise const, as the peers are timed.
-    for resolution in [256, 1024] {
+    for resolution in options.resolutions {
         let config = GeneratorConfig(imageResolution: resolution)
         let generator = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
-        for batch in [1, 4] {
+        for batch in options.batches {
             let z = Tensor.randomNormal(shape: [batch, 512], seed: 0)
             let row = measure("G config-f \(resolution) b\(batch) (per image)", flops: 0, runs: options.runs) {
                 _ = generator(z: z)
