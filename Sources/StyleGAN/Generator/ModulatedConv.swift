@@ -39,3 +39,62 @@ struct ModulatedConv {
         return y
     }
 }
+
+/// Inference (no gradients recorded): the same layer without passes over the activations. The
+/// styles scale the input channels inside the convolution's column copy, or, where that cannot
+/// be done (the transposed conv of the up layers reads its input directly, and the 1x1 toRGB has
+/// no column copy), the weights per sample as NVLabs' fused_modconv does; demodulation, noise,
+/// bias, activation, gain and clamp run as the convolution's epilogue.
+extension ModulatedConv {
+    /// Input pixels from which a per-sample GEMM is wide enough to beat one shared GEMM over the
+    /// batch after a modulation pass over the input.
+    static let perSampleMinimumPixels = 1024
+
+    /// x: [N, I, H, W], weight: [O, I, k, k], styles: [N, I]; `epilogue` carries noise, bias,
+    /// activation, gain and clamp (its outputScale is set here to the demodulation coefficients).
+    static func inference(_ x: Tensor, weight: Tensor, styles: Tensor, demodulate: Bool, up: Bool,
+                          filter: FIRFilter, epilogue: ConvEpilogue) -> Tensor {
+        let (n, inChannels) = (x.shape[0], x.shape[1])
+        let (outChannels, kernel) = (weight.shape[0], weight.shape[2])
+        precondition(weight.shape[1] == inChannels && styles.shape == [n, inChannels],
+                     "modulated conv: input \(x.shape), weight \(weight.shape), styles \(styles.shape)")
+        var epilogue = epilogue
+        let coefficients = demodulate ? demodulation(weight: weight, styles: styles) : nil
+        if kernel == 1 && !up {
+            // Per-sample 1x1 weights are tiny (O x I); the product stays a plain GEMM.
+            let w = weight.reshaped([1, outChannels, inChannels, 1, 1]) * styles.reshaped([n, 1, inChannels, 1, 1])
+            epilogue.outputScale = coefficients
+            return x.conv2d(sampleWeights: w, padding: 0, epilogue: epilogue)
+        }
+        guard up else {
+            epilogue.outputScale = coefficients
+            return x.conv2d(weight, padding: kernel / 2, inputScale: styles, epilogue: epilogue)
+        }
+        let p0 = floorDiv(filter.width + 1, 2) + kernel / 2 - (kernel - 1)
+        let p1 = floorDiv(filter.width - 2, 2) + kernel / 2 - (kernel - 2)
+        let overlap = max(min(-p0, -p1), 0)
+        var y: Tensor
+        if n == 1 || x.shape[2] * x.shape[3] >= perSampleMinimumPixels {
+            // w'[n, i, o] = w[o, i] * s[n, i] * d[n, o], in the transposed layout [N, I, O, k, k].
+            var w = weight.permuted([1, 0, 2, 3]).reshaped([1, inChannels, outChannels, kernel, kernel])
+                * styles.reshaped([n, inChannels, 1, 1, 1])
+            if let coefficients { w = w * coefficients.reshaped([n, 1, outChannels, 1, 1]) }
+            y = x.transposedConv2d(sampleWeights: w, stride: 2, padding: overlap)
+        } else {
+            // Small images in a batch: one shared GEMM over the batch wins; modulate the input.
+            y = (x * styles.reshaped([n, inChannels, 1, 1])).transposedConv2d(weight.permuted([1, 0, 2, 3]), stride: 2,
+                                                                              padding: overlap)
+            epilogue.outputScale = coefficients
+        }
+        let q0 = p0 + overlap, q1 = p1 + overlap
+        y = y.upfirdn2d(filter, padding: ResamplePadding(x0: q0, x1: q1, y0: q0, y1: q1), gain: 4)
+        y.applyEpilogue(epilogue)
+        return y
+    }
+
+    /// NVLabs' demodulation coefficients [N, O]: rsqrt(sum over (i, ky, kx) of (w[o,i] s[n,i])^2 + eps).
+    static func demodulation(weight: Tensor, styles: Tensor) -> Tensor {
+        let weightEnergy = weight.square().sum(axes: [2, 3])  // [O, I]
+        return (styles.square().matmul(weightEnergy, transposeOther: true) + epsilon).rsqrt()
+    }
+}
