@@ -132,4 +132,23 @@ struct ParallelConvTests {
         #expect(b.scalars.allSatisfy { $0 == 2 } && c.scalars.allSatisfy { $0 == 3 })
         _ = first
     }
+
+    @Test("filtered2d equals upfirdn2d then the epilogue", arguments: [
+        ResamplePadding(1), ResamplePadding(x0: 2, x1: 0, y0: -1, y1: 3), ResamplePadding(x0: -1, x1: -1, y0: 0, y1: 1),
+    ])
+    func filterEpilogue(_ padding: ResamplePadding) {
+        var random = TestRandom(seed: 11)
+        for (shape, filter) in [([2, 3, 9, 70], setupFilter([1, 3, 3, 1])), ([1, 2, 6, 7], setupFilter([1, 3, 3, 1])),
+                                ([1, 2, 8, 6], setupFilter([1, 2, 1])), ([1, 2, 8, 6], setupFilter([1, 3, 3, 1], separable: false))] {
+            let x = random.tensor(shape), bias = random.tensor([shape[1]]), scale = random.tensor([shape[0], shape[1]])
+            var expected = x.upfirdn2d(filter, padding: padding, gain: 4)
+            let noise = random.tensor([expected.shape[2], expected.shape[3]])
+            let e = ConvEpilogue(outputScale: scale, noise: noise, noiseStrength: 0.5, bias: bias,
+                                 activation: .leakyReLU(slope: 0.2), gain: 1.5, clamp: 1)
+            expected.applyEpilogue(e)
+            let got = x.filtered2d(filter, padding: padding, gain: 4, epilogue: e)
+            #expect(got.shape == expected.shape)
+            #expect(maxAbsDifference(got.scalars, expected.scalars) < 1e-5)
+        }
+    }
 }

@@ -87,9 +87,7 @@ extension ModulatedConv {
             epilogue.outputScale = coefficients
         }
         let q0 = p0 + overlap, q1 = p1 + overlap
-        y = y.upfirdn2d(filter, padding: ResamplePadding(x0: q0, x1: q1, y0: q0, y1: q1), gain: 4)
-        y.applyEpilogue(epilogue)
-        return y
+        return y.filtered2d(filter, padding: ResamplePadding(x0: q0, x1: q1, y0: q0, y1: q1), gain: 4, epilogue: epilogue)
     }
 
     /// NVLabs' demodulation coefficients [N, O]: rsqrt(sum over (i, ky, kx) of (w[o,i] s[n,i])^2 + eps).
