@@ -48,8 +48,9 @@ public final class TensorStorage: @unchecked Sendable {
 enum StoragePool {
     /// Blocks from this size up are pooled (rounded up to a size class).
     static let minimumPooledBytes = 1 << 20
-    /// Most bytes kept idle in the pool; beyond it the oldest idle blocks are freed.
-    static let capacityBytes = 320 << 20
+    /// Most bytes kept idle in the pool; beyond it the oldest idle blocks are freed. 640 MiB holds
+    /// every block of a 1024 px generator at batch 1 between calls, so its steady state maps nothing.
+    static let capacityBytes = 640 << 20
     /// Blocks from this size up are 2 MiB aligned and offered transparent huge pages.
     static let hugePageBytes = 4 << 20
 
@@ -71,12 +72,16 @@ enum StoragePool {
         let size = sizeClass(bytes)
         if size >= minimumPooledBytes {
             lock.lock()
-            if var blocks = idle[size], let block = blocks.popLast() {
-                idle[size] = blocks
-                idleBytes -= size
+            // Best fit among idle blocks of this class up to 1.5x its size: layer sizes repeat
+            // only roughly, and a slightly larger block is far cheaper than fresh pages.
+            let fit = idle.lazy.filter { $0.key >= size && $0.key <= size + size / 2 && !$0.value.isEmpty }
+                .min { $0.key < $1.key }?.key
+            if let fit, var blocks = idle[fit], let block = blocks.popLast() {
+                idle[fit] = blocks
+                idleBytes -= fit
                 if let index = order.lastIndex(where: { $0.pointer == block }) { order.remove(at: index) }
                 lock.unlock()
-                return (block, size)
+                return (block, fit)
             }
             lock.unlock()
         }
