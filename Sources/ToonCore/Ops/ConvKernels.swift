@@ -18,10 +18,18 @@ enum ConvKernels {
         if bands > 1 || g.n == 1 {
             bands = Swift.min(g.outH, (bands + workers - 1) / workers * workers)
         }
+        // Batched small images: as many steps as a multiple of the workers, equally filled
+        // (4 images at 3 per step would leave one worker a third of the work).
+        var perStep = tiling.imagesPerStep
+        let steps = (g.n + perStep - 1) / perStep
+        if perStep > 1 && steps > 1 {
+            let balanced = (steps + workers - 1) / workers * workers
+            perStep = (g.n + balanced - 1) / balanced
+        }
         var tiles: [Tile] = []
         for group in 0..<g.groups {
-            for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
-                let images = Swift.min(tiling.imagesPerStep, g.n - first)
+            for first in stride(from: 0, to: g.n, by: perStep) {
+                let images = Swift.min(perStep, g.n - first)
                 for band in 0..<bands {
                     tiles.append(Tile(group: group, first: first, images: images,
                                       rows: (g.outH * band / bands)..<(g.outH * (band + 1) / bands)))
