@@ -3,8 +3,8 @@ import StyleGAN
 import ToonCore
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
-// Usage: toon-bench [gemm|conv|generator|all] [--runs N] [--threads T] [--json]
-//                   [--resolution 256|1024] [--batch 1|4]   (generator rows only; default: all four)
+// Usage: toon-bench [gemm|conv|filter|generator|all] [--runs N] [--threads T] [--json]
+//                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -25,7 +25,7 @@ struct Options {
             case "--json": json = true
             case "--resolution": resolutions = [Options.positive(it.next(), a)]
             case "--batch": batches = [Options.positive(it.next(), a)]
-            case "gemm", "conv", "generator", "all": suite = a
+            case "gemm", "conv", "filter", "generator", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -83,6 +83,30 @@ if options.suite == "conv" || options.suite == "all" {
                 _ = x.conv2d(w, padding: 1)
             })
         }
+    }
+}
+
+if options.suite == "filter" || options.suite == "all" {
+    // The FIR after an up layer's transposed conv, then its epilogue: separate ops vs fused, interleaved.
+    let filter = setupFilter([1, 3, 3, 1])
+    let padding = ResamplePadding(1)
+    for (channels, size) in [(64, 513), (32, 1025)] {
+        let x = Tensor(repeating: 0.5, shape: [1, channels, size, size])
+        let epilogue = ConvEpilogue(noise: Tensor(repeating: 0.1, shape: [size - 1, size - 1]), noiseStrength: 0.5,
+                                    bias: Tensor(repeating: 0.2, shape: [channels]), activation: .leakyReLU(slope: 0.2),
+                                    gain: Float(2).squareRoot(), clamp: 256)
+        var separate: [Double] = [], fused: [Double] = []
+        for _ in 0...options.runs {
+            separate.append(measure("", flops: 0, runs: 1) {
+                var y = x.upfirdn2d(filter, padding: padding, gain: 4)
+                y.applyEpilogue(epilogue)
+            }.seconds[0])
+            fused.append(measure("", flops: 0, runs: 1) {
+                _ = x.filtered2d(filter, padding: padding, gain: 4, epilogue: epilogue)
+            }.seconds[0])
+        }
+        rows.append(Row(name: "FIR+epilogue \(channels)x\(size - 1)px separate", flops: 0, seconds: separate))
+        rows.append(Row(name: "FIR+epilogue \(channels)x\(size - 1)px fused", flops: 0, seconds: fused))
     }
 }
 

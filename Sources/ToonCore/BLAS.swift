@@ -5,9 +5,48 @@ import CBLAS
 #endif
 
 /// Single-precision matrix products through the platform BLAS (OpenBLAS on Linux, Accelerate on Apple).
+///
+/// OpenBLAS runs single-threaded: its own pthreads would spin (sched_yield) on the same cores that
+/// `Parallel` uses for everything else. Large products are split across `Parallel` workers here,
+/// each worker calling the single-threaded kernel on its own block of rows or columns of C.
 public enum BLAS {
     /// C = alpha * op(A) * op(B) + beta * C, row-major. `lda`, `ldb`, `ldc` are row strides in elements.
-    @inlinable public static func sgemm(
+    /// Large products run on `threadCount` workers; inside a `Parallel` loop it runs on the caller.
+    public static func sgemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        let parts = Parallel.isInsideLoop ? 1 : partCount(m: m, n: n, k: k)
+        if parts == 1 {
+            sgemmSerial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                        b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        // Split the dimension whose other operand is smaller: each worker packs all of that operand.
+        let splitColumns = n >= m
+        let extent = splitColumns ? n : m
+        let (a, b) = (UncheckedSendable(a), UncheckedSendable(b))
+        let c = UncheckedSendable(c)
+        Parallel.forEachTask(parts, workers: parts) { _, part in
+            // Block edges on multiples of 16 keep every worker on whole kernel tiles.
+            let lo = Swift.min(extent, (extent * part / parts + 8) / 16 * 16)
+            let hi = part == parts - 1 ? extent : Swift.min(extent, (extent * (part + 1) / parts + 8) / 16 * 16)
+            guard hi > lo else { return }
+            if splitColumns {
+                sgemmSerial(transA: transA, transB: transB, m: m, n: hi - lo, k: k, alpha: alpha, a: a.value, lda: lda,
+                            b: b.value + (transB ? lo * ldb : lo), ldb: ldb, beta: beta, c: c.value + lo, ldc: ldc)
+            } else {
+                sgemmSerial(transA: transA, transB: transB, m: hi - lo, n: n, k: k, alpha: alpha,
+                            a: a.value + (transA ? lo : lo * lda), lda: lda, b: b.value, ldb: ldb, beta: beta,
+                            c: c.value + lo * ldc, ldc: ldc)
+            }
+        }
+    }
+
+    /// The same product on the calling thread only (single-threaded BLAS).
+    public static func sgemmSerial(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -18,23 +57,31 @@ public enum BLAS {
             for row in 0..<m { for col in 0..<n { c[row * ldc + col] = beta == 0 ? 0 : c[row * ldc + col] * beta } }
             return
         }
+        _ = singleThreaded
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Threads BLAS uses per call. Set once at start-up; never change it from inside a parallel loop.
+    /// Workers a large product is split across (default: every core). Set once at start-up.
     public static var threadCount: Int {
-        get {
-            #if canImport(Accelerate)
-            return Parallel.workerCount
-            #else
-            return Int(openblas_get_num_threads())
-            #endif
-        }
-        set {
-            #if !canImport(Accelerate)
-            openblas_set_num_threads(Int32(newValue))
-            #endif
-        }
+        get { workers }
+        set { workers = Swift.max(1, newValue) }
     }
+
+    nonisolated(unsafe) private static var workers = Parallel.workerCount
+
+    /// Products below this many multiply-accumulates are not worth a second thread.
+    static let parallelThreshold = 1 << 21
+
+    static func partCount(m: Int, n: Int, k: Int) -> Int {
+        guard workers > 1, m * n * k >= parallelThreshold, Swift.max(m, n) >= 32 else { return 1 }
+        return Swift.min(workers, Swift.max(m, n) / 16)
+    }
+
+    /// OpenBLAS set to one thread the first time any product runs.
+    private static let singleThreaded: Void = {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(1)
+        #endif
+    }()
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// The memory behind one or more tensors: owned (64-byte aligned, freed on deinit) or borrowed from a
 /// longer-lived owner such as a memory-mapped file, in which case it is read-only.
@@ -12,17 +13,16 @@ public final class TensorStorage: @unchecked Sendable {
     /// Borrowed storage is never written: a mutation copies it first.
     public let isWritable: Bool
     private let keepAlive: AnyObject?
+    /// Bytes of the owned block (its pool size class), 0 when borrowed.
+    private let blockBytes: Int
 
     /// Fresh, uninitialised, writable storage for `count` floats.
     public init(uninitializedCount count: Int) {
         self.count = count
-        // 64-byte alignment keeps AVX-512 loads and BLAS packing on whole cache lines.
-        var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("ToonCore: out of memory allocating \(bytes) bytes")
-        }
+        let (raw, blockBytes) = StoragePool.allocate(bytes: bytes)
         self.pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.blockBytes = blockBytes
         self.isWritable = true
         self.keepAlive = nil
     }
@@ -33,9 +33,89 @@ public final class TensorStorage: @unchecked Sendable {
         self.count = count
         self.isWritable = false
         self.keepAlive = owner
+        self.blockBytes = 0
     }
 
     deinit {
-        if keepAlive == nil { free(pointer) }
+        if keepAlive == nil { StoragePool.release(UnsafeMutableRawPointer(pointer), bytes: blockBytes) }
+    }
+}
+
+/// Where owned tensor memory comes from. Small blocks go straight to malloc, which recycles them
+/// itself. Large blocks (activations, column buffers) would be mapped fresh and unmapped on every
+/// free, so each op paid first-touch page faults on its output; instead freed large blocks wait
+/// here, by size class, for the next request of the same class, up to a bounded total.
+enum StoragePool {
+    /// Blocks from this size up are pooled (rounded up to a size class).
+    static let minimumPooledBytes = 1 << 20
+    /// Most bytes kept idle in the pool; beyond it the oldest idle blocks are freed. 640 MiB holds
+    /// every block of a 1024 px generator at batch 1 between calls, so its steady state maps nothing.
+    static let capacityBytes = 640 << 20
+    /// Blocks from this size up are 2 MiB aligned and offered transparent huge pages.
+    static let hugePageBytes = 4 << 20
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var idle: [Int: [UnsafeMutableRawPointer]] = [:]
+    /// Idle blocks oldest first, for eviction.
+    nonisolated(unsafe) private static var order: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
+    nonisolated(unsafe) private static var idleBytes = 0
+
+    /// Size classes: eight per power of two, so rounding up wastes at most 1/8.
+    static func sizeClass(_ bytes: Int) -> Int {
+        guard bytes >= minimumPooledBytes else { return bytes }
+        let unit = 1 << (Int.bitWidth - 1 - bytes.leadingZeroBitCount - 3)
+        return (bytes + unit - 1) / unit * unit
+    }
+
+    /// A block of at least `bytes`, and the byte count to hand back to `release`.
+    static func allocate(bytes: Int) -> (UnsafeMutableRawPointer, Int) {
+        let size = sizeClass(bytes)
+        if size >= minimumPooledBytes {
+            lock.lock()
+            // Best fit among idle blocks of this class up to 1.5x its size: layer sizes repeat
+            // only roughly, and a slightly larger block is far cheaper than fresh pages.
+            let fit = idle.lazy.filter { $0.key >= size && $0.key <= size + size / 2 && !$0.value.isEmpty }
+                .min { $0.key < $1.key }?.key
+            if let fit, var blocks = idle[fit], let block = blocks.popLast() {
+                idle[fit] = blocks
+                idleBytes -= fit
+                if let index = order.lastIndex(where: { $0.pointer == block }) { order.remove(at: index) }
+                lock.unlock()
+                return (block, fit)
+            }
+            lock.unlock()
+        }
+        // 64-byte alignment keeps AVX-512 loads and BLAS packing on whole cache lines.
+        let alignment = size >= hugePageBytes ? 2 << 20 : 64
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, alignment, size) == 0, let raw else {
+            fatalError("ToonCore: out of memory allocating \(size) bytes")
+        }
+        #if os(Linux)
+        // Fewer, larger first-touch faults and TLB entries (a no-op where THP is off).
+        if size >= hugePageBytes { _ = madvise(raw, size / (2 << 20) * (2 << 20), 14 /* MADV_HUGEPAGE */) }
+        #endif
+        return (raw, size)
+    }
+
+    /// Returns a block from `allocate`.
+    static func release(_ block: UnsafeMutableRawPointer, bytes: Int) {
+        guard bytes >= minimumPooledBytes, bytes <= capacityBytes else { free(block); return }
+        var evicted: [UnsafeMutableRawPointer] = []
+        lock.lock()
+        while idleBytes + bytes > capacityBytes, !order.isEmpty {
+            let oldest = order.removeFirst()
+            if var blocks = idle[oldest.bytes], let index = blocks.firstIndex(of: oldest.pointer) {
+                blocks.remove(at: index)
+                idle[oldest.bytes] = blocks
+            }
+            idleBytes -= oldest.bytes
+            evicted.append(oldest.pointer)
+        }
+        idle[bytes, default: []].append(block)
+        order.append((block, bytes))
+        idleBytes += bytes
+        lock.unlock()
+        for block in evicted { free(block) }
     }
 }

@@ -42,21 +42,40 @@ struct SynthesisLayer: Sendable {
                         filter: FIRFilter, gain: Float = 1) -> Tensor {
         let styles = affine(w, p)
         let n = x.shape[0]
-        let strength = p["\(name).noise_strength"].reshaped([1, 1, 1, 1])
+        let weight = p["\(name).weight"], bias = p["\(name).bias"], noiseStrength = p["\(name).noise_strength"]
+        let activation = Activation.leakyReLU(slope: 0.2)
+        if !GradMode.isEnabled || ![x, styles, weight, bias, noiseStrength].contains(where: \.requiresGrad) {
+            var epilogue = ConvEpilogue(bias: bias, activation: activation, gain: activation.defaultGain * gain,
+                                        clamp: convClamp.map { $0 * gain })
+            switch noiseMode {
+            case .const:
+                epilogue.noise = p["\(name).noise_const"]
+                epilogue.noiseStrength = noiseStrength.scalar
+            case .random(let seed):
+                epilogue.noise = Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed, noiseIndex))
+                epilogue.noiseStrength = noiseStrength.scalar
+            case .none: break
+            }
+            return ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: true, up: up, filter: filter,
+                                           epilogue: epilogue)
+        }
+        let strength = noiseStrength.reshaped([1, 1, 1, 1])
         let noise: Tensor?
         switch noiseMode {
         case .const: noise = p["\(name).noise_const"].reshaped([1, 1, resolution, resolution]) * strength
         case .random(let seed):
-            // One stream per layer, so a layer's noise does not depend on the batch before it.
-            let layerSeed = seed &+ UInt32(truncatingIfNeeded: noiseIndex &* 0x9E37_79B9)
-            noise = Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed) * strength
+            noise = Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed, noiseIndex)) * strength
         case .none: noise = nil
         }
-        let y = ModulatedConv.apply(x, weight: p["\(name).weight"], styles: styles, demodulate: true, up: up,
+        let y = ModulatedConv.apply(x, weight: weight, styles: styles, demodulate: true, up: up,
                                     filter: filter, noise: noise)
-        let activation = Activation.leakyReLU(slope: 0.2)
-        return y.biasActivation(p["\(name).bias"], activation: activation, gain: activation.defaultGain * gain,
+        return y.biasActivation(bias, activation: activation, gain: activation.defaultGain * gain,
                                 clamp: convClamp.map { $0 * gain })
+    }
+
+    /// One noise stream per layer, so a layer's noise does not depend on the batch before it.
+    private func layerSeed(_ seed: UInt32, _ noiseIndex: Int) -> UInt32 {
+        seed &+ UInt32(truncatingIfNeeded: noiseIndex &* 0x9E37_79B9)
     }
 }
 
@@ -84,6 +103,11 @@ struct ToRGBLayer: Sendable {
 
     func callAsFunction(_ x: Tensor, w: Tensor, _ p: ParameterStore, filter: FIRFilter) -> Tensor {
         let styles = affine(w, p) * (1 / Float(inChannels).squareRoot())
+        let weight = p["\(name).weight"], bias = p["\(name).bias"]
+        if !GradMode.isEnabled || ![x, styles, weight, bias].contains(where: \.requiresGrad) {
+            return ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: false, up: false, filter: filter,
+                                           epilogue: ConvEpilogue(bias: bias, activation: .linear, clamp: convClamp))
+        }
         let y = ModulatedConv.apply(x, weight: p["\(name).weight"], styles: styles, demodulate: false, up: false,
                                     filter: filter)
         return y.biasActivation(p["\(name).bias"], activation: .linear, clamp: convClamp)

@@ -5,8 +5,11 @@
 enum ConvColumns {
     /// Fills `cols` [patchSize, images * rows * outW] from channels `channelStart...` of `images`
     /// consecutive images starting at `x`.
+    /// With `scale` ([images, cin], rows of `cin` floats), each gathered value of channel c of an
+    /// image is multiplied by that image's scale[c] (StyleGAN's modulation, folded into the copy).
     static func gather(_ x: UnsafePointer<Float>, images: Int, imageStride: Int, channelStart: Int,
-                       rows rowRange: Range<Int>, geometry g: ConvGeometry, into cols: UnsafeMutablePointer<Float>) {
+                       rows rowRange: Range<Int>, geometry g: ConvGeometry, scale: UnsafePointer<Float>? = nil,
+                       into cols: UnsafeMutablePointer<Float>) {
         let columnsPerImage = rowRange.count * g.outW
         let width = images * columnsPerImage
         Parallel.forEach(g.patchSize, grain: Swift.max(1, 8192 / Swift.max(width, 1))) { patchRows in
@@ -15,6 +18,7 @@ enum ConvColumns {
                 let (lo, hi) = validColumns(kx: kx, g)
                 for image in 0..<images {
                     let plane = x + image * imageStride + (channelStart + c) * g.h * g.w
+                    let factor = scale.map { $0[image * g.cin + channelStart + c] }
                     var dst = cols + r * width + image * columnsPerImage
                     for oy in rowRange {
                         let iy = oy * g.strideY - g.padY + ky
@@ -23,7 +27,9 @@ enum ConvColumns {
                         } else {
                             let src = plane + iy * g.w - g.padX + kx
                             if lo > 0 { dst.update(repeating: 0, count: lo) }
-                            if g.strideX == 1 {
+                            if let factor {
+                                for ox in lo..<Swift.max(lo, hi) { dst[ox] = src[ox * g.strideX] * factor }
+                            } else if g.strideX == 1 {
                                 if hi > lo { (dst + lo).update(from: src + lo, count: hi - lo) }
                             } else {
                                 for ox in lo..<Swift.max(lo, hi) { dst[ox] = src[ox * g.strideX] }
@@ -39,13 +45,16 @@ enum ConvColumns {
 
     /// Adds `cols` [patchSize, images * rows * outW] back into the input-shaped gradient `gx`
     /// (the adjoint of `gather`). Parallel over input channels, whose planes are disjoint.
+    /// `channels` (default: all of the group) selects which rows of `cols` are added back.
     static func scatterAdd(_ cols: UnsafePointer<Float>, images: Int, imageStride: Int, channelStart: Int,
-                           rows rowRange: Range<Int>, geometry g: ConvGeometry, into gx: UnsafeMutablePointer<Float>) {
+                           rows rowRange: Range<Int>, geometry g: ConvGeometry, channels: Range<Int>? = nil,
+                           into gx: UnsafeMutablePointer<Float>) {
         let columnsPerImage = rowRange.count * g.outW
         let width = images * columnsPerImage
         let taps = g.kh * g.kw
-        Parallel.forEach(g.cinPerGroup, grain: Swift.max(1, 4096 / Swift.max(width * taps, 1))) { channels in
-            for c in channels {
+        let selected = channels ?? 0..<g.cinPerGroup
+        Parallel.forEach(selected.count, grain: Swift.max(1, 4096 / Swift.max(width * taps, 1))) { chunk in
+            for c in (selected.lowerBound + chunk.lowerBound)..<(selected.lowerBound + chunk.upperBound) {
                 for tap in 0..<taps {
                     let r = c * taps + tap, ky = tap / g.kw, kx = tap % g.kw
                     let (lo, hi) = validColumns(kx: kx, g)

@@ -1,12 +1,59 @@
 /// The three GEMM-based convolution kernels: forward, input gradient (= transposed convolution),
 /// weight gradient. They share `ConvGeometry` and the tiled column buffers of `ConvColumns`.
-/// BLAS runs on the calling thread with its own threads; only the column copies use `Parallel`.
+/// All threading goes through `Parallel`; BLAS itself is single-threaded (see `BLAS`).
 enum ConvKernels {
-    /// y[n, cout, outH, outW] = conv(x, w).
-    static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, _ g: ConvGeometry, tiling: ConvTiling? = nil) {
+    /// One unit of column work: `images` images from `first`, output rows `rows`, of one group.
+    struct Tile {
+        let group: Int
+        let first: Int
+        let images: Int
+        let rows: Range<Int>
+    }
+
+    /// The tiles of a convolution in order. Bands within an image are of near-equal height, and
+    /// their count is rounded up to a multiple of the worker count so the workers finish together.
+    static func tiles(_ g: ConvGeometry, _ tiling: ConvTiling) -> [Tile] {
+        var bands = (g.outH + tiling.rowsPerBand - 1) / tiling.rowsPerBand
+        let workers = Parallel.workerCount
+        if bands > 1 || g.n == 1 {
+            bands = Swift.min(g.outH, (bands + workers - 1) / workers * workers)
+        }
+        // Batched small images: as many steps as a multiple of the workers, equally filled
+        // (4 images at 3 per step would leave one worker a third of the work).
+        var perStep = tiling.imagesPerStep
+        let steps = (g.n + perStep - 1) / perStep
+        if perStep > 1 && steps > 1 {
+            let balanced = (steps + workers - 1) / workers * workers
+            perStep = (g.n + balanced - 1) / balanced
+        }
+        var tiles: [Tile] = []
+        for group in 0..<g.groups {
+            for first in stride(from: 0, to: g.n, by: perStep) {
+                let images = Swift.min(perStep, g.n - first)
+                for band in 0..<bands {
+                    tiles.append(Tile(group: group, first: first, images: images,
+                                      rows: (g.outH * band / bands)..<(g.outH * (band + 1) / bands)))
+                }
+            }
+        }
+        return tiles
+    }
+
+    /// Column tiles narrower than this are not worth a worker of their own: a single tile's GEMM
+    /// is split across the workers instead.
+    static let minimumParallelTileColumns = 256
+
+    /// y[n, cout, outH, outW] = conv(x, w). With `inputScale` ([n, cin]) each input channel is
+    /// scaled per image on its way into the columns; `epilogue` rewrites each output tile in cache.
+    ///
+    /// Wide layers hand whole tiles to workers (each its own column buffer, column copy and
+    /// single-threaded GEMM, no barrier between them); small layers run tile by tile with the
+    /// copy and the GEMM each split across the workers.
+    static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
+                        tiling: ConvTiling? = nil, inputScale: UnsafePointer<Float>? = nil, epilogue: EpilogueKernel? = nil) {
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW, pixels = g.outH * g.outW
         let wGroup = g.coutPerGroup * g.patchSize
-        if g.isPointwise {
+        if g.isPointwise && inputScale == nil {
             for image in 0..<g.n {
                 for group in 0..<g.groups {
                     BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: pixels, k: g.cinPerGroup,
@@ -15,44 +62,59 @@ enum ConvKernels {
                                c: y + image * outImage + group * g.coutPerGroup * pixels, ldc: pixels)
                 }
             }
+            epilogue?.apply(y, images: 0..<g.n, channels: 0..<g.cout, pixels: 0..<pixels, planePixels: pixels)
             return
         }
         let tiling = tiling ?? ConvTiling(g)
-        let maxColumns = tiling.imagesPerStep * tiling.rowsPerBand * g.outW
-        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patchSize * maxColumns)
-        defer { cols.deallocate() }
-        let staging = tiling.imagesPerStep > 1
-            ? UnsafeMutablePointer<Float>.allocate(capacity: g.coutPerGroup * maxColumns) : nil
-        defer { staging?.deallocate() }
-        for group in 0..<g.groups {
-            for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
-                let images = Swift.min(tiling.imagesPerStep, g.n - first)
-                for top in stride(from: 0, to: g.outH, by: tiling.rowsPerBand) {
-                    let rows = top..<Swift.min(g.outH, top + tiling.rowsPerBand)
-                    let width = images * rows.count * g.outW
-                    ConvColumns.gather(x + first * inImage, images: images, imageStride: inImage,
-                                       channelStart: group * g.cinPerGroup, rows: rows, geometry: g, into: cols)
-                    let outBase = y + first * outImage + group * g.coutPerGroup * pixels + top * g.outW
-                    if let staging {
-                        BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
-                                   a: w + group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: staging, ldc: width)
-                        // Staging holds [cout, image, pixel]; the output wants [image, cout, pixel].
-                        for image in 0..<images {
-                            for o in 0..<g.coutPerGroup {
-                                (outBase + image * outImage + o * pixels)
-                                    .update(from: staging + o * width + image * pixels, count: pixels)
-                            }
-                        }
-                    } else {
-                        BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
-                                   a: w + group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: outBase, ldc: pixels)
+        let tiles = Self.tiles(g, tiling)
+        let maxColumns = tiles.map { $0.images * $0.rows.count * g.outW }.max() ?? 0
+        let parallelTiles = tiles.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
+            && maxColumns >= minimumParallelTileColumns
+        let buffers = parallelTiles ? Swift.min(Parallel.workerCount, tiles.count) : 1
+        let cols = ScratchBuffers(count: buffers, floats: g.patchSize * maxColumns)
+        let staging = tiling.imagesPerStep > 1 ? ScratchBuffers(count: buffers, floats: g.coutPerGroup * maxColumns) : nil
+        let x = UncheckedSendable(x), w = UncheckedSendable(w), y = UncheckedSendable(y)
+        let scale = UncheckedSendable(inputScale)
+
+        func run(_ tile: Tile, buffer: Int) {
+            let (x, w, y) = (x.value, w.value, y.value)
+            let cols = cols[buffer]
+            let width = tile.images * tile.rows.count * g.outW
+            let channels = (tile.group * g.coutPerGroup)..<((tile.group + 1) * g.coutPerGroup)
+            ConvColumns.gather(x + tile.first * inImage, images: tile.images, imageStride: inImage,
+                               channelStart: tile.group * g.cinPerGroup, rows: tile.rows, geometry: g,
+                               scale: scale.value.map { $0 + tile.first * g.cin }, into: cols)
+            let outBase = y + tile.first * outImage + channels.lowerBound * pixels + tile.rows.lowerBound * g.outW
+            if let staging {
+                let staging = staging[buffer]
+                BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
+                           a: w + tile.group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: staging, ldc: width)
+                // Staging holds [cout, image, pixel]; the output wants [image, cout, pixel].
+                let perImage = tile.rows.count * g.outW
+                for image in 0..<tile.images {
+                    for o in 0..<g.coutPerGroup {
+                        (outBase + image * outImage + o * pixels)
+                            .update(from: staging + o * width + image * perImage, count: perImage)
                     }
                 }
+            } else {
+                BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
+                           a: w + tile.group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: outBase, ldc: pixels)
             }
+            epilogue?.apply(y, images: tile.first..<(tile.first + tile.images), channels: channels,
+                            pixels: (tile.rows.lowerBound * g.outW)..<(tile.rows.upperBound * g.outW), planePixels: pixels)
+        }
+
+        if parallelTiles {
+            Parallel.forEachTask(tiles.count, workers: buffers) { worker, index in run(tiles[index], buffer: worker) }
+        } else {
+            for tile in tiles { run(tile, buffer: 0) }
         }
     }
 
     /// gx[n, cin, h, w] = adjoint of `forward` in x applied to gy (a transposed convolution).
+    /// Each tile's GEMM and scatter are split by input channel across the workers: every worker
+    /// computes the column rows of its channels and adds them into its own (disjoint) planes.
     static func backwardInput(gy: UnsafePointer<Float>, w: UnsafePointer<Float>, gx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, tiling: ConvTiling? = nil) {
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW, pixels = g.outH * g.outW
         let wGroup = g.coutPerGroup * g.patchSize
@@ -67,14 +129,17 @@ enum ConvKernels {
             }
             return
         }
-        gx.update(repeating: 0, count: g.n * inImage)
+        let zero = UncheckedSendable(gx)
+        Parallel.forEach(g.n * inImage, grain: 1 << 18) { range in
+            (zero.value + range.lowerBound).update(repeating: 0, count: range.count)
+        }
         let tiling = tiling ?? ConvTiling(g)
+        let taps = g.kh * g.kw
         let maxColumns = tiling.imagesPerStep * tiling.rowsPerBand * g.outW
-        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patchSize * maxColumns)
-        defer { cols.deallocate() }
-        let staging = tiling.imagesPerStep > 1
-            ? UnsafeMutablePointer<Float>.allocate(capacity: g.coutPerGroup * maxColumns) : nil
-        defer { staging?.deallocate() }
+        let cols = ScratchBuffers(count: 1, floats: g.patchSize * maxColumns)
+        let staging = tiling.imagesPerStep > 1 ? ScratchBuffers(count: 1, floats: g.coutPerGroup * maxColumns) : nil
+        let chunks = Parallel.isInsideLoop ? 1 : Swift.min(Parallel.workerCount, g.cinPerGroup)
+        let w = UncheckedSendable(w), gxShared = UncheckedSendable(gx)
         for group in 0..<g.groups {
             for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
                 let images = Swift.min(tiling.imagesPerStep, g.n - first)
@@ -82,22 +147,33 @@ enum ConvKernels {
                     let rows = top..<Swift.min(g.outH, top + tiling.rowsPerBand)
                     let width = images * rows.count * g.outW
                     let gyBase = gy + first * outImage + group * g.coutPerGroup * pixels + top * g.outW
+                    var b = UncheckedSendable(gyBase), ldb = pixels
                     if let staging {
+                        let staging = staging[0]
                         for image in 0..<images {
                             for o in 0..<g.coutPerGroup {
-                                (staging + o * width + image * pixels)
-                                    .update(from: gyBase + image * outImage + o * pixels, count: pixels)
+                                (staging + o * width + image * rows.count * g.outW)
+                                    .update(from: gyBase + image * outImage + o * pixels, count: rows.count * g.outW)
                             }
                         }
-                        BLAS.sgemm(transA: true, transB: false, m: g.patchSize, n: width, k: g.coutPerGroup,
-                                   a: w + group * wGroup, lda: g.patchSize, b: staging, ldb: width, c: cols, ldc: width)
-                    } else {
-                        BLAS.sgemm(transA: true, transB: false, m: g.patchSize, n: width, k: g.coutPerGroup,
-                                   a: w + group * wGroup, lda: g.patchSize, b: gyBase, ldb: pixels, c: cols, ldc: width)
+                        (b, ldb) = (UncheckedSendable(UnsafePointer(staging)), width)
                     }
-                    ConvColumns.scatterAdd(cols, images: images, imageStride: inImage,
-                                           channelStart: group * g.cinPerGroup, rows: rows, geometry: g,
-                                           into: gx + first * inImage)
+                    let colsBase = UncheckedSendable(cols[0])
+                    func part(_ channels: Range<Int>) {
+                        BLAS.sgemm(transA: true, transB: false, m: channels.count * taps, n: width, k: g.coutPerGroup,
+                                   a: w.value + group * wGroup + channels.lowerBound * taps, lda: g.patchSize,
+                                   b: b.value, ldb: ldb, c: colsBase.value + channels.lowerBound * taps * width, ldc: width)
+                        ConvColumns.scatterAdd(colsBase.value, images: images, imageStride: inImage,
+                                               channelStart: group * g.cinPerGroup, rows: rows, geometry: g,
+                                               channels: channels, into: gxShared.value + first * inImage)
+                    }
+                    if chunks == 1 {
+                        part(0..<g.cinPerGroup)
+                    } else {
+                        Parallel.forEachTask(chunks, workers: chunks) { _, chunk in
+                            part((g.cinPerGroup * chunk / chunks)..<(g.cinPerGroup * (chunk + 1) / chunks))
+                        }
+                    }
                 }
             }
         }
@@ -121,11 +197,9 @@ enum ConvKernels {
         }
         let tiling = tiling ?? ConvTiling(g)
         let maxColumns = tiling.imagesPerStep * tiling.rowsPerBand * g.outW
-        let cols = UnsafeMutablePointer<Float>.allocate(capacity: g.patchSize * maxColumns)
-        defer { cols.deallocate() }
-        let staging = tiling.imagesPerStep > 1
-            ? UnsafeMutablePointer<Float>.allocate(capacity: g.coutPerGroup * maxColumns) : nil
-        defer { staging?.deallocate() }
+        let colsBuffer = ScratchBuffers(count: 1, floats: g.patchSize * maxColumns)
+        let stagingBuffer = tiling.imagesPerStep > 1 ? ScratchBuffers(count: 1, floats: g.coutPerGroup * maxColumns) : nil
+        let cols = colsBuffer[0], staging = stagingBuffer?[0]
         for group in 0..<g.groups {
             for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
                 let images = Swift.min(tiling.imagesPerStep, g.n - first)
@@ -152,4 +226,16 @@ enum ConvKernels {
             }
         }
     }
+}
+
+/// Per-worker scratch space for column buffers, from the storage pool so large layers do not pay
+/// fresh page faults on every call.
+final class ScratchBuffers: @unchecked Sendable {
+    private let storages: [TensorStorage]
+
+    init(count: Int, floats: Int) {
+        storages = (0..<count).map { _ in TensorStorage(uninitializedCount: Swift.max(floats, 1)) }
+    }
+
+    subscript(index: Int) -> UnsafeMutablePointer<Float> { storages[index].pointer }
 }

@@ -1,0 +1,196 @@
+// Inference-only fusion around a convolution: what StyleGAN2 does to a conv's output (demodulation,
+// noise, bias, leaky ReLU, gain, clamp) applied while the output tile is still in cache, and its
+// modulation folded into the column copy. These ops record no history; training uses the
+// differentiable ops they equal (a test compares the two).
+
+/// What happens to each output value y[n, o, p] of a convolution before it is stored, in NVLabs'
+/// order: clamp(act(y * outputScale[n, o] + noise[n, p] * noiseStrength + bias[o]) * gain).
+public struct ConvEpilogue: @unchecked Sendable {
+    /// [N, C]: one factor per image and output channel (StyleGAN2's demodulation), or nil.
+    public var outputScale: Tensor?
+    /// [H, W] or [1 or N, 1, H, W]: added to every channel after multiplying by `noiseStrength`.
+    public var noise: Tensor?
+    public var noiseStrength: Float
+    /// [C], or nil.
+    public var bias: Tensor?
+    public var activation: Activation
+    public var gain: Float
+    public var clamp: Float?
+
+    public init(outputScale: Tensor? = nil, noise: Tensor? = nil, noiseStrength: Float = 1, bias: Tensor? = nil,
+                activation: Activation = .linear, gain: Float = 1, clamp: Float? = nil) {
+        self.outputScale = outputScale
+        self.noise = noise
+        self.noiseStrength = noiseStrength
+        self.bias = bias
+        self.activation = activation
+        self.gain = gain
+        self.clamp = clamp
+    }
+
+    /// True when an input needs gradients recorded, which these fused ops cannot do.
+    var needsHistory: Bool {
+        GradMode.isEnabled && [outputScale, noise, bias].contains { $0?.requiresGrad ?? false }
+    }
+
+    /// Raw pointers for the kernels, valid while the tensors live. `shape` is the output [N, C, H, W].
+    func kernel(for shape: [Int]) -> EpilogueKernel {
+        let (n, c, pixels) = (shape[0], shape[1], shape[2] * shape[3])
+        func pointer(_ t: Tensor?) -> UnsafePointer<Float>? {
+            t.map { UnsafePointer($0.storage.pointer + $0.offset) }
+        }
+        if let outputScale { precondition(outputScale.shape == [n, c], "epilogue scale \(outputScale.shape) for output \(shape)") }
+        if let bias { precondition(bias.shape == [c], "epilogue bias \(bias.shape) for output \(shape)") }
+        var noiseImageStride = 0
+        if let noise {
+            precondition(noise.count == pixels || noise.count == n * pixels, "epilogue noise \(noise.shape) for output \(shape)")
+            precondition(noise.rank == 2 || (noise.rank == 4 && noise.shape[1] == 1 && noise.shape[2] * noise.shape[3] == pixels),
+                         "epilogue noise \(noise.shape) for output \(shape)")
+            noiseImageStride = noise.count == pixels ? 0 : pixels
+        }
+        let bound = clamp ?? .infinity
+        return EpilogueKernel(channels: c, scale: pointer(outputScale), noise: pointer(noise),
+                              noiseImageStride: noiseImageStride, noiseStrength: noiseStrength, bias: pointer(bias),
+                              slope: activation.negativeSlope, gain: gain, lo: -bound, hi: bound)
+    }
+}
+
+/// The epilogue over raw pointers; `apply` works on one channel plane's pixel range.
+struct EpilogueKernel {
+    let channels: Int
+    let scale: UnsafePointer<Float>?
+    let noise: UnsafePointer<Float>?
+    let noiseImageStride: Int
+    let noiseStrength: Float
+    let bias: UnsafePointer<Float>?
+    let slope: Float
+    let gain: Float
+    let lo: Float
+    let hi: Float
+
+    /// The same epilogue seen from image `image` of the batch, as image 0 of a one-image output.
+    func forImage(_ image: Int, pixels: Int) -> EpilogueKernel {
+        EpilogueKernel(channels: channels, scale: scale.map { $0 + image * channels },
+                       noise: noise.map { $0 + image * noiseImageStride }, noiseImageStride: noiseImageStride,
+                       noiseStrength: noiseStrength, bias: bias, slope: slope, gain: gain, lo: lo, hi: hi)
+    }
+
+    /// `plane` is the start of output plane (image, channel); pixels `range` of it are rewritten.
+    @inline(__always) func apply(_ plane: UnsafeMutablePointer<Float>, image: Int, channel: Int, pixels range: Range<Int>) {
+        let s = scale?[image * channels + channel] ?? 1, b = bias?[channel] ?? 0
+        let (slope, gain, lo, hi) = (slope, gain, lo, hi)
+        if let noise {
+            let nz = noise + image * noiseImageStride, strength = noiseStrength
+            for p in range {
+                let z = plane[p] * s + nz[p] * strength + b
+                plane[p] = Swift.min(Swift.max((z > 0 ? z : z * slope) * gain, lo), hi)
+            }
+        } else {
+            for p in range {
+                let z = plane[p] * s + b
+                plane[p] = Swift.min(Swift.max((z > 0 ? z : z * slope) * gain, lo), hi)
+            }
+        }
+    }
+
+    /// Applies the epilogue to output rows `rows` of images `images` of y [N, C, H, W], channels `channels`.
+    func apply(_ y: UnsafeMutablePointer<Float>, images: Range<Int>, channels channelRange: Range<Int>,
+               pixels: Range<Int>, planePixels: Int) {
+        let work = images.count * channelRange.count
+        Parallel.forEach(work, grain: Swift.max(1, 32_768 / Swift.max(pixels.count, 1))) { items in
+            for item in items {
+                let image = images.lowerBound + item / channelRange.count
+                let channel = channelRange.lowerBound + item % channelRange.count
+                apply(y + (image * channels + channel) * planePixels, image: image, channel: channel, pixels: pixels)
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// Inference-only: conv2d (stride 1) of `self` with its input channels scaled per image by
+    /// `inputScale` [N, Cin] and `epilogue` applied to the output; equals
+    /// `(self * inputScale[.., .., 1, 1]).conv2d(weight)` followed by the epilogue's ops.
+    /// Records no gradient history: it refuses inputs that would need it.
+    public func conv2d(_ weight: Tensor, padding: Int, inputScale: Tensor?, epilogue: ConvEpilogue) -> Tensor {
+        precondition(!(GradMode.isEnabled && (requiresGrad || weight.requiresGrad || (inputScale?.requiresGrad ?? false)))
+                     && !epilogue.needsHistory, "fused conv2d is inference-only; use the differentiable ops to train")
+        let g = ConvGeometry(input: shape, weight: weight.shape, stride: (1, 1), padding: (padding, padding), groups: 1)
+        if let inputScale { precondition(inputScale.shape == [g.n, g.cin], "conv2d input scale \(inputScale.shape) for input \(shape)") }
+        let y = Tensor(uninitializedShape: g.outputShape)
+        let kernel = epilogue.kernel(for: g.outputShape)
+        withUnsafeBufferPointer { px in
+            weight.withUnsafeBufferPointer { pw in
+                ConvKernels.forward(x: px.baseAddress!, w: pw.baseAddress!, y: y.storage.pointer, g,
+                                    inputScale: inputScale.map { UnsafePointer($0.storage.pointer + $0.offset) },
+                                    epilogue: kernel)
+            }
+        }
+        return y
+    }
+
+    /// Inference-only: the epilogue applied in place to this NCHW tensor (copied first if shared).
+    public mutating func applyEpilogue(_ epilogue: ConvEpilogue) {
+        precondition(rank == 4, "epilogue needs an NCHW tensor, got \(shape)")
+        precondition(!(GradMode.isEnabled && requiresGrad) && !epilogue.needsHistory,
+                     "applyEpilogue is inference-only; use the differentiable ops to train")
+        let kernel = epilogue.kernel(for: shape)
+        let shape = self.shape
+        withUnsafeMutableBufferPointer { y in
+            kernel.apply(y.baseAddress!, images: 0..<shape[0], channels: 0..<shape[1], pixels: 0..<(shape[2] * shape[3]),
+                         planePixels: shape[2] * shape[3])
+        }
+    }
+}
+
+extension Tensor {
+    /// Inference-only: conv2d (stride 1) of each image n of `self` with its own weight
+    /// `sampleWeights[n]` ([N, Cout, Cin, kh, kw]; NVLabs' fused modulated convolution), then `epilogue`.
+    public func conv2d(sampleWeights: Tensor, padding: Int, epilogue: ConvEpilogue = ConvEpilogue()) -> Tensor {
+        precondition(rank == 4 && sampleWeights.rank == 5 && sampleWeights.shape[0] == shape[0],
+                     "conv2d per-sample weights \(sampleWeights.shape) for input \(shape)")
+        precondition(!(GradMode.isEnabled && (requiresGrad || sampleWeights.requiresGrad)) && !epilogue.needsHistory,
+                     "fused conv2d is inference-only; use the differentiable ops to train")
+        let n = shape[0]
+        let g = ConvGeometry(input: [1] + shape.dropFirst(), weight: Array(sampleWeights.shape.dropFirst()),
+                             stride: (1, 1), padding: (padding, padding), groups: 1)
+        let y = Tensor(uninitializedShape: [n] + g.outputShape.dropFirst())
+        let kernel = epilogue.kernel(for: y.shape)
+        let (inImage, outImage, wImage) = (g.cin * g.h * g.w, g.cout * g.outH * g.outW, Shape.count(g.weightShape))
+        withUnsafeBufferPointer { px in
+            sampleWeights.withUnsafeBufferPointer { pw in
+                for image in 0..<n {
+                    ConvKernels.forward(x: px.baseAddress! + image * inImage, w: pw.baseAddress! + image * wImage,
+                                        y: y.storage.pointer + image * outImage, g,
+                                        epilogue: kernel.forImage(image, pixels: g.outH * g.outW))
+                }
+            }
+        }
+        return y
+    }
+
+    /// Inference-only: transposedConv2d of each image n of `self` with its own weight
+    /// `sampleWeights[n]` ([N, Cin, Cout, kh, kw], PyTorch's transposed layout per image).
+    public func transposedConv2d(sampleWeights: Tensor, stride: Int, padding: Int) -> Tensor {
+        precondition(rank == 4 && sampleWeights.rank == 5 && sampleWeights.shape[0] == shape[0]
+                     && sampleWeights.shape[1] == shape[1], "transposedConv2d per-sample weights \(sampleWeights.shape) for input \(shape)")
+        precondition(!(GradMode.isEnabled && (requiresGrad || sampleWeights.requiresGrad)),
+                     "per-sample transposedConv2d is inference-only; use the differentiable ops to train")
+        let n = shape[0], weight = Array(sampleWeights.shape.dropFirst())
+        let size = { (n: Int, k: Int) in (n - 1) * stride - 2 * padding + k }
+        let g = ConvGeometry.transposed(input: [1] + shape.dropFirst(), weight: weight, stride: (stride, stride),
+                                        padding: (padding, padding), groups: 1,
+                                        outputSize: (size(shape[2], weight[2]), size(shape[3], weight[3])))
+        let y = Tensor(uninitializedShape: [n] + g.inputShape.dropFirst())
+        let (inImage, outImage, wImage) = (g.cout * g.outH * g.outW, g.cin * g.h * g.w, Shape.count(weight))
+        withUnsafeBufferPointer { px in
+            sampleWeights.withUnsafeBufferPointer { pw in
+                for image in 0..<n {
+                    ConvKernels.backwardInput(gy: px.baseAddress! + image * inImage, w: pw.baseAddress! + image * wImage,
+                                              gx: y.storage.pointer + image * outImage, g)
+                }
+            }
+        }
+        return y
+    }
+}
