@@ -294,10 +294,16 @@ TOON_AVX512 static void micro_kernel(idx kc, const float *restrict ap, const flo
             for (int v = 0; v < NV; v++) _mm512_store_ps(tile + r * NR + 16 * v, acc[r][v]);
         for (idx j = 0; j < nr; j++) {
             float *q = c + j * cs_c;
+            // Rounded exactly like the vector path, so a result never depends on the orientation.
             if (beta == 0) {
                 for (idx r = 0; r < mr; r++) q[r * rs_c] = alpha * tile[r * NR + j];
+            } else if (beta == 1) {
+                for (idx r = 0; r < mr; r++) q[r * rs_c] = __builtin_fmaf(tile[r * NR + j], alpha, q[r * rs_c]);
             } else {
-                for (idx r = 0; r < mr; r++) q[r * rs_c] = alpha * tile[r * NR + j] + beta * q[r * rs_c];
+                for (idx r = 0; r < mr; r++) {
+                    float old = q[r * rs_c] * beta;
+                    q[r * rs_c] = __builtin_fmaf(tile[r * NR + j], alpha, old);
+                }
             }
         }
     }
