@@ -50,9 +50,9 @@ enum {
     MR = TOON_GEMM_MR,
     NV = TOON_GEMM_NV,
     NR = 16 * TOON_GEMM_NV,
-    KC = TOON_GEMM_KC,
-    MC = (TOON_GEMM_MC / TOON_GEMM_MR) * TOON_GEMM_MR,
-    NC = (TOON_GEMM_NC / (16 * TOON_GEMM_NV)) * (16 * TOON_GEMM_NV),
+    TOON_KC = TOON_GEMM_KC,
+    TOON_MC = (TOON_GEMM_MC / TOON_GEMM_MR) * TOON_GEMM_MR,
+    TOON_NC = (TOON_GEMM_NC / (16 * TOON_GEMM_NV)) * (16 * TOON_GEMM_NV),
 };
 
 typedef ptrdiff_t idx;
@@ -118,9 +118,9 @@ static inline idx panel_stride(idx kc) { return kc * NR + 16; }
 
 // Floats of packed B (one KC x NC slice) and packed A (one MC x KC block).
 static void buffer_sizes(const problem *p, idx *b_floats, idx *a_floats) {
-    idx kc = min_idx(KC, p->k);
-    *b_floats = panel_stride(kc) * (min_idx(NC, round_up(p->n, NR)) / NR);
-    *a_floats = kc * min_idx(MC, round_up(p->m, MR));
+    idx kc = min_idx(TOON_KC, p->k);
+    *b_floats = panel_stride(kc) * (min_idx(TOON_NC, round_up(p->n, NR)) / NR);
+    *a_floats = kc * min_idx(TOON_MC, round_up(p->m, MR));
 }
 
 size_t toon_sgemm_avx512_workspace_size(int transA, int transB, int m, int n, int k) {
@@ -360,8 +360,17 @@ TOON_AVX512 static void micro_kernel(idx kc, const float *restrict ap, const flo
 // ---------------------------------------------------------------------------------------------
 // Blocked driver.
 
+// The block size near `limit` that cuts `total` into equal parts (multiples of `step`), so that
+// k = 576 runs as 2 x 288 rather than 384 + 192. Never more than `limit` (a multiple of `step`).
+static idx balanced_block(idx total, idx limit, idx step) {
+    idx parts = (total + limit - 1) / limit;
+    return min_idx(limit, round_up((total + parts - 1) / parts, step));
+}
+
 TOON_AVX512 static void gemm_blocked(const problem *pr, float *bpack, float *apack) {
     const idx m = pr->m, n = pr->n, k = pr->k;
+    const idx KC = balanced_block(k, TOON_KC, 8), NC = balanced_block(n, TOON_NC, NR);
+    const idx MC = balanced_block(m, TOON_MC, MR);
     for (idx jc = 0; jc < n; jc += NC) {
         idx nc = min_idx(NC, n - jc);
         for (idx pc = 0; pc < k; pc += KC) {
