@@ -229,9 +229,9 @@ TOON_AVX512 static void pack_transposed(const float *src, idx ld, idx w, int W, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Prefetching the next slice of B while this one is being multiplied: copying B is a stream from
-// L3 or memory that would otherwise stall (a quarter of the time when A has few rows). The
-// kernel calls of one slice share out the lines of the next one and fetch them into L2.
+// Prefetching the next slice of B (and the next block of A) while this one is being multiplied:
+// the copies read from L3 or memory and would otherwise stall (a quarter of the time when A has
+// few rows). The kernel calls of one slice share out the lines of the next one, fetched into L2.
 
 typedef struct {
     const char *row;     // current row of the region
@@ -273,7 +273,7 @@ static void prefetch_setup(prefetcher *pf, const float *base, idx ld, idx rows, 
 
 TOON_AVX512 static void micro_kernel(idx kc, const float *restrict ap, const float *restrict bp,
                                      float *c, idx rs_c, idx cs_c, idx mr, idx nr,
-                                     float alpha, float beta, prefetcher *pf) {
+                                     float alpha, float beta, prefetcher *pf, prefetcher *pfa) {
     __m512 acc[MR][NV];
     for (int r = 0; r < MR; r++)
         for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
@@ -299,6 +299,7 @@ TOON_AVX512 static void micro_kernel(idx kc, const float *restrict ap, const flo
             bp += NR;
         }
         prefetch_some(pf);
+        prefetch_some(pfa);
     }
 
     __m512 va = _mm512_set1_ps(alpha);
@@ -395,6 +396,16 @@ TOON_AVX512 static void gemm_blocked(const problem *pr, float *bpack, float *apa
             }
             for (idx ic = 0; ic < m; ic += MC) {
                 idx mc = min_idx(MC, m - ic);
+                // The block of A after this one (the next rows, or the first rows of the next slice).
+                prefetcher pfa = {0};
+                idx nic = ic + MC < m ? ic + MC : 0, nkpc = ic + MC < m ? pc : npc;
+                if (ic + MC < m || njc < n) {
+                    idx nmc = min_idx(MC, m - nic), nkc = min_idx(KC, k - nkpc);
+                    idx steps = ((mc + MR - 1) / MR) * ((nc + NR - 1) / NR) * ((kc + 7) / 8);
+                    const float *next = pr->a + nic * pr->rs_a + nkpc * pr->cs_a;
+                    if (pr->cs_a == 1) prefetch_setup(&pfa, next, pr->rs_a, nmc, nkc, steps);
+                    else prefetch_setup(&pfa, next, pr->cs_a, nkc, nmc, steps);
+                }
                 for (idx ir = 0; ir < mc; ir += MR) {
                     idx h = min_idx(MR, mc - ir);
                     const float *src = pr->a + (ic + ir) * pr->rs_a + pc * pr->cs_a;
@@ -407,7 +418,7 @@ TOON_AVX512 static void gemm_blocked(const problem *pr, float *bpack, float *apa
                         idx h = min_idx(MR, mc - ir);
                         micro_kernel(kc, apack + ir * kc, bpack + jr / NR * panel_stride(kc),
                                      pr->c + (ic + ir) * pr->rs_c + (jc + jr) * pr->cs_c,
-                                     pr->rs_c, pr->cs_c, h, w, pr->alpha, beta, &pf);
+                                     pr->rs_c, pr->cs_c, h, w, pr->alpha, beta, &pf, &pfa);
                     }
                 }
             }
