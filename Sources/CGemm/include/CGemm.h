@@ -20,8 +20,8 @@ size_t toon_sgemm_avx512_workspace_size(int transA, int transB, int m, int n, in
 /// on their own threads. beta == 0 never reads C (it may hold NaN or be uninitialised); alpha == 0
 /// or k == 0 reads neither A nor B. `workspace` holds at least
 /// `toon_sgemm_avx512_workspace_size(...)` floats (any alignment), or is NULL: then a per-thread
-/// buffer, kept for the thread's lifetime, is used. Must only be called when
-/// `toon_sgemm_avx512_available()` returns 1.
+/// buffer, kept for the thread's lifetime, is used. Call only when
+/// `toon_sgemm_avx512_available()` returns 1 (otherwise it prints a message and aborts).
 void toon_sgemm_avx512(int transA, int transB, int m, int n, int k, float alpha,
                        const float *a, int lda, const float *b, int ldb,
                        float beta, float *c, int ldc, float *workspace);
