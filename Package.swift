@@ -38,10 +38,14 @@ let package = Package(
             cSettings: releaseC,
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
         ),
+        // Runtime-dispatched AVX-512 SGEMM: built for the baseline, AVX-512 only inside functions
+        // that run after a cpuid check.
+        .target(name: "CGemm", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
         .target(
             name: "ToonCore",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "CGemm",
             ],
             swiftSettings: releaseSwift,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
