@@ -4,7 +4,8 @@ import Accelerate
 import CBLAS
 #endif
 
-/// Single-precision matrix products through the platform BLAS (OpenBLAS on Linux, Accelerate on Apple).
+/// Single-precision matrix products: ToonKit's AVX-512 kernel where the CPU has AVX-512 (`FastGEMM`),
+/// else the platform BLAS (OpenBLAS on Linux, Accelerate on Apple).
 ///
 /// OpenBLAS runs single-threaded: its own pthreads would spin (sched_yield) on the same cores that
 /// `Parallel` uses for everything else. Large products are split across `Parallel` workers here,
@@ -55,6 +56,11 @@ public enum BLAS {
         guard k > 0 else {
             // BLAS leaves C untouched for k == 0 on some builds; make beta's meaning explicit.
             for row in 0..<m { for col in 0..<n { c[row * ldc + col] = beta == 0 ? 0 : c[row * ldc + col] * beta } }
+            return
+        }
+        if FastGEMM.isAvailable {
+            FastGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                           b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         _ = singleThreaded

@@ -62,9 +62,9 @@ struct FastGEMMTests {
                 b.withUnsafeBufferPointer { b in
                     result.withUnsafeMutableBufferPointer { r in
                         if parallel {
-                            FastGEMM.parallelSGEMM(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                                   a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
-                                                   beta: beta, c: r.baseAddress!, ldc: ldc)
+                            BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                       a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
+                                       beta: beta, c: r.baseAddress!, ldc: ldc)
                         } else {
                             FastGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                                            a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
@@ -137,7 +137,7 @@ struct FastGEMMTests {
         #expect(result.map(\.bitPattern) == problem.run().map(\.bitPattern))
     }
 
-    @Test("parallelSGEMM equals the single-threaded kernel bit for bit on big shapes",
+    @Test("BLAS.sgemm split across cores equals the single-threaded kernel bit for bit on big shapes",
           arguments: [(512, 4096, 300, false, false), (512, 16, 1152, false, false), (1152, 2000, 128, true, false),
                       (128, 1152, 2000, false, true), (32, 8192, 288, false, false), (100, 64, 777, true, true)])
     func parallelMatchesSingle(_ shape: (Int, Int, Int, Bool, Bool)) {
