@@ -20,12 +20,9 @@ struct ModulatedConv {
         if up {
             // conv2d_resample's up path: transposed conv with the [in, out] weight, then the
             // filter with padding that centres it and gain up^2.
-            let p0 = floorDiv(filter.width + 1, 2) + kernel / 2 - (kernel - 1)
-            let p1 = floorDiv(filter.width - 2, 2) + kernel / 2 - (kernel - 2)
-            let overlap = max(min(-p0, -p1), 0)
+            let (overlap, filterPadding) = upsamplingPadding(filter: filter, kernel: kernel)
             y = y.transposedConv2d(weight.permuted([1, 0, 2, 3]), stride: 2, padding: overlap)
-            let q0 = p0 + overlap, q1 = p1 + overlap
-            y = y.upfirdn2d(filter, padding: ResamplePadding(x0: q0, x1: q1, y0: q0, y1: q1), gain: 4)
+            y = y.upfirdn2d(filter, padding: filterPadding, gain: 4)
         } else {
             y = y.conv2d(weight, padding: kernel / 2)
         }
@@ -37,6 +34,16 @@ struct ModulatedConv {
         }
         if let noise { y = y + noise }
         return y
+    }
+
+    /// NVLabs conv2d_resample's padding for up = 2 ("same" conv padding kernel / 2): the transposed
+    /// conv's own padding (where the filter would need a negative one) and the FIR filter's.
+    static func upsamplingPadding(filter: FIRFilter, kernel: Int) -> (overlap: Int, filter: ResamplePadding) {
+        let p0 = floorDiv(filter.width + 1, 2) + kernel / 2 - (kernel - 1)
+        let p1 = floorDiv(filter.width - 2, 2) + kernel / 2 - (kernel - 2)
+        let overlap = max(min(-p0, -p1), 0)
+        let q0 = p0 + overlap, q1 = p1 + overlap
+        return (overlap, ResamplePadding(x0: q0, x1: q1, y0: q0, y1: q1))
     }
 }
 
@@ -70,9 +77,7 @@ extension ModulatedConv {
             epilogue.outputScale = coefficients
             return x.conv2d(weight, padding: kernel / 2, inputScale: styles, epilogue: epilogue)
         }
-        let p0 = floorDiv(filter.width + 1, 2) + kernel / 2 - (kernel - 1)
-        let p1 = floorDiv(filter.width - 2, 2) + kernel / 2 - (kernel - 2)
-        let overlap = max(min(-p0, -p1), 0)
+        let (overlap, filterPadding) = upsamplingPadding(filter: filter, kernel: kernel)
         var y: Tensor
         if n == 1 || x.shape[2] * x.shape[3] >= perSampleMinimumPixels {
             let w = transposedSampleWeights(weight, styles: styles, coefficients: coefficients)
@@ -83,8 +88,7 @@ extension ModulatedConv {
                                                                               padding: overlap)
             epilogue.outputScale = coefficients
         }
-        let q0 = p0 + overlap, q1 = p1 + overlap
-        return y.filtered2d(filter, padding: ResamplePadding(x0: q0, x1: q1, y0: q0, y1: q1), gain: 4, epilogue: epilogue)
+        return y.filtered2d(filter, padding: filterPadding, gain: 4, epilogue: epilogue)
     }
 
     /// NVLabs' demodulation coefficients [N, O]: rsqrt(sum over (i, ky, kx) of (w[o,i] s[n,i])^2 + eps).
