@@ -170,7 +170,8 @@ struct FastGEMMTests {
 
     @Test("BLAS.sgemm split across cores equals the single-threaded kernel bit for bit on big shapes",
           arguments: [(512, 4096, 300, false, false), (512, 16, 1152, false, false), (1152, 2000, 128, true, false),
-                      (128, 1152, 2000, false, true), (32, 8192, 288, false, false), (100, 64, 777, true, true)])
+                      (128, 1152, 2000, false, true), (32, 8192, 288, false, false), (100, 64, 777, true, true),
+                      (200, 240, 900, false, false), (96, 256, 500, false, true)])
     func parallelMatchesSingle(_ shape: (Int, Int, Int, Bool, Bool)) {
         var random = TestRandom(seed: 21)
         let (m, n, k, transA, transB) = shape
