@@ -1,3 +1,4 @@
+import CGemm
 #if canImport(Accelerate)
 import Accelerate
 #else
@@ -26,7 +27,11 @@ public enum BLAS {
             return
         }
         // Split the dimension whose other operand is smaller: each worker packs all of that operand.
-        let splitColumns = n >= m
+        // The AVX-512 kernel's narrow path (A untransposed, few columns) streams A unpacked: split its
+        // rows, so each worker reads half of A (the weights, in convolutions) and the result does
+        // not depend on the split.
+        let narrow = FastGEMM.isAvailable && !transA && n <= Int(TOON_SGEMM_NARROW_N) && m >= 32
+        let splitColumns = n >= m && !narrow
         let extent = splitColumns ? n : m
         let (a, b) = (UncheckedSendable(a), UncheckedSendable(b))
         let c = UncheckedSendable(c)

@@ -114,6 +114,37 @@ struct FastGEMMTests {
         }
     }
 
+    // A not transposed and n <= 256 takes the narrow path (A streamed unpacked, op(B) packed per
+    // KC-deep slice in 64-column chunks): cover every column count 1...70, the chunk edges, row
+    // counts around its 8- and 6-row blocks, and k deep enough for several slices.
+    @Test("narrow path: n 1...70, 128, 256; odd m and k; padded strides; alpha and beta (beta 0 over NaN)",
+          arguments: [false, true])
+    func narrowShapes(_ transB: Bool) {
+        var random = TestRandom(seed: transB ? 52 : 51)
+        var cases = 0, failures: [String] = []
+        let ms = [1, 5, 7, 9, 13, 31], ks = [1, 3, 17, 61, 129]
+        for n in Array(1...70) + [127, 128, 129, 192, 255, 256] {
+            let m = ms[n % ms.count], k = ks[(n / ms.count) % ks.count]
+            let alpha = Self.alphas[cases % 3], beta = Self.betas[(cases / 3) % 3]
+            let problem = Problem(transA: false, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+                                  padding: (cases % 4) * 5, random: &random)
+            let bad = problem.mismatches(problem.run())
+            if bad > 0 { failures.append("m \(m) n \(n) k \(k) alpha \(alpha) beta \(beta): \(bad) bad") }
+            cases += 1
+        }
+        // Several KC slices (KC = 98304 / round_up(n, 16) floats deep, so 384 at n = 256) and both
+        // row blocks with leftovers.
+        for (m, n, k) in [(37, 256, 1000), (45, 70, 3001), (19, 16, 700), (53, 200, 777), (512, 16, 1152)] {
+            let beta = Self.betas[cases % 3]
+            let problem = Problem(transA: false, transB: transB, m: m, n: n, k: k, alpha: -1.25, beta: beta,
+                                  padding: 7, random: &random)
+            let bad = problem.mismatches(problem.run())
+            if bad > 0 { failures.append("m \(m) n \(n) k \(k) beta \(beta): \(bad) bad") }
+            cases += 1
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(5))")
+    }
+
     @Test("k = 0 and alpha = 0 scale C by beta without reading A or B")
     func degenerate() {
         var c: [Float] = [1, 2, 3, 4, .nan, 6]
@@ -139,7 +170,8 @@ struct FastGEMMTests {
 
     @Test("BLAS.sgemm split across cores equals the single-threaded kernel bit for bit on big shapes",
           arguments: [(512, 4096, 300, false, false), (512, 16, 1152, false, false), (1152, 2000, 128, true, false),
-                      (128, 1152, 2000, false, true), (32, 8192, 288, false, false), (100, 64, 777, true, true)])
+                      (128, 1152, 2000, false, true), (32, 8192, 288, false, false), (100, 64, 777, true, true),
+                      (200, 240, 900, false, false), (96, 256, 500, false, true)])
     func parallelMatchesSingle(_ shape: (Int, Int, Int, Bool, Bool)) {
         var random = TestRandom(seed: 21)
         let (m, n, k, transA, transB) = shape

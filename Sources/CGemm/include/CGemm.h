@@ -7,6 +7,11 @@
 extern "C" {
 #endif
 
+/// Products with op(A) = A (not transposed) and n <= this many columns take the kernel's narrow path:
+/// A is streamed from its rows without being packed, so splitting such a product across threads by
+/// rows of C (each thread reads its own rows of A) costs no extra memory traffic.
+#define TOON_SGEMM_NARROW_N 256
+
 /// 1 when this CPU (and OS) can run `toon_sgemm_avx512` (AVX-512 F/VL/BW/DQ and FMA), else 0.
 /// Decided by cpuid at run time; the library itself is built for the Haswell baseline.
 int toon_sgemm_avx512_available(void);
