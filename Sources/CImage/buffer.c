@@ -57,3 +57,18 @@ void toon_image_free_buffer(toon_image_buffer *buffer) {
     buffer->count = 0;
     buffer->capacity = 0;
 }
+
+toon_image_status toon_finish_decode(toon_image_status status, uint8_t *pixels, toon_decoded_image *out) {
+    if (status == TOON_IMAGE_OK) {
+        out->pixels = pixels;
+        return status;
+    }
+    free(pixels);
+    uint32_t width = out->width, height = out->height;
+    memset(out, 0, sizeof *out);
+    if (status == TOON_IMAGE_TOO_LARGE) {
+        out->width = width;
+        out->height = height;
+    }
+    return status;
+}

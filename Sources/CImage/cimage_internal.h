@@ -14,4 +14,8 @@ int toon_buffer_append(toon_image_buffer *buffer, const void *bytes, size_t coun
 /// Checks a header's declared size before anything is allocated for it.
 toon_image_status toon_check_size(uint32_t width, uint32_t height, char *message, size_t capacity);
 
+/// Hands the decoded pixels to `out` on success; on failure frees them and clears `out`, keeping
+/// only the declared size when that size was the problem (the error message names it).
+toon_image_status toon_finish_decode(toon_image_status status, uint8_t *pixels, toon_decoded_image *out);
+
 #endif

@@ -129,16 +129,5 @@ toon_image_status toon_jpeg_decode(const uint8_t *data, size_t count, toon_decod
         status = reader.status;
     }
     jpeg_destroy_decompress(&cinfo);
-    if (status == TOON_IMAGE_OK) {
-        out->pixels = reader.pixels;
-    } else {
-        free(reader.pixels);
-        uint32_t width = out->width, height = out->height;
-        memset(out, 0, sizeof *out);
-        if (status == TOON_IMAGE_TOO_LARGE) {
-            out->width = width;
-            out->height = height;
-        }
-    }
-    return status;
+    return toon_finish_decode(status, reader.pixels, out);
 }

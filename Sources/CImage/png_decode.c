@@ -147,16 +147,5 @@ toon_image_status toon_png_decode(const uint8_t *data, size_t count, toon_decode
     }
     png_destroy_read_struct(&png, &info, NULL);
     free(reader.rows);
-    if (status == TOON_IMAGE_OK) {
-        out->pixels = reader.pixels;
-    } else {
-        free(reader.pixels);
-        uint32_t width = out->width, height = out->height;
-        memset(out, 0, sizeof *out);
-        if (status == TOON_IMAGE_TOO_LARGE) {
-            out->width = width;
-            out->height = height;
-        }
-    }
-    return status;
+    return toon_finish_decode(status, reader.pixels, out);
 }
