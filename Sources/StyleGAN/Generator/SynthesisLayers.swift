@@ -44,29 +44,24 @@ struct SynthesisLayer: Sendable {
         let n = x.shape[0]
         let weight = p["\(name).weight"], bias = p["\(name).bias"], noiseStrength = p["\(name).noise_strength"]
         let activation = Activation.leakyReLU(slope: 0.2)
-        if !GradMode.isEnabled || ![x, styles, weight, bias, noiseStrength].contains(where: \.requiresGrad) {
+        // Unscaled noise: the stored map ([R, R]) or fresh noise per image ([N, 1, R, R]).
+        let noiseMap: Tensor? = switch noiseMode {
+        case .const: p["\(name).noise_const"]
+        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed, noiseIndex))
+        case .none: nil
+        }
+        if !Tensor.shouldRecord(x, styles, weight, bias, noiseStrength) {
             var epilogue = ConvEpilogue(bias: bias, activation: activation, gain: activation.defaultGain * gain,
                                         clamp: convClamp.map { $0 * gain })
-            switch noiseMode {
-            case .const:
-                epilogue.noise = p["\(name).noise_const"]
+            if let noiseMap {
+                epilogue.noise = noiseMap
                 epilogue.noiseStrength = noiseStrength.scalar
-            case .random(let seed):
-                epilogue.noise = Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed, noiseIndex))
-                epilogue.noiseStrength = noiseStrength.scalar
-            case .none: break
             }
             return ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: true, up: up, filter: filter,
                                            epilogue: epilogue)
         }
-        let strength = noiseStrength.reshaped([1, 1, 1, 1])
-        let noise: Tensor?
-        switch noiseMode {
-        case .const: noise = p["\(name).noise_const"].reshaped([1, 1, resolution, resolution]) * strength
-        case .random(let seed):
-            noise = Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed, noiseIndex)) * strength
-        case .none: noise = nil
-        }
+        let noise = noiseMap.map { $0.reshaped([$0.count / (resolution * resolution), 1, resolution, resolution])
+            * noiseStrength.reshaped([1, 1, 1, 1]) }
         let y = ModulatedConv.apply(x, weight: weight, styles: styles, demodulate: true, up: up,
                                     filter: filter, noise: noise)
         return y.biasActivation(bias, activation: activation, gain: activation.defaultGain * gain,
@@ -104,12 +99,11 @@ struct ToRGBLayer: Sendable {
     func callAsFunction(_ x: Tensor, w: Tensor, _ p: ParameterStore, filter: FIRFilter) -> Tensor {
         let styles = affine(w, p) * (1 / Float(inChannels).squareRoot())
         let weight = p["\(name).weight"], bias = p["\(name).bias"]
-        if !GradMode.isEnabled || ![x, styles, weight, bias].contains(where: \.requiresGrad) {
+        if !Tensor.shouldRecord(x, styles, weight, bias) {
             return ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: false, up: false, filter: filter,
                                            epilogue: ConvEpilogue(bias: bias, activation: .linear, clamp: convClamp))
         }
-        let y = ModulatedConv.apply(x, weight: p["\(name).weight"], styles: styles, demodulate: false, up: false,
-                                    filter: filter)
-        return y.biasActivation(p["\(name).bias"], activation: .linear, clamp: convClamp)
+        let y = ModulatedConv.apply(x, weight: weight, styles: styles, demodulate: false, up: false, filter: filter)
+        return y.biasActivation(bias, activation: .linear, clamp: convClamp)
     }
 }

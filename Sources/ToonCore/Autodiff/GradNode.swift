@@ -55,8 +55,9 @@ extension Tensor {
         Tensor(shape: shape, storage: storage, offset: offset)
     }
 
-    /// True when an op on these inputs must record its history.
-    @inlinable static func shouldRecord(_ inputs: Tensor...) -> Bool {
+    /// True when an op on these inputs must record its history (also how callers pick an
+    /// inference-only fast path).
+    @inlinable public static func shouldRecord(_ inputs: Tensor...) -> Bool {
         inputs.contains { $0.node != nil } && GradMode.isEnabled
     }
 
