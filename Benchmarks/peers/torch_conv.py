@@ -21,6 +21,8 @@ def parse_args():
     p.add_argument("--gemm", action="store_true",
                    help="also time torch.mm on 2048^3 as 'sgemm 2048x2048x2048' (toon-bench gemm row)")
     p.add_argument("--json", action="store_true", help="print JSON (the format of toon-bench --json)")
+    p.add_argument("--size", type=int, action="append", help="only layers of this size (repeatable)")
+    p.add_argument("--batch", type=int, action="append", help="only this batch size (repeatable)")
     return p.parse_args()
 
 
@@ -49,8 +51,10 @@ def main():
             rows.append(measure("sgemm 2048x2048x2048", 2.0 * n ** 3, args.runs, lambda: torch.mm(a, b)))
         # (input channels, output channels, size): the StyleGAN2 config-f 3x3 layers, as in toon-bench.
         layers = [(512, 512, 4), (512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
-        for batch in (1, 4):
+        for batch in args.batch or (1, 4):
             for cin, cout, size in layers:
+                if args.size and size not in args.size:
+                    continue
                 x = torch.full((batch, cin, size, size), 0.5)
                 w = torch.full((cout, cin, 3, 3), 0.01)
                 flops = 2.0 * batch * cout * size * size * cin * 9

@@ -5,6 +5,7 @@ import ToonCore
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
 // Usage: toon-bench [gemm|conv|filter|generator|all] [--runs N] [--threads T] [--json]
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
+//                   [--size S] [--batch B]         (conv suite: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -15,6 +16,7 @@ struct Options {
     var json = false
     var resolutions = [256, 1024]
     var batches = [1, 4]
+    var sizes: [Int]? = nil
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -25,6 +27,7 @@ struct Options {
             case "--json": json = true
             case "--resolution": resolutions = [Options.positive(it.next(), a)]
             case "--batch": batches = [Options.positive(it.next(), a)]
+            case "--size": sizes = (sizes ?? []) + [Options.positive(it.next(), a)]
             case "gemm", "conv", "filter", "generator", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
@@ -74,8 +77,8 @@ if options.suite == "gemm" || options.suite == "all" {
 if options.suite == "conv" || options.suite == "all" {
     // (input channels, output channels, size): the StyleGAN2 config-f 3x3 layers named in the issue.
     let layers = [(512, 512, 4), (512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
-    for batch in [1, 4] {
-        for (cin, cout, size) in layers {
+    for batch in options.batches {
+        for (cin, cout, size) in layers where options.sizes?.contains(size) ?? true {
             let x = Tensor(repeating: 0.5, shape: [batch, cin, size, size])
             let w = Tensor(repeating: 0.01, shape: [cout, cin, 3, 3])
             let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
