@@ -15,7 +15,10 @@ enum ConvKernels {
     static func tiles(_ g: ConvGeometry, _ tiling: ConvTiling) -> [Tile] {
         var bands = (g.outH + tiling.rowsPerBand - 1) / tiling.rowsPerBand
         let workers = Parallel.workerCount
-        if bands > 1 || g.n == 1 {
+        // A single image is cut into a band per worker only where each band is wide enough to be a
+        // worker's tile; narrower bands would run one after another, each reading all the weights.
+        let splitsWell = g.outH * g.outW >= workers * minimumParallelTileColumns
+        if bands > 1 || (g.n == 1 && splitsWell) {
             bands = Swift.min(g.outH, (bands + workers - 1) / workers * workers)
         }
         // Batched small images: as many steps as a multiple of the workers, equally filled
