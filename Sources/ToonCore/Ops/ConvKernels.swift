@@ -68,6 +68,12 @@ enum ConvKernels {
             epilogue?.apply(y, images: 0..<g.n, channels: 0..<g.cout, pixels: 0..<pixels, planePixels: pixels)
             return
         }
+        if tiling == nil && ConvWinograd.applies(g) {
+            let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
+            ConvWinograd.transformWeights(w, cout: g.cout, cin: g.cin, into: u[0])
+            ConvWinograd.forward(x: x, u: u[0], y: y, g, inputScale: inputScale, epilogue: epilogue)
+            return
+        }
         let tiling = tiling ?? ConvTiling(g)
         let tiles = Self.tiles(g, tiling)
         let maxColumns = tiles.map { $0.images * $0.rows.count * g.outW }.max() ?? 0

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import ToonCore
+import ToonTestSupport
+
+/// The Winograd F(2x2, 3x3) forward path against a direct convolution summed in Double.
+@Suite("Winograd 3x3 convolution")
+struct WinogradTests {
+    /// conv(x * scale, w) * outScale + bias, "same" 3x3, summed in Double.
+    static func direct(_ x: Tensor, _ w: Tensor, scale: Tensor? = nil, outScale: Tensor? = nil, bias: Tensor? = nil) -> [Float] {
+        let (n, cin, h, wd, cout) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        let xs = x.scalars, ws = w.scalars, s = scale?.scalars, d = outScale?.scalars, b = bias?.scalars
+        var y = [Float](repeating: 0, count: n * cout * h * wd)
+        for image in 0..<n {
+            for o in 0..<cout {
+                for oy in 0..<h {
+                    for ox in 0..<wd {
+                        var sum = 0.0
+                        for i in 0..<cin {
+                            let factor = Double(s?[image * cin + i] ?? 1)
+                            for ky in 0..<3 {
+                                let iy = oy + ky - 1
+                                guard iy >= 0 && iy < h else { continue }
+                                for kx in 0..<3 {
+                                    let ix = ox + kx - 1
+                                    guard ix >= 0 && ix < wd else { continue }
+                                    sum += Double(xs[((image * cin + i) * h + iy) * wd + ix]) * factor
+                                        * Double(ws[((o * cin + i) * 3 + ky) * 3 + kx])
+                                }
+                            }
+                        }
+                        sum = sum * Double(d?[image * cout + o] ?? 1) + Double(b?[o] ?? 0)
+                        y[((image * cout + o) * h + oy) * wd + ox] = Float(sum)
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    @Test("takes exactly the 3x3, stride-1, same-padded, even-sized, wide enough convolutions")
+    func applicability() {
+        func geometry(_ input: [Int], _ weight: [Int], stride: Int = 1, padding: Int = 1, groups: Int = 1) -> ConvGeometry {
+            ConvGeometry(input: input, weight: weight, stride: (stride, stride), padding: (padding, padding), groups: groups)
+        }
+        #expect(ConvWinograd.applies(geometry([1, 16, 32, 32], [16, 16, 3, 3])))
+        #expect(ConvWinograd.applies(geometry([2, 512, 64, 48], [256, 512, 3, 3])))
+        #expect(!ConvWinograd.applies(geometry([1, 16, 33, 32], [16, 16, 3, 3])))  // odd height
+        #expect(!ConvWinograd.applies(geometry([1, 16, 16, 16], [16, 16, 3, 3])))  // too few pixels
+        #expect(!ConvWinograd.applies(geometry([1, 3, 64, 64], [16, 3, 3, 3])))    // too few channels
+        #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], stride: 2)))
+        #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], padding: 0)))
+        #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 8, 3, 3], groups: 2)))
+        #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 5, 5], padding: 2)))
+    }
+
+    @Test("bands cover every tile row once, one per worker at least for a single image",
+          arguments: [(1, 16, 64, 1 << 30), (1, 16, 64, 16 * 16 * 32 * 3), (3, 16, 64, 16 * 16 * 32 * 5), (1, 32, 4, 1)])
+    func bandsCoverTiles(_ c: (Int, Int, Int, Int)) {
+        let (n, channels, size, budget) = c
+        let g = ConvGeometry(input: [n, channels, size, size], weight: [channels, channels, 3, 3],
+                             stride: (1, 1), padding: (1, 1), groups: 1)
+        let bands = ConvWinograd.bands(g, budget: budget)
+        #expect(bands.first?.lowerBound == 0 && bands.last?.upperBound == size / 2)
+        #expect(zip(bands, bands.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
+        #expect(bands.allSatisfy { $0.count * (size / 2) * 16 * channels <= Swift.max(budget, 16 * channels * size / 2) })
+        if n == 1 { #expect(bands.count >= Swift.min(Parallel.workerCount, size / 2)) }
+    }
+
+    // Inputs and weights in [-1, 1], 9 * cin terms per output. Measured from the Double sum: 3e-6
+    // (cin 16) and 1.2e-5 (cin 64), where the im2col GEMM is off by 8e-6 and 2.3e-5; bound 1e-7 per term.
+    @Test("conv2d through Winograd matches the direct sum",
+          arguments: [([1, 16, 32, 32], 24), ([3, 20, 34, 40], 16), ([1, 64, 64, 64], 32), ([2, 16, 32, 36], 48)])
+    func matchesDirect(_ c: ([Int], Int)) {
+        let (shape, cout) = c
+        var random = TestRandom(seed: UInt64(shape.reduce(cout, +)))
+        let x = random.tensor(shape), w = random.tensor([cout, shape[1], 3, 3])
+        let g = ConvGeometry(input: x.shape, weight: w.shape, stride: (1, 1), padding: (1, 1), groups: 1)
+        #expect(ConvWinograd.applies(g))
+        let y = x.conv2d(w, padding: 1)
+        let bound = 1e-7 * Float(9 * shape[1])
+        #expect(maxAbsDifference(y.scalars, Self.direct(x, w)) < bound)
+    }
+
+    @Test("many bands per image, input scale and epilogue give the direct result", arguments: [1, 3])
+    func bandsScaleAndEpilogue(images: Int) {
+        var random = TestRandom(seed: UInt64(images))
+        let (cin, cout, h, wd) = (16, 20, 38, 32)
+        let x = random.tensor([images, cin, h, wd]), w = random.tensor([cout, cin, 3, 3])
+        let scale = random.tensor([images, cin]), outScale = random.tensor([images, cout]), bias = random.tensor([cout])
+        let g = ConvGeometry(input: x.shape, weight: w.shape, stride: (1, 1), padding: (1, 1), groups: 1)
+        let epilogue = ConvEpilogue(outputScale: outScale, bias: bias).kernel(for: g.outputShape)
+        var y = Tensor.zeros(g.outputShape)
+        let u = ScratchBuffers(count: 1, floats: 16 * cout * cin)
+        // A budget of 3 tile rows (of 16) cuts each image into 7 uneven bands.
+        let budget = 16 * cout * (wd / 2) * 3
+        #expect(ConvWinograd.bands(g, budget: budget).count == 7)
+        x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in scale.withUnsafeBufferPointer { ps in
+            ConvWinograd.transformWeights(pw.baseAddress!, cout: cout, cin: cin, into: u[0])
+            y.withUnsafeMutableBufferPointer {
+                ConvWinograd.forward(x: px.baseAddress!, u: u[0], y: $0.baseAddress!, g, inputScale: ps.baseAddress!,
+                                     epilogue: epilogue, budget: budget)
+            }
+        } } }
+        let expected = Self.direct(x, w, scale: scale, outScale: outScale, bias: bias)
+        #expect(maxAbsDifference(y.scalars, expected) < 2e-7 * Float(9 * cin))
+    }
+
+    @Test("the fused inference conv2d takes the Winograd path and matches the direct sum")
+    func fusedInference() {
+        var random = TestRandom(seed: 7)
+        let x = random.tensor([2, 32, 32, 32]), w = random.tensor([16, 32, 3, 3])
+        let scale = random.tensor([2, 32]), outScale = random.tensor([2, 16]), bias = random.tensor([16])
+        let y = x.conv2d(w, padding: 1, inputScale: scale, epilogue: ConvEpilogue(outputScale: outScale, bias: bias))
+        let expected = Self.direct(x, w, scale: scale, outScale: outScale, bias: bias)
+        #expect(maxAbsDifference(y.scalars, expected) < 2e-7 * Float(9 * 32))
+    }
+}
