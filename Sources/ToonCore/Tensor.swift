@@ -76,10 +76,22 @@ public struct Tensor: @unchecked Sendable {
     }
 
     @usableFromInline mutating func makeUniquelyWritable() {
-        if isKnownUniquelyReferenced(&storage) && storage.isWritable { return }
+        if isKnownUniquelyReferenced(&storage) && storage.isWritable {
+            storage.dropDerived()
+            return
+        }
         let copy = TensorStorage(uninitializedCount: count)
         copy.pointer.update(from: storage.pointer + offset, count: count)
         self = Tensor(shape: shape, storage: copy, offset: 0)
+    }
+
+    /// `compute(self)`, computed once for these elements and kept with their storage until they
+    /// change in place: for values inference derives from constant weights on every call. `name`
+    /// must identify the computation. The result records no gradient history.
+    public func derived(_ name: String, _ compute: (Tensor) -> Tensor) -> Tensor {
+        storage.derived(TensorStorage.DerivedKey(name: name, offset: offset, shape: shape)) {
+            withoutGradients { compute(self) }
+        }
     }
 
     /// Same elements, new shape (no copy). One dimension may be -1.

@@ -39,6 +39,42 @@ public final class TensorStorage: @unchecked Sendable {
     deinit {
         if keepAlive == nil { StoragePool.release(UnsafeMutableRawPointer(pointer), bytes: blockBytes) }
     }
+
+    /// Values computed from these elements (a convolution's transformed weights, say), so inference
+    /// derives them once per weight instead of once per call. Keyed by what was derived from which
+    /// view; in-place writes drop them all (`Tensor.makeUniquelyWritable`). Guarded by `derivedLock`.
+    private var derivedValues: [DerivedKey: Tensor] = [:]
+    private static let derivedLock = NSLock()
+
+    struct DerivedKey: Hashable {
+        let name: String
+        let offset: Int
+        let shape: [Int]
+    }
+
+    /// The value stored under `key`, computing and storing it on first use. `compute` runs outside
+    /// the lock (it may start parallel loops); two threads racing may both compute it, and one wins.
+    func derived(_ key: DerivedKey, _ compute: () -> Tensor) -> Tensor {
+        Self.derivedLock.lock()
+        let cached = derivedValues[key]
+        Self.derivedLock.unlock()
+        if let cached { return cached }
+        let value = compute()
+        Self.derivedLock.lock()
+        defer { Self.derivedLock.unlock() }
+        if let winner = derivedValues[key] { return winner }
+        derivedValues[key] = value
+        return value
+    }
+
+    /// Forgets every derived value; called before the elements change in place, when this storage
+    /// is uniquely referenced (so no other thread can be reading it, and the empty check is safe).
+    func dropDerived() {
+        guard !derivedValues.isEmpty else { return }
+        Self.derivedLock.lock()
+        derivedValues.removeAll()
+        Self.derivedLock.unlock()
+    }
 }
 
 /// Where owned tensor memory comes from. Small blocks go straight to malloc, which recycles them

@@ -32,7 +32,9 @@ extension Tensor {
         var y = Tensor(uninitializedShape: g.outputShape)
         x.withUnsafeBufferPointer { px in
             w.withUnsafeBufferPointer { pw in
-                ConvKernels.forward(x: px.baseAddress!, w: pw.baseAddress!, y: y.storage.pointer, g)
+                ConvWinograd.withTransformedWeights(w, g) { u in
+                    ConvKernels.forward(x: px.baseAddress!, w: pw.baseAddress!, y: y.storage.pointer, g, winogradWeights: u)
+                }
             }
         }
         if shouldRecord(x, w) {

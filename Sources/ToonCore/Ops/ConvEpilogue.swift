@@ -121,9 +121,11 @@ extension Tensor {
         let kernel = epilogue.kernel(for: g.outputShape)
         withUnsafeBufferPointer { px in
             weight.withUnsafeBufferPointer { pw in
-                ConvKernels.forward(x: px.baseAddress!, w: pw.baseAddress!, y: y.storage.pointer, g,
-                                    inputScale: inputScale.map { UnsafePointer($0.storage.pointer + $0.offset) },
-                                    epilogue: kernel)
+                ConvWinograd.withTransformedWeights(weight, g) { u in
+                    ConvKernels.forward(x: px.baseAddress!, w: pw.baseAddress!, y: y.storage.pointer, g,
+                                        inputScale: inputScale.map { UnsafePointer($0.storage.pointer + $0.offset) },
+                                        epilogue: kernel, winogradWeights: u)
+                }
             }
         }
         return y

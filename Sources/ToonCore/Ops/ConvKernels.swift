@@ -48,12 +48,15 @@ enum ConvKernels {
 
     /// y[n, cout, outH, outW] = conv(x, w). With `inputScale` ([n, cin]) each input channel is
     /// scaled per image on its way into the columns; `epilogue` rewrites each output tile in cache.
+    /// Geometries `ConvWinograd` takes go there (with `winogradWeights` when the caller has them),
+    /// unless a `tiling` asks for the GEMM path.
     ///
     /// Wide layers hand whole tiles to workers (each its own column buffer, column copy and
     /// single-threaded GEMM, no barrier between them); small layers run tile by tile with the
     /// copy and the GEMM each split across the workers.
     static func forward(x: UnsafePointer<Float>, w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
-                        tiling: ConvTiling? = nil, inputScale: UnsafePointer<Float>? = nil, epilogue: EpilogueKernel? = nil) {
+                        tiling: ConvTiling? = nil, inputScale: UnsafePointer<Float>? = nil, epilogue: EpilogueKernel? = nil,
+                        winogradWeights: UnsafePointer<Float>? = nil) {
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW, pixels = g.outH * g.outW
         let wGroup = g.coutPerGroup * g.patchSize
         if g.isPointwise && inputScale == nil {
@@ -69,9 +72,13 @@ enum ConvKernels {
             return
         }
         if tiling == nil && ConvWinograd.applies(g) {
-            let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
-            ConvWinograd.transformWeights(w, cout: g.cout, cin: g.cin, into: u[0])
-            ConvWinograd.forward(x: x, u: u[0], y: y, g, inputScale: inputScale, epilogue: epilogue)
+            if let winogradWeights {
+                ConvWinograd.forward(x: x, u: winogradWeights, y: y, g, inputScale: inputScale, epilogue: epilogue)
+            } else {
+                let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
+                ConvWinograd.transformWeights(w, cout: g.cout, cin: g.cin, into: u[0])
+                ConvWinograd.forward(x: x, u: u[0], y: y, g, inputScale: inputScale, epilogue: epilogue)
+            }
             return
         }
         let tiling = tiling ?? ConvTiling(g)

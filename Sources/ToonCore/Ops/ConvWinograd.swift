@@ -62,6 +62,21 @@ enum ConvWinograd {
         }
     }
 
+    /// `body` with the transformed weights of `weight` when `g` takes this path (nil otherwise). They
+    /// are computed once per weight and kept with its storage: generators convolve with the same
+    /// weights on every call.
+    static func withTransformedWeights<R>(_ weight: Tensor, _ g: ConvGeometry, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard applies(g) else { return body(nil) }
+        let u = weight.derived("Winograd F(2x2, 3x3) weights") { w in
+            var u = Tensor(uninitializedShape: [16, g.cout, g.cin])
+            w.withUnsafeBufferPointer { pw in
+                u.withUnsafeMutableBufferPointer { transformWeights(pw.baseAddress!, cout: g.cout, cin: g.cin, into: $0.baseAddress!) }
+            }
+            return u
+        }
+        return u.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
     /// y = conv(x, w) for `applies(g)` geometries, with `u` from `transformWeights`. `inputScale`
     /// ([n, cin]) scales input channels per image, `epilogue` rewrites each band in cache;
     /// `budget` bounds the floats of V and M per band.
