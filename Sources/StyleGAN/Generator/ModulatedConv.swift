@@ -92,8 +92,10 @@ extension ModulatedConv {
     }
 
     /// NVLabs' demodulation coefficients [N, O]: rsqrt(sum over (i, ky, kx) of (w[o,i] s[n,i])^2 + eps).
+    /// The weight's energy is kept with the weight, which stays the same from call to call.
     static func demodulation(weight: Tensor, styles: Tensor) -> Tensor {
-        (styles.square().matmul(weightEnergy(weight), transposeOther: true) + epsilon).rsqrt()
+        let energy = weight.derived("StyleGAN2 weight energy", weightEnergy)
+        return (styles.square().matmul(energy, transposeOther: true) + epsilon).rsqrt()
     }
 
     /// sum over (ky, kx) of w[o, i, ky, kx]^2 as [O, I], in one pass over the weight (no temporaries:
