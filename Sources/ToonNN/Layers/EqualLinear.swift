@@ -33,8 +33,8 @@ public struct EqualLinear: Sendable {
     /// x: [batch, inFeatures] -> [batch, outFeatures].
     public func callAsFunction(_ x: Tensor, _ p: ParameterStore) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == inFeatures, "\(name): input \(x.shape), expected [N, \(inFeatures)]")
-        let w = p["\(name).weight"] * weightGain
+        // The gain scales the product rather than the weight: [N, out] values instead of out x in.
         let b = hasBias ? p["\(name).bias"] * lrMultiplier : nil
-        return x.matmul(w, transposeOther: true).biasActivation(b, activation: activation)
+        return (x.matmul(p["\(name).weight"], transposeOther: true) * weightGain).biasActivation(b, activation: activation)
     }
 }
