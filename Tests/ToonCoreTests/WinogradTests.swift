@@ -46,7 +46,10 @@ struct WinogradTests {
         #expect(ConvWinograd.applies(geometry([1, 16, 32, 32], [16, 16, 3, 3])))
         #expect(ConvWinograd.applies(geometry([2, 512, 64, 48], [256, 512, 3, 3])))
         #expect(!ConvWinograd.applies(geometry([1, 16, 33, 32], [16, 16, 3, 3])))  // odd height
-        #expect(!ConvWinograd.applies(geometry([1, 16, 16, 16], [16, 16, 3, 3])))  // too few pixels
+        #expect(ConvWinograd.applies(geometry([1, 16, 16, 16], [16, 16, 3, 3])))
+        #expect(ConvWinograd.applies(geometry([4, 16, 8, 8], [16, 16, 3, 3])))
+        #expect(!ConvWinograd.applies(geometry([1, 16, 8, 8], [16, 16, 3, 3])))    // too few pixels per call
+        #expect(!ConvWinograd.applies(geometry([16, 16, 4, 4], [16, 16, 3, 3])))   // too few pixels per image
         #expect(!ConvWinograd.applies(geometry([1, 3, 64, 64], [16, 3, 3, 3])))    // too few channels
         #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], stride: 2)))
         #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], padding: 0)))
@@ -67,10 +70,29 @@ struct WinogradTests {
         if n == 1 { #expect(bands.count >= Swift.min(Parallel.workerCount, size / 2)) }
     }
 
+    @Test("tasks cover every image's tile rows once, grouping whole small images",
+          arguments: [(1, 64, 1 << 30), (5, 8, 1 << 30), (5, 8, 16 * 16 * 16 * 2), (3, 64, 16 * 16 * 32 * 5), (4, 16, 1 << 30)])
+    func tasksCoverImages(_ c: (Int, Int, Int)) {
+        let (n, size, budget) = c
+        let g = ConvGeometry(input: [n, 16, size, size], weight: [16, 16, 3, 3], stride: (1, 1), padding: (1, 1), groups: 1)
+        let tasks = ConvWinograd.tasks(g, budget: budget)
+        var covered = [Int](repeating: 0, count: n * size / 2)
+        for task in tasks {
+            #expect(task.images.count == 1 || task.band == 0..<(size / 2))
+            for image in task.images { for row in task.band { covered[image * size / 2 + row] += 1 } }
+        }
+        #expect(covered.allSatisfy { $0 == 1 })
+        if n * ConvWinograd.bands(g, budget: budget).count >= Parallel.workerCount {
+            #expect(tasks.count >= Parallel.workerCount)
+        }
+        if size == 8 && budget == 1 << 30 { #expect(tasks.count == Swift.min(n, Parallel.workerCount)) }
+    }
+
     // Inputs and weights in [-1, 1], 9 * cin terms per output. Measured from the Double sum: 3e-6
     // (cin 16) and 1.2e-5 (cin 64), where the im2col GEMM is off by 8e-6 and 2.3e-5; bound 1e-7 per term.
     @Test("conv2d through Winograd matches the direct sum",
-          arguments: [([1, 16, 32, 32], 24), ([3, 20, 34, 40], 16), ([1, 64, 64, 64], 32), ([2, 16, 32, 36], 48)])
+          arguments: [([1, 16, 32, 32], 24), ([3, 20, 34, 40], 16), ([1, 64, 64, 64], 32), ([2, 16, 32, 36], 48),
+                      ([5, 32, 8, 8], 16), ([1, 16, 16, 16], 16)])
     func matchesDirect(_ c: ([Int], Int)) {
         let (shape, cout) = c
         var random = TestRandom(seed: UInt64(shape.reduce(cout, +)))

@@ -6,21 +6,45 @@
 /// tile and channel pair where the im2col GEMM does 36: 2.25x less arithmetic. The transforms hold
 /// only 0, ±1 and ±1/2, so the result stays within a few float roundings of the direct sum.
 ///
-/// Tiles are processed in bands of tile rows; a band's V and M (16 x channels x tiles each) are
-/// bounded by `bandBudget`, and whole bands go to workers, each with its own buffers.
+/// Tiles are processed in tasks: a band of tile rows of one image, or several whole small images
+/// side by side (so their GEMMs share one pass over U). A task's V and M (16 x channels x tiles
+/// each) are bounded by `bandBudget`, and whole tasks go to workers, each with its own buffers.
 enum ConvWinograd {
     /// Floats of V (and of M) per band: 8 MB keeps the GEMMs wide without growing with the image.
     static let bandBudget = 2 << 20
-    /// Fewest output pixels per image, and channels, for which the transforms pay off: below them
-    /// the direct GEMM's single pass over the weights is cheaper than 16 transformed copies.
-    static let minimumPixels = 32 * 32
+    /// Fewest output pixels per image and per call, and channels, for which the transforms pay off:
+    /// below them the im2col GEMM's single pass over the weights is cheaper than one over the 16
+    /// transformed copies (measured: 8x8 wins from batch 4, 16x16 from batch 1).
+    static let minimumPixels = 8 * 8
+    static let minimumBatchPixels = 16 * 16
     static let minimumChannels = 16
 
     /// Whether `forward` can compute this convolution (and is expected to be faster than im2col).
     static func applies(_ g: ConvGeometry) -> Bool {
         g.kh == 3 && g.kw == 3 && g.strideY == 1 && g.strideX == 1 && g.padY == 1 && g.padX == 1 && g.groups == 1
             && g.outH % 2 == 0 && g.outW % 2 == 0 && g.outH * g.outW >= minimumPixels
-            && g.cin >= minimumChannels && g.cout >= minimumChannels
+            && g.n * g.outH * g.outW >= minimumBatchPixels && g.cin >= minimumChannels && g.cout >= minimumChannels
+    }
+
+    /// One unit of work: tile rows `band` of each image in `images` (several images only when the
+    /// band is the whole image).
+    struct Task: Equatable {
+        let images: Range<Int>
+        let band: Range<Int>
+    }
+
+    /// The tasks in order: bands of every image, or groups of whole images as large as the budget
+    /// allows, in a multiple of the worker count where there are enough images.
+    static func tasks(_ g: ConvGeometry, budget: Int = bandBudget) -> [Task] {
+        let bands = Self.bands(g, budget: budget)
+        guard bands.count == 1 && g.n > 1 else {
+            return (0..<g.n).flatMap { image in bands.map { Task(images: image..<(image + 1), band: $0) } }
+        }
+        let perImage = 16 * Swift.max(g.cin, g.cout) * (g.outH / 2) * (g.outW / 2)
+        let fit = Swift.max(1, Swift.min(g.n, budget / perImage))
+        let workers = Parallel.workerCount
+        let groups = Swift.min(g.n, ((g.n + fit - 1) / fit + workers - 1) / workers * workers)
+        return (0..<groups).map { Task(images: (g.n * $0 / groups)..<(g.n * ($0 + 1) / groups), band: bands[0]) }
     }
 
     /// Bands of tile rows per image: as tall as the budget allows, and for a single image at least
@@ -83,80 +107,91 @@ enum ConvWinograd {
     static func forward(x: UnsafePointer<Float>, u: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
                         inputScale: UnsafePointer<Float>? = nil, epilogue: EpilogueKernel? = nil,
                         budget: Int = bandBudget) {
-        let bands = Self.bands(g, budget: budget)
-        let tasks = (0..<g.n).flatMap { image in bands.map { (image, $0) } }
+        let tasks = Self.tasks(g, budget: budget)
         let tilesX = g.outW / 2
-        let maxTiles = (bands.map(\.count).max() ?? 0) * tilesX
-        let parallelBands = tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
-        let buffers = parallelBands ? Swift.min(Parallel.workerCount, tasks.count) : 1
+        let maxTiles = tasks.map { $0.images.count * $0.band.count * tilesX }.max() ?? 0
+        let parallelTasks = tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
+        let buffers = parallelTasks ? Swift.min(Parallel.workerCount, tasks.count) : 1
         let v = ScratchBuffers(count: buffers, floats: 16 * g.cin * maxTiles)
         let m = ScratchBuffers(count: buffers, floats: 16 * g.cout * maxTiles)
         let x = UncheckedSendable(x), u = UncheckedSendable(u), y = UncheckedSendable(y)
         let scale = UncheckedSendable(inputScale)
+        let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
 
-        func run(image: Int, band: Range<Int>, buffer: Int) {
-            let tiles = band.count * tilesX
-            let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
-            transformInput(x.value + image * inImage, scale: scale.value.map { $0 + image * g.cin }, g,
-                           band: band, into: v[buffer])
+        func run(_ task: Task, buffer: Int) {
+            let bandTiles = task.band.count * tilesX, tiles = task.images.count * bandTiles
             let (vk, mk) = (v[buffer], m[buffer])
+            for image in task.images {
+                let columns = (image - task.images.lowerBound) * bandTiles..<(image - task.images.lowerBound + 1) * bandTiles
+                transformInput(x.value + image * inImage, scale: scale.value.map { $0 + image * g.cin }, g,
+                               band: task.band, into: vk, columns: columns, width: tiles)
+            }
             for k in 0..<16 {
                 BLAS.sgemm(transA: false, transB: false, m: g.cout, n: tiles, k: g.cin,
                            a: u.value + k * g.cout * g.cin, lda: g.cin, b: vk + k * g.cin * tiles, ldb: tiles,
                            c: mk + k * g.cout * tiles, ldc: tiles)
             }
-            transformOutput(mk, g, band: band, into: y.value + image * outImage)
-            epilogue?.apply(y.value, images: image..<(image + 1), channels: 0..<g.cout,
-                            pixels: (2 * band.lowerBound * g.outW)..<(2 * band.upperBound * g.outW),
+            for image in task.images {
+                let columns = (image - task.images.lowerBound) * bandTiles..<(image - task.images.lowerBound + 1) * bandTiles
+                transformOutput(mk, g, band: task.band, columns: columns, width: tiles, into: y.value + image * outImage)
+            }
+            epilogue?.apply(y.value, images: task.images, channels: 0..<g.cout,
+                            pixels: (2 * task.band.lowerBound * g.outW)..<(2 * task.band.upperBound * g.outW),
                             planePixels: g.outH * g.outW)
         }
 
-        if parallelBands {
-            Parallel.forEachTask(tasks.count, workers: buffers) { worker, task in
-                run(image: tasks[task].0, band: tasks[task].1, buffer: worker)
-            }
+        if parallelTasks {
+            Parallel.forEachTask(tasks.count, workers: buffers) { worker, task in run(tasks[task], buffer: worker) }
         } else {
-            for (image, band) in tasks { run(image: image, band: band, buffer: 0) }
+            for task in tasks { run(task, buffer: 0) }
         }
     }
 
-    /// V[k][c][t] = (Bᵀ d B)[k] for channel c's 4x4 patch d of each tile t in `band` (tile rows).
+    /// V[k][c][t] = (Bᵀ d B)[k] for channel c's 4x4 patch d of each tile t in `band` (tile rows) of
+    /// one image, whose tiles fill `columns` of V's rows of `width`.
     /// Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]. Rows combine first, as whole padded rows split
     /// into their even and odd columns, so every step is a contiguous vector loop over tiles.
     static func transformInput(_ x: UnsafePointer<Float>, scale: UnsafePointer<Float>?, _ g: ConvGeometry,
-                               band: Range<Int>, into v: UnsafeMutablePointer<Float>) {
-        let tilesX = g.outW / 2, tiles = band.count * tilesX, stride = g.cin * tiles
+                               band: Range<Int>, into v: UnsafeMutablePointer<Float>, columns: Range<Int>, width: Int) {
+        let tilesX = g.outW / 2, tiles = columns.count, stride = g.cin * width
         let x = UncheckedSendable(x), v = UncheckedSendable(v), scale = UncheckedSendable(scale)
         Parallel.forEach(g.cin, grain: Swift.max(1, 16_384 / Swift.max(tiles, 1))) { channels in
             // Padded input column p = x + 1 of row j: even[j] holds p = 2j, odd[j] holds p = 2j + 1.
-            let width = tilesX + 1
-            let rows = UnsafeMutablePointer<Float>.allocate(capacity: 8 * width)
-            let combined = UnsafeMutablePointer<Float>.allocate(capacity: 8 * width)
+            let padded = tilesX + 1
+            let rows = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
+            let combined = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
             defer { rows.deallocate(); combined.deallocate() }
             for c in channels {
                 let plane = x.value + c * g.h * g.w
                 let factor = scale.value.map { $0[c] } ?? 1
                 for ty in band {
                     for j in 0..<4 {
-                        let even = rows + 2 * j * width, odd = even + width
+                        let even = rows + 2 * j * padded, odd = even + padded
                         let iy = 2 * ty - 1 + j
                         guard iy >= 0 && iy < g.h else {
-                            even.update(repeating: 0, count: 2 * width)
+                            even.update(repeating: 0, count: 2 * padded)
                             continue
                         }
                         let src = plane + iy * g.w
                         even[0] = 0
                         odd[tilesX] = 0
-                        for t in 0..<tilesX {
+                        var t = 0
+                        while t + 8 <= tilesX {
+                            let pair = SIMD16<Float>.load(src + 2 * t) * factor
+                            pair.evenHalf.store(to: odd + t)
+                            pair.oddHalf.store(to: even + t + 1)
+                            t += 8
+                        }
+                        for t in t..<tilesX {
                             odd[t] = src[2 * t] * factor
                             even[t + 1] = src[2 * t + 1] * factor
                         }
                     }
                     // Bᵀ d over rows: t0 = r0 - r2, t1 = r1 + r2, t2 = r2 - r1, t3 = r1 - r3.
                     for half in 0..<2 {
-                        let r0 = rows + half * width, r1 = r0 + 2 * width, r2 = r0 + 4 * width, r3 = r0 + 6 * width
-                        let t0 = combined + half * width, t1 = t0 + 2 * width, t2 = t0 + 4 * width, t3 = t0 + 6 * width
-                        for p in 0..<width {
+                        let r0 = rows + half * padded, r1 = r0 + 2 * padded, r2 = r0 + 4 * padded, r3 = r0 + 6 * padded
+                        let t0 = combined + half * padded, t1 = t0 + 2 * padded, t2 = t0 + 4 * padded, t3 = t0 + 6 * padded
+                        for p in 0..<padded {
                             t0[p] = r0[p] - r2[p]
                             t1[p] = r1[p] + r2[p]
                             t2[p] = r2[p] - r1[p]
@@ -164,12 +199,22 @@ enum ConvWinograd {
                         }
                     }
                     // (Bᵀ d) B over columns 2t..2t+3 = even[t], odd[t], even[t+1], odd[t+1].
-                    let offset = c * tiles + (ty - band.lowerBound) * tilesX
+                    let offset = c * width + columns.lowerBound + (ty - band.lowerBound) * tilesX
                     for i in 0..<4 {
-                        let even = combined + 2 * i * width, odd = even + width
+                        let even = combined + 2 * i * padded, odd = even + padded
                         let out = v.value + 4 * i * stride + offset
                         let out0 = out, out1 = out + stride, out2 = out + 2 * stride, out3 = out + 3 * stride
-                        for t in 0..<tilesX {
+                        var t = 0
+                        while t + 8 <= tilesX {
+                            let (e0, e1) = (SIMD8<Float>.load(even + t), SIMD8<Float>.load(even + t + 1))
+                            let (o0, o1) = (SIMD8<Float>.load(odd + t), SIMD8<Float>.load(odd + t + 1))
+                            (e0 - e1).store(to: out0 + t)
+                            (o0 + e1).store(to: out1 + t)
+                            (e1 - o0).store(to: out2 + t)
+                            (o0 - o1).store(to: out3 + t)
+                            t += 8
+                        }
+                        for t in t..<tilesX {
                             out0[t] = even[t] - even[t + 1]
                             out1[t] = odd[t] + even[t + 1]
                             out2[t] = even[t + 1] - odd[t]
@@ -181,18 +226,37 @@ enum ConvWinograd {
         }
     }
 
-    /// y's 2x2 tiles of `band` from M[k][o][t]: Y = Aᵀ m A with Aᵀ = [1 1 1 0; 0 1 -1 -1].
-    static func transformOutput(_ m: UnsafePointer<Float>, _ g: ConvGeometry, band: Range<Int>,
-                                into y: UnsafeMutablePointer<Float>) {
-        let tilesX = g.outW / 2, tiles = band.count * tilesX, stride = g.cout * tiles
+    /// One image's 2x2 tiles of `band` from `columns` of M[k][o][t] (rows of `width`):
+    /// Y = Aᵀ m A with Aᵀ = [1 1 1 0; 0 1 -1 -1].
+    static func transformOutput(_ m: UnsafePointer<Float>, _ g: ConvGeometry, band: Range<Int>, columns: Range<Int>,
+                                width: Int, into y: UnsafeMutablePointer<Float>) {
+        let tilesX = g.outW / 2, tiles = columns.count, stride = g.cout * width
         let m = UncheckedSendable(m), y = UncheckedSendable(y)
         Parallel.forEach(g.cout, grain: Swift.max(1, 16_384 / Swift.max(tiles, 1))) { channels in
             for o in channels {
                 let plane = y.value + o * g.outH * g.outW
                 for ty in band {
-                    let base = m.value + o * tiles + (ty - band.lowerBound) * tilesX
+                    let base = m.value + o * width + columns.lowerBound + (ty - band.lowerBound) * tilesX
                     let top = plane + 2 * ty * g.outW, bottom = top + g.outW
-                    for t in 0..<tilesX {
+                    var t = 0
+                    while t + 8 <= tilesX {
+                        // Eight tiles at once; each output row interleaves their left and right pixels.
+                        let m0 = base + t, s = stride
+                        func at(_ k: Int) -> SIMD8<Float> { SIMD8<Float>.load(m0 + k * s) }
+                        let u0 = at(0) + at(4) + at(8), v0 = at(4) - at(8) - at(12)
+                        let u1 = at(1) + at(5) + at(9), v1 = at(5) - at(9) - at(13)
+                        let u2 = at(2) + at(6) + at(10), v2 = at(6) - at(10) - at(14)
+                        let u3 = at(3) + at(7) + at(11), v3 = at(7) - at(11) - at(15)
+                        var row = SIMD16<Float>()
+                        row.evenHalf = u0 + u1 + u2
+                        row.oddHalf = u1 - u2 - u3
+                        row.store(to: top + 2 * t)
+                        row.evenHalf = v0 + v1 + v2
+                        row.oddHalf = v1 - v2 - v3
+                        row.store(to: bottom + 2 * t)
+                        t += 8
+                    }
+                    for t in t..<tilesX {
                         // Aᵀ m: the tile's two rows of four.
                         let m0 = base + t, s = stride
                         let u0 = m0[0] + m0[4 * s] + m0[8 * s], v0 = m0[4 * s] - m0[8 * s] - m0[12 * s]
