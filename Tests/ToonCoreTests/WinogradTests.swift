@@ -104,6 +104,18 @@ struct WinogradTests {
         #expect(maxAbsDifference(y.scalars, Self.direct(x, w)) < bound)
     }
 
+    @Test("first- and second-order gradients of a Winograd-sized conv agree with finite differences")
+    func finiteDifferences() {
+        var random = TestRandom(seed: 11)
+        let x = random.tensor([1, 16, 16, 16], -0.5...0.5), w = random.tensor([16, 16, 3, 3], -0.5...0.5)
+        let g = ConvGeometry(input: x.shape, weight: w.shape, stride: (1, 1), padding: (1, 1), groups: 1)
+        #expect(ConvWinograd.applies(g))
+        // The forward values (and the second-order pass's forward convolutions) take the Winograd path.
+        let f: ([Tensor]) -> Tensor = { t in t[0].conv2d(t[1], padding: 1).square() }
+        checkGradients(of: f, at: [x, w])
+        checkSecondOrderGradients(of: f, at: [x, w])
+    }
+
     @Test("many bands per image, input scale and epilogue give the direct result", arguments: [1, 3])
     func bandsScaleAndEpilogue(images: Int) {
         var random = TestRandom(seed: UInt64(images))
