@@ -73,6 +73,37 @@ struct ConvTests {
         }
     }
 
+    /// conv_transpose2d (weight [in, out, kh, kw]) summed in Double.
+    static func transposedDirect(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int, outputPadding: Int) -> [Float] {
+        let (n, cin, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (cout, kh, kw) = (w.shape[1], w.shape[2], w.shape[3])
+        let oh = (h - 1) * stride - 2 * padding + kh + outputPadding, ow = (wd - 1) * stride - 2 * padding + kw + outputPadding
+        let xs = x.scalars, ws = w.scalars
+        var y = [Double](repeating: 0, count: n * cout * oh * ow)
+        for image in 0..<n { for i in 0..<cin { for a in 0..<h { for b in 0..<wd {
+            let value = Double(xs[((image * cin + i) * h + a) * wd + b])
+            for o in 0..<cout { for ky in 0..<kh { for kx in 0..<kw {
+                let (oy, ox) = (a * stride - padding + ky, b * stride - padding + kx)
+                guard oy >= 0 && oy < oh && ox >= 0 && ox < ow else { continue }
+                y[((image * cout + o) * oh + oy) * ow + ox] += value * Double(ws[((i * cout + o) * kh + ky) * kw + kx])
+            } } }
+        } } } }
+        return y.map { Float($0) }
+    }
+
+    // Rows wide enough for the vector scatter of stride 2 (blocks of eight columns plus a tail).
+    @Test("wide stride-2 transposed convolutions match a Double sum",
+          arguments: [(3, 0, 0), (3, 1, 1), (4, 1, 0), (3, 0, 1)])
+    func wideTransposed(_ c: (Int, Int, Int)) {
+        let (kernel, padding, outputPadding) = c
+        var random = TestRandom(seed: UInt64(kernel * 10 + padding * 3 + outputPadding))
+        let x = random.tensor([2, 3, 6, 21]), w = random.tensor([3, 4, kernel, kernel])
+        let y = x.transposedConv2d(w, stride: 2, padding: padding, outputPadding: outputPadding)
+        let expected = Self.transposedDirect(x, w, stride: 2, padding: padding, outputPadding: outputPadding)
+        #expect(y.count == expected.count)
+        #expect(maxAbsDifference(y.scalars, expected) < 1e-5)
+    }
+
     @Test("a 1024x1024 layer plans a bounded column buffer")
     func largeLayerBufferIsBounded() {
         let g = ConvGeometry(input: [1, 32, 1024, 1024], weight: [32, 32, 3, 3], stride: (1, 1), padding: (1, 1), groups: 1)

@@ -68,6 +68,17 @@ enum ConvColumns {
                                 let dst = plane + iy * g.w - g.padX + kx
                                 if g.strideX == 1 {
                                     for ox in lo..<hi { dst[ox] += src[ox] }
+                                } else if g.strideX == 2 {
+                                    // Eight columns at a time into the even lanes of sixteen. The odd
+                                    // lanes are rewritten unchanged, so blocks stay inside this row.
+                                    var ox = lo
+                                    while ox + 8 < hi {
+                                        var pair = SIMD16<Float>.load(dst + 2 * ox)
+                                        pair.evenHalf += SIMD8<Float>.load(src + ox)
+                                        pair.store(to: dst + 2 * ox)
+                                        ox += 8
+                                    }
+                                    for ox in ox..<hi { dst[2 * ox] += src[ox] }
                                 } else {
                                     for ox in lo..<hi { dst[ox * g.strideX] += src[ox] }
                                 }
