@@ -119,14 +119,16 @@ extension ModulatedConv {
     }
 
     /// w'[n, i, o, ky, kx] = w[o, i, ky, kx] * s[n, i] * d[n, o] (d = 1 when nil): per-sample weights in
-    /// the transposed conv's [N, I, O, k, k] layout, built in one pass.
+    /// the transposed conv's [N, I, O, k, k] layout, built in one contiguous pass from the weight in
+    /// that layout (derived once per weight).
     static func transposedSampleWeights(_ weight: Tensor, styles: Tensor, coefficients: Tensor?) -> Tensor {
         let (outChannels, inChannels, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
         let n = styles.shape[0], taps = kh * kw
         var result = Tensor(uninitializedShape: [n, inChannels, outChannels, kh, kw])
         let ones = Tensor(repeating: 1, shape: [n, outChannels])
         let d = coefficients ?? ones
-        weight.withUnsafeBufferPointer { w in styles.withUnsafeBufferPointer { s in d.withUnsafeBufferPointer { d in
+        let transposed = weight.derived("[in, out, kh, kw] layout") { $0.permuted([1, 0, 2, 3]) }
+        transposed.withUnsafeBufferPointer { w in styles.withUnsafeBufferPointer { s in d.withUnsafeBufferPointer { d in
             result.withUnsafeMutableBufferPointer { r in
                 let (w, s, d) = (UncheckedPointers(w.baseAddress!), UncheckedPointers(s.baseAddress!), UncheckedPointers(d.baseAddress!))
                 let r = UncheckedPointers(r.baseAddress!)
@@ -134,10 +136,10 @@ extension ModulatedConv {
                     for row in rows {
                         let (image, i) = (row / inChannels, row % inChannels)
                         let style = s.read[image * inChannels + i]
+                        let src = w.read + i * outChannels * taps, dst = r.write + row * outChannels * taps
                         for o in 0..<outChannels {
                             let factor = style * d.read[image * outChannels + o]
-                            let src = w.read + (o * inChannels + i) * taps, dst = r.write + (row * outChannels + o) * taps
-                            for t in 0..<taps { dst[t] = src[t] * factor }
+                            for t in 0..<taps { dst[o * taps + t] = src[o * taps + t] * factor }
                         }
                     }
                 }
