@@ -6,16 +6,9 @@
 /// tile and channel pair where the im2col GEMM does 36: 2.25x less arithmetic. The transforms hold
 /// only 0, ±1 and ±1/2, so the result stays within a few float roundings of the direct sum.
 ///
-/// Tiles are processed in tasks: a band of tile rows of one image, or several whole small images
-/// side by side (so their GEMMs share one pass over U). A task's V and M (16 x channels x tiles
-/// each) are bounded by `bandBudget`, and whole tasks go to workers, each with its own buffers.
+/// Tiles are processed in tasks (`WinogradPlan`): a band of tile rows of one image, or several
+/// whole small images side by side, so their GEMMs share one pass over U.
 enum ConvWinograd {
-    /// Floats of V (and of M) per band at most: 8 MB, however large the image.
-    static let bandBudget = 2 << 20
-    /// Tiles per band wanted: GEMMs this wide run at full speed, and the few-channel layers of large
-    /// images keep V and M small enough to stay in cache (measured: 1024 px generator 3-5% faster
-    /// than with budget-sized bands).
-    static let bandTiles = 512
     /// Fewest output pixels per image and per call, and channels, for which the transforms pay off:
     /// below them the im2col GEMM's single pass over the weights is cheaper than one over the 16
     /// transformed copies (measured: 8x8 wins from batch 4, 16x16 from batch 1).
@@ -30,38 +23,15 @@ enum ConvWinograd {
             && g.n * g.outH * g.outW >= minimumBatchPixels && g.cin >= minimumChannels && g.cout >= minimumChannels
     }
 
-    /// One unit of work: tile rows `band` of each image in `images` (several images only when the
-    /// band is the whole image).
-    struct Task: Equatable {
-        let images: Range<Int>
-        let band: Range<Int>
+    /// The units of work for `g` (see `WinogradPlan`): 16 floats per tile and channel.
+    static func tasks(_ g: ConvGeometry, budget: Int = WinogradPlan.budget) -> [WinogradPlan.Task] {
+        WinogradPlan.tasks(images: g.n, tilesY: g.outH / 2, tilesX: g.outW / 2,
+                           floatsPerTile: 16 * Swift.max(g.cin, g.cout), budget: budget)
     }
 
-    /// The tasks in order: bands of every image, or groups of whole images as large as the budget
-    /// allows, in a multiple of the worker count where there are enough images.
-    static func tasks(_ g: ConvGeometry, budget: Int = bandBudget) -> [Task] {
-        let bands = Self.bands(g, budget: budget)
-        guard bands.count == 1 && g.n > 1 else {
-            return (0..<g.n).flatMap { image in bands.map { Task(images: image..<(image + 1), band: $0) } }
-        }
-        let perImage = 16 * Swift.max(g.cin, g.cout) * (g.outH / 2) * (g.outW / 2)
-        let fit = Swift.max(1, Swift.min(g.n, budget / perImage))
-        let workers = Parallel.workerCount
-        let groups = Swift.min(g.n, ((g.n + fit - 1) / fit + workers - 1) / workers * workers)
-        return (0..<groups).map { Task(images: (g.n * $0 / groups)..<(g.n * ($0 + 1) / groups), band: bands[0]) }
-    }
-
-    /// Bands of tile rows per image: about `bandTiles` tiles, fewer where the budget says so, and
-    /// for a single image at least one per worker so every worker has a band of its own.
-    static func bands(_ g: ConvGeometry, budget: Int = bandBudget) -> [Range<Int>] {
-        let tilesY = g.outH / 2, tilesX = g.outW / 2
-        let rows = Swift.max(1, Swift.min(tilesY, budget / (16 * Swift.max(g.cin, g.cout) * tilesX),
-                                          (bandTiles + tilesX - 1) / tilesX))
-        var count = (tilesY + rows - 1) / rows
-        if g.n * count < Parallel.workerCount {
-            count = Swift.min(tilesY, (Parallel.workerCount + g.n - 1) / g.n)
-        }
-        return (0..<count).map { (tilesY * $0 / count)..<(tilesY * ($0 + 1) / count) }
+    static func bands(_ g: ConvGeometry, budget: Int = WinogradPlan.budget) -> [Range<Int>] {
+        WinogradPlan.bands(images: g.n, tilesY: g.outH / 2, tilesX: g.outW / 2,
+                           floatsPerTile: 16 * Swift.max(g.cin, g.cout), budget: budget)
     }
 
     /// U[k][o][i] = (G g Gᵀ)[k] for the filter g = w[o, i]: the 16 transformed weights per channel pair.
@@ -112,21 +82,16 @@ enum ConvWinograd {
     /// `budget` bounds the floats of V and M per band.
     static func forward(x: UnsafePointer<Float>, u: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
                         inputScale: UnsafePointer<Float>? = nil, epilogue: EpilogueKernel? = nil,
-                        budget: Int = bandBudget) {
+                        budget: Int = WinogradPlan.budget) {
         let tasks = Self.tasks(g, budget: budget)
         let tilesX = g.outW / 2
         let maxTiles = tasks.map { $0.images.count * $0.band.count * tilesX }.max() ?? 0
-        let parallelTasks = tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
-        let buffers = parallelTasks ? Swift.min(Parallel.workerCount, tasks.count) : 1
-        let v = ScratchBuffers(count: buffers, floats: 16 * g.cin * maxTiles)
-        let m = ScratchBuffers(count: buffers, floats: 16 * g.cout * maxTiles)
         let x = UncheckedSendable(x), u = UncheckedSendable(u), y = UncheckedSendable(y)
         let scale = UncheckedSendable(inputScale)
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
 
-        func run(_ task: Task, buffer: Int) {
+        WinogradPlan.run(tasks, vFloats: 16 * g.cin * maxTiles, mFloats: 16 * g.cout * maxTiles) { task, vk, mk in
             let bandTiles = task.band.count * tilesX, tiles = task.images.count * bandTiles
-            let (vk, mk) = (v[buffer], m[buffer])
             for image in task.images {
                 let columns = (image - task.images.lowerBound) * bandTiles..<(image - task.images.lowerBound + 1) * bandTiles
                 transformInput(x.value + image * inImage, scale: scale.value.map { $0 + image * g.cin }, g,
@@ -144,12 +109,6 @@ enum ConvWinograd {
             epilogue?.apply(y.value, images: task.images, channels: 0..<g.cout,
                             pixels: (2 * task.band.lowerBound * g.outW)..<(2 * task.band.upperBound * g.outW),
                             planePixels: g.outH * g.outW)
-        }
-
-        if parallelTasks {
-            Parallel.forEachTask(tasks.count, workers: buffers) { worker, task in run(tasks[task], buffer: worker) }
-        } else {
-            for task in tasks { run(task, buffer: 0) }
         }
     }
 
