@@ -48,15 +48,11 @@ struct ModulatedConv {
 }
 
 /// Inference (no gradients recorded): the same layer without passes over the activations. The
-/// styles scale the input channels inside the convolution's column copy, or, where that cannot
-/// be done (the transposed conv of the up layers reads its input directly, and the 1x1 toRGB has
-/// no column copy), the weights per sample as NVLabs' fused_modconv does; demodulation, noise,
-/// bias, activation, gain and clamp run as the convolution's epilogue.
+/// styles scale the input channels inside the convolution's column copy or Winograd input
+/// transform (the up layers' transposed convolutions too); the 1x1 toRGB, which has neither,
+/// takes per-sample weights as NVLabs' fused_modconv does. Demodulation, noise, bias, activation,
+/// gain and clamp run as the epilogue of the convolution (of the FIR filter in up layers).
 extension ModulatedConv {
-    /// Input pixels from which a per-sample GEMM is wide enough to beat one shared GEMM over the
-    /// batch after a modulation pass over the input.
-    static let perSampleMinimumPixels = 1024
-
     /// x: [N, I, H, W], weight: [O, I, k, k], styles: [N, I]; `epilogue` carries noise, bias,
     /// activation, gain and clamp (its outputScale is set here to the demodulation coefficients).
     static func inference(_ x: Tensor, weight: Tensor, styles: Tensor, demodulate: Bool, up: Bool,
@@ -78,16 +74,11 @@ extension ModulatedConv {
             return x.conv2d(weight, padding: kernel / 2, inputScale: styles, epilogue: epilogue)
         }
         let (overlap, filterPadding) = upsamplingPadding(filter: filter, kernel: kernel)
-        var y: Tensor
-        if n == 1 || x.shape[2] * x.shape[3] >= perSampleMinimumPixels {
-            let w = transposedSampleWeights(weight, styles: styles, coefficients: coefficients)
-            y = x.transposedConv2d(sampleWeights: w, stride: 2, padding: overlap)
-        } else {
-            // Small images in a batch: one shared GEMM over the batch wins; modulate the input.
-            y = (x * styles.reshaped([n, inChannels, 1, 1])).transposedConv2d(weight.permuted([1, 0, 2, 3]), stride: 2,
-                                                                              padding: overlap)
-            epilogue.outputScale = coefficients
-        }
+        // One shared weight in the transposed conv's [in, out, k, k] layout (derived once): the
+        // styles scale its input channels, demodulation scales the filtered output.
+        let transposed = weight.derived("[in, out, kh, kw] layout") { $0.permuted([1, 0, 2, 3]) }
+        let y = x.transposedConv2d(transposed, stride: 2, padding: overlap, inputScale: styles)
+        epilogue.outputScale = coefficients
         return y.filtered2d(filter, padding: filterPadding, gain: 4, epilogue: epilogue)
     }
 
@@ -116,36 +107,6 @@ extension ModulatedConv {
             }
         }
         return energy
-    }
-
-    /// w'[n, i, o, ky, kx] = w[o, i, ky, kx] * s[n, i] * d[n, o] (d = 1 when nil): per-sample weights in
-    /// the transposed conv's [N, I, O, k, k] layout, built in one contiguous pass from the weight in
-    /// that layout (derived once per weight).
-    static func transposedSampleWeights(_ weight: Tensor, styles: Tensor, coefficients: Tensor?) -> Tensor {
-        let (outChannels, inChannels, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-        let n = styles.shape[0], taps = kh * kw
-        var result = Tensor(uninitializedShape: [n, inChannels, outChannels, kh, kw])
-        let ones = Tensor(repeating: 1, shape: [n, outChannels])
-        let d = coefficients ?? ones
-        let transposed = weight.derived("[in, out, kh, kw] layout") { $0.permuted([1, 0, 2, 3]) }
-        transposed.withUnsafeBufferPointer { w in styles.withUnsafeBufferPointer { s in d.withUnsafeBufferPointer { d in
-            result.withUnsafeMutableBufferPointer { r in
-                let (w, s, d) = (UncheckedPointers(w.baseAddress!), UncheckedPointers(s.baseAddress!), UncheckedPointers(d.baseAddress!))
-                let r = UncheckedPointers(r.baseAddress!)
-                Parallel.forEach(n * inChannels, grain: 4) { rows in
-                    for row in rows {
-                        let (image, i) = (row / inChannels, row % inChannels)
-                        let style = s.read[image * inChannels + i]
-                        let src = w.read + i * outChannels * taps, dst = r.write + row * outChannels * taps
-                        for o in 0..<outChannels {
-                            let factor = style * d.read[image * outChannels + o]
-                            for t in 0..<taps { dst[o * taps + t] = src[o * taps + t] * factor }
-                        }
-                    }
-                }
-            }
-        } } }
-        return result
     }
 }
 

@@ -51,7 +51,9 @@ extension Tensor {
         var gx = Tensor(uninitializedShape: g.inputShape)
         gy.withUnsafeBufferPointer { pgy in
             w.withUnsafeBufferPointer { pw in
-                ConvKernels.backwardInput(gy: pgy.baseAddress!, w: pw.baseAddress!, gx: gx.storage.pointer, g)
+                ConvWinogradUp.withTransformedWeights(w, g) { u in
+                    ConvKernels.backwardInput(gy: pgy.baseAddress!, w: pw.baseAddress!, gx: gx.storage.pointer, g, winogradWeights: u)
+                }
             }
         }
         if shouldRecord(gy, w) {

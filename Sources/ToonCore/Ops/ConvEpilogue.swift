@@ -131,6 +131,32 @@ extension Tensor {
         return y
     }
 
+    /// Inference-only: transposedConv2d (weight [in, out, kh, kw]) of `self` with its input channels
+    /// scaled per image by `inputScale` [N, Cin]; equals
+    /// `(self * inputScale[.., .., 1, 1]).transposedConv2d(weight, ...)`. StyleGAN2's upsampling
+    /// layers take the Winograd path, which scales inside its input transform.
+    public func transposedConv2d(_ weight: Tensor, stride: Int, padding: Int, inputScale: Tensor) -> Tensor {
+        precondition(!(GradMode.isEnabled && (requiresGrad || weight.requiresGrad || inputScale.requiresGrad)),
+                     "transposedConv2d with an input scale is inference-only; use the differentiable ops to train")
+        precondition(rank == 4 && weight.rank == 4 && inputScale.shape == [shape[0], shape[1]],
+                     "transposedConv2d input scale \(inputScale.shape) for input \(shape)")
+        let size = { (n: Int, k: Int) in (n - 1) * stride - 2 * padding + k }
+        let g = ConvGeometry.transposed(input: shape, weight: weight.shape, stride: (stride, stride), padding: (padding, padding),
+                                        groups: 1, outputSize: (size(shape[2], weight.shape[2]), size(shape[3], weight.shape[3])))
+        guard ConvWinogradUp.applies(g) else {
+            return (self * inputScale.reshaped([shape[0], shape[1], 1, 1])).transposedConv2d(weight, stride: stride, padding: padding)
+        }
+        let z = Tensor(uninitializedShape: g.inputShape)
+        withUnsafeBufferPointer { px in
+            inputScale.withUnsafeBufferPointer { ps in
+                ConvWinogradUp.withTransformedWeights(weight, g) { u in
+                    ConvWinogradUp.forward(x: px.baseAddress!, u: u!, z: z.storage.pointer, g, inputScale: ps.baseAddress!)  // applies(g): never nil
+                }
+            }
+        }
+        return z
+    }
+
     /// Inference-only: the epilogue applied in place to this NCHW tensor (copied first if shared).
     public mutating func applyEpilogue(_ epilogue: ConvEpilogue) {
         precondition(rank == 4, "epilogue needs an NCHW tensor, got \(shape)")

@@ -131,9 +131,22 @@ enum ConvKernels {
     /// gx[n, cin, h, w] = adjoint of `forward` in x applied to gy (a transposed convolution).
     /// Each tile's GEMM and scatter are split by input channel across the workers: every worker
     /// computes the column rows of its channels and adds them into its own (disjoint) planes.
-    static func backwardInput(gy: UnsafePointer<Float>, w: UnsafePointer<Float>, gx: UnsafeMutablePointer<Float>, _ g: ConvGeometry, tiling: ConvTiling? = nil) {
+    /// Geometries `ConvWinogradUp` takes go there (with `winogradWeights` when the caller has
+    /// them), unless a `tiling` asks for the GEMM path.
+    static func backwardInput(gy: UnsafePointer<Float>, w: UnsafePointer<Float>, gx: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
+                              tiling: ConvTiling? = nil, winogradWeights: UnsafePointer<Float>? = nil) {
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW, pixels = g.outH * g.outW
         let wGroup = g.coutPerGroup * g.patchSize
+        if tiling == nil && ConvWinogradUp.applies(g) {
+            if let winogradWeights {
+                ConvWinogradUp.forward(x: gy, u: winogradWeights, z: gx, g)
+            } else {
+                let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
+                ConvWinogradUp.transformWeights(w, inChannels: g.cout, outChannels: g.cin, into: u[0])
+                ConvWinogradUp.forward(x: gy, u: u[0], z: gx, g)
+            }
+            return
+        }
         if g.isPointwise {
             for image in 0..<g.n {
                 for group in 0..<g.groups {

@@ -63,17 +63,18 @@ enum ConvWinograd {
 
     /// `body` with the transformed weights of `weight` when `g` takes this path (nil otherwise). They
     /// are computed once per weight and kept with its storage: generators convolve with the same
-    /// weights on every call. Weights being trained change every step, so theirs are not kept
-    /// (nil: the kernel transforms them into scratch space).
+    /// weights on every call. Weights being trained change every step, so theirs are transformed
+    /// for this call only.
     static func withTransformedWeights<R>(_ weight: Tensor, _ g: ConvGeometry, _ body: (UnsafePointer<Float>?) -> R) -> R {
-        guard applies(g) && !weight.requiresGrad else { return body(nil) }
-        let u = weight.derived("Winograd F(2x2, 3x3) weights") { w in
-            var u = Tensor(uninitializedShape: [16, g.cout, g.cin])
+        guard applies(g) else { return body(nil) }
+        let transform = { (w: Tensor) -> Tensor in
+            var u = Tensor(uninitializedShape: [16, g.cin * g.cout])
             w.withUnsafeBufferPointer { pw in
                 u.withUnsafeMutableBufferPointer { transformWeights(pw.baseAddress!, cout: g.cout, cin: g.cin, into: $0.baseAddress!) }
             }
             return u
         }
+        let u = weight.requiresGrad ? transform(weight) : weight.derived("Winograd F(2x2, 3x3) weights", transform)
         return u.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
