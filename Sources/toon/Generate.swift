@@ -49,7 +49,7 @@ struct Generate: ParsableCommand {
             if let projectedW {
                 let url = URL(fileURLWithPath: projectedW)
                 let ws: Tensor
-                do { ws = try generator.validatedWs(try NPY.read(url)) } catch let error as SamplingError {
+                do { ws = try generator.validatedWs(try NPY.read(url)) } catch let error as StyleGANError {
                     throw UsageProblem("\(projectedW): \(error)")
                 }
                 let progress = ProgressLine("Rendering", total: ws.shape[0])

@@ -24,12 +24,13 @@ struct AtomicFileTests {
         struct Boom: Error {}
         let url = folder.appendingPathComponent("b.bin")
         try AtomicFile.write(Data([9]), to: url)
-        #expect(throws: FileWriteError.self) {
+        let error = #expect(throws: ToonIOError.self) {
             try AtomicFile.write(to: url) { handle in
                 try handle.write(contentsOf: Data(repeating: 7, count: 1000))
                 throw Boom()
             }
         }
+        #expect(error?.writeProblem != nil)
         #expect(try Data(contentsOf: url) == Data([9]))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["b.bin"])
     }

@@ -3,7 +3,7 @@ import Testing
 import ToonTestSupport
 @testable import ToonIO
 
-/// Damaged and hostile files give a CheckpointError, never a crash, a hang or a huge allocation.
+/// Damaged and hostile files give a checkpoint error, never a crash, a hang or a huge allocation.
 @Suite("Checkpoint hostile input")
 struct CheckpointHostileTests {
     static let pickles = ["tf/small64/small64.pkl", "tf/small64/small64_py37framing.pkl", "nvlabs/nv_ada_64.pkl", "nvlabs/sg3t_32.pkl"]
@@ -21,7 +21,7 @@ struct CheckpointHostileTests {
     func truncatedPickles(fixture: String) throws {
         let bytes = try CheckpointFixtures.bytes(fixture).all
         for cut in Self.cuts(bytes.count) {
-            let error = CheckpointError.from { _ = try ForeignCheckpoint.decode(bytes.prefix(cut), source: fixture) }
+            let error = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(bytes.prefix(cut), source: fixture) }
             #expect(error != nil, "\(fixture) cut at \(cut) decoded")
         }
     }
@@ -31,12 +31,12 @@ struct CheckpointHostileTests {
     func truncatedZip() throws {
         let bytes = try CheckpointFixtures.bytes("rosinality/rosinality_16.pt").all
         for cut in Self.cuts(bytes.count) {
-            #expect(CheckpointError.from { _ = try ForeignCheckpoint.decode(bytes.prefix(cut), source: "r.pt") } != nil, "cut at \(cut)")
+            #expect(ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(bytes.prefix(cut), source: "r.pt") } != nil, "cut at \(cut)")
         }
         let zip = try TorchZipFile(bytes, source: "r.pt")
         let pickle = try zip.archive.data(of: zip.archive.entry(named: zip.prefix + "data.pkl")!)
         for cut in Array(0..<512) + Array(stride(from: 512, to: pickle.count, by: 7)) {
-            #expect(CheckpointError.from { _ = try PickleMachine().run(pickle.prefix(cut), source: "data.pkl") } != nil, "cut at \(cut)")
+            #expect(ToonIOError.checkpointFailure { _ = try PickleMachine().run(pickle.prefix(cut), source: "data.pkl") } != nil, "cut at \(cut)")
         }
     }
 
@@ -54,7 +54,7 @@ struct CheckpointHostileTests {
         guard case .bytes(let stream) = storage.args[0] else { Issue.record("no stream"); return }
         #expect(try TorchLegacyStream(stream, source: "s").storages.count == 1)
         for cut in 0..<stream.count {
-            #expect(CheckpointError.from { _ = try TorchLegacyStream(stream.prefix(cut), source: "s") } != nil, "cut at \(cut)")
+            #expect(ToonIOError.checkpointFailure { _ = try TorchLegacyStream(stream.prefix(cut), source: "s") } != nil, "cut at \(cut)")
         }
     }
 
@@ -66,12 +66,12 @@ struct CheckpointHostileTests {
         var entries = [("small/data.pkl", pickle)]
         for key in 0..<13 { entries.append(("small/data/\(key)", [UInt8](repeating: 0, count: 16))) }
         let bytes = FileBytes(name: "small.pt", copying: ZipBuilder.make(entries)).all
-        let error = CheckpointError.from { _ = try ForeignCheckpoint.decode(bytes, source: "small.pt") }
+        let error = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(bytes, source: "small.pt") }
         #expect(error?.description.hasPrefix("small.pt: tensor g_ema.style.1.weight: storage too small") == true, "\(String(describing: error))")
 
         // The same small zip cut anywhere, and with random bytes changed, never crashes.
         for cut in Self.cuts(bytes.count, spread: 200) {
-            #expect(CheckpointError.from { _ = try ForeignCheckpoint.decode(bytes.prefix(cut), source: "small.pt") } != nil)
+            #expect(ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(bytes.prefix(cut), source: "small.pt") } != nil)
         }
     }
 
@@ -89,8 +89,8 @@ struct CheckpointHostileTests {
         try make(.int32)
         try make(.int32)
         #expect(counts.copied == 2)
-        #expect(CheckpointError.from { try make(.int32) }?.description.contains("more converted elements") == true)
-        #expect(CheckpointError.from { try make(.float32, offset: 1) }?.description.contains("storage too small") == true)
+        #expect(ToonIOError.checkpointFailure { try make(.int32) }?.description.contains("more converted elements") == true)
+        #expect(ToonIOError.checkpointFailure { try make(.float32, offset: 1) }?.description.contains("storage too small") == true)
     }
 
     @Test("ZIP64 central directories are followed; compressed entries are refused by name")
@@ -101,21 +101,21 @@ struct CheckpointHostileTests {
         #expect(try archive.data(of: archive.entry(named: "a/data/0")!).bytes == [4, 5])
 
         let deflated = FileBytes(name: "d.pt", copying: ZipBuilder.make([("a/data.pkl", [0x80, 0x02, 0x4e, 0x2e])], method: 8)).all
-        let error = CheckpointError.from { _ = try ForeignCheckpoint.decode(deflated, source: "d.pt") }
+        let error = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(deflated, source: "d.pt") }
         #expect(error?.description == "d.pt: zip entry a/data.pkl: compressed (method 8); only stored entries are read")
     }
 
     @Test("files that are not StyleGAN checkpoints are named as such")
     func notStyleGAN() {
-        func decode(_ bytes: [UInt8]) -> CheckpointError? {
-            CheckpointError.from { _ = try ForeignCheckpoint.decode(FileBytes(name: "x", copying: bytes).all, source: "x") }
+        func decode(_ bytes: [UInt8]) -> ToonIOError? {
+            ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(FileBytes(name: "x", copying: bytes).all, source: "x") }
         }
         #expect(decode([])?.description == "x: not a StyleGAN checkpoint: empty file")
         #expect(decode([0x89, 0x50, 0x4e, 0x47])?.description == "x: not a StyleGAN checkpoint: neither a zip file nor a pickle (starts with 89 50 4e 47)")
         var dict = PickleBytes()
         dict.op(0x7d); dict.string("a"); dict.int(1); dict.op(0x73); dict.stop()
         #expect(decode(dict.bytes)?.description == "x: not a StyleGAN checkpoint: a pickle of a dict with keys a, not TF (G, D, Gs) networks or an NVLabs snapshot")
-        #expect(decode(ZipBuilder.make([("a/b", [1])]))?.problem == .notStyleGAN("zip file without <name>/data.pkl (not a torch.save file)"))
+        #expect(decode(ZipBuilder.make([("a/b", [1])]))?.checkpointProblem == .notStyleGAN("zip file without <name>/data.pkl (not a torch.save file)"))
         var state = PickleBytes(protocol: 2)
         state.op(0x7d); state.string("g_ema"); state.op(0x7d); state.op(0x73); state.stop()
         #expect(decode(ZipBuilder.make([("a/data.pkl", state.bytes)]))?.description.contains("without a rosinality g_ema") == true)
@@ -127,7 +127,7 @@ struct CheckpointHostileTests {
         let heads: [[UInt8]] = [[], [0x80, 0x04], [0x80, 0x02], [0x50, 0x4b, 0x03, 0x04], [0x80, 0x02, 0x8a, 0x0a] + TorchLegacyStream.magic]
         for i in 0..<500 {
             let bytes = heads[i % heads.count] + random.bytes(random.below(3000))
-            _ = CheckpointError.from { _ = try ForeignCheckpoint.decode(FileBytes(name: "r", copying: bytes).all, source: "r") }
+            _ = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(FileBytes(name: "r", copying: bytes).all, source: "r") }
         }
     }
 
@@ -140,7 +140,7 @@ struct CheckpointHostileTests {
             var bytes = original
             // Structure (opcodes, lengths, shapes) is dense in the first part of these files.
             for _ in 0..<4 { bytes[random.below(min(bytes.count, 60_000))] = UInt8(random.below(256)) }
-            _ = CheckpointError.from { _ = try ForeignCheckpoint.decode(FileBytes(name: fixture, copying: bytes).all, source: fixture) }
+            _ = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(FileBytes(name: fixture, copying: bytes).all, source: fixture) }
         }
     }
 }

@@ -58,23 +58,8 @@ struct PickleBytes {
 
     var slice: ByteSlice { FileBytes(name: "test.pkl", copying: bytes).all }
 
-    func run(_ machine: PickleMachine = PickleMachine()) throws(CheckpointError) -> PickleValue {
+    func run(_ machine: PickleMachine = PickleMachine()) throws(ToonIOError) -> PickleValue {
         try machine.run(slice, source: "test.pkl").value
-    }
-}
-
-extension CheckpointError {
-    /// Runs `body` and returns its CheckpointError, or nil when it succeeded.
-    static func from(_ body: () throws -> Void) -> CheckpointError? {
-        do {
-            try body()
-            return nil
-        } catch let error as CheckpointError {
-            return error
-        } catch {
-            Issue.record("expected a CheckpointError, got \(error)")
-            return nil
-        }
     }
 }
 

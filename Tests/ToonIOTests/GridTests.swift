@@ -45,18 +45,18 @@ struct GridCompositionTests {
 
     @Test("frames of different sizes are refused with the odd cell named")
     func mixedSizes() {
-        #expect(throws: ImageGridError.mixedSizes(index: 2, size: "5x3", expected: "4x3")) {
+        #expect(throws: ToonIOError.grid(.mixedSizes(index: 2, size: "5x3", expected: "4x3"))) {
             try ImageGrid.compose([nil, solid(1), solid(2, width: 5)], rows: 1, columns: 3)
         }
     }
 
     @Test("more frames than cells, or no frame at all, is an error")
     func counts() {
-        #expect(throws: ImageGridError.tooManyCells(3, GridLayout(rows: 1, columns: 2)!)) {
+        #expect(throws: ToonIOError.grid(.tooManyCells(3, GridLayout(rows: 1, columns: 2)!))) {
             try ImageGrid.compose([solid(1), solid(2), solid(3)], rows: 1, columns: 2)
         }
-        #expect(throws: ImageGridError.noFrames) { try ImageGrid.compose([nil, nil], rows: 1, columns: 2) }
-        #expect(throws: ImageGridError.badLayout("0x2")) { try ImageGrid.compose([solid(1)], rows: 0, columns: 2) }
+        #expect(throws: ToonIOError.grid(.noFrames)) { try ImageGrid.compose([nil, nil], rows: 1, columns: 2) }
+        #expect(throws: ToonIOError.grid(.badLayout("0x2"))) { try ImageGrid.compose([solid(1)], rows: 0, columns: 2) }
     }
 }
 
@@ -69,6 +69,6 @@ struct GridLayoutTests {
 
     @Test("malformed layouts are refused with the text quoted", arguments: ["2x", "x3", "0x3", "2x-1", "2x3x4", "abc", ""])
     func refuses(text: String) {
-        #expect(throws: ImageGridError.badLayout(text)) { try GridLayout(parsing: text) }
+        #expect(throws: ToonIOError.grid(.badLayout(text))) { try GridLayout(parsing: text) }
     }
 }

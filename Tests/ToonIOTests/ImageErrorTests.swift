@@ -13,15 +13,15 @@ struct ImageErrorTests {
         return url
     }
 
-    private func problem(reading url: URL) -> ImageError.Problem? {
+    private func problem(reading url: URL) -> ToonIOError.ImageProblem? {
         do {
             _ = try Image.read(from: url)
             return nil
         } catch {
-            #expect(error.path == url.path)
+            #expect(error.file == url.path)
             #expect(error.description.hasPrefix(url.path + ": "))
             #expect(!error.description.contains("\n"))
-            return error.problem
+            return error.imageProblem
         }
     }
 
@@ -92,7 +92,9 @@ struct ImageErrorTests {
             + ImageTestPNG.chunk("IDAT", ImageTestPNG.zlibStored([0, 0, 0, 0])) + ImageTestPNG.chunk("IEND", [])
         let url = try file("huge.png", png)
         #expect(problem(reading: url) == .tooLarge(width: 100_000, height: 100_000))
-        #expect(throws: ImageError.self) { try Image.read(from: url) }
+        #expect(throws: ToonIOError(file: url.path, .image(.tooLarge(width: 100_000, height: 100_000)))) {
+            try Image.read(from: url)
+        }
         do { _ = try Image.read(from: url) } catch {
             #expect(error.description == "\(url.path): image too large: 100000x100000")
         }
@@ -115,7 +117,7 @@ struct ImageErrorTests {
         }
     }
 
-    @Test("damaged PNG and JPEG bytes decode or fail with an ImageError, never crash")
+    @Test("damaged PNG and JPEG bytes decode or fail with an image error, never crash")
     func fuzzedBytesNeverCrash() throws {
         var random = TestRandom(seed: 77)
         for original in [try validPNG(), try validJPEG()] {
@@ -125,11 +127,11 @@ struct ImageErrorTests {
                     bytes[2 + Int(random.next() % UInt64(bytes.count - 2))] = random.byte()
                 }
                 bytes.removeLast(Int(random.next() % 3) == 0 ? Int(random.next() % UInt64(bytes.count / 2)) : 0)
-                do { _ = try Image.decode(bytes, path: "fuzz") } catch { #expect(error.path == "fuzz") }
+                do { _ = try Image.decode(bytes, path: "fuzz") } catch { #expect(error.file == "fuzz" && error.imageProblem != nil) }
             }
             for length in [0, 1, 2, 3, 4, 9, 16, 100] {
                 let bytes = Array(original.prefix(3)) + random.bytes(length)
-                do { _ = try Image.decode(bytes, path: "fuzz") } catch { #expect(error.path == "fuzz") }
+                do { _ = try Image.decode(bytes, path: "fuzz") } catch { #expect(error.file == "fuzz" && error.imageProblem != nil) }
             }
         }
     }
@@ -141,8 +143,8 @@ struct ImageErrorTests {
             try Image(width: 2, height: 2, channels: 3, repeating: 0.5).write(to: url)
             Issue.record("expected an error")
         } catch {
-            #expect(error.path == url.path)
-            guard case .cannotWrite = error.problem else { Issue.record("unexpected \(error)"); return }
+            #expect(error.file == url.path)
+            guard case .cannotWrite = error.imageProblem else { Issue.record("unexpected \(error)"); return }
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("absent").path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
@@ -154,9 +156,10 @@ struct ImageErrorTests {
         let old = Image(width: 2, height: 2, channels: 3, repeating: 0.25)
         try old.write(to: url)
         let before = try Data(contentsOf: url)
-        #expect(throws: ImageError.self) {
+        let error = #expect(throws: ToonIOError.self) {
             try Image(width: 2, height: 2, channels: 4, repeating: 1).write(to: url)   // JPEG has no alpha
         }
+        #expect(error?.imageProblem != nil)
         #expect(try Data(contentsOf: url) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["kept.jpg"])
     }

@@ -46,8 +46,9 @@ struct ImageJPEGTests {
     @Test("alpha and out-of-range quality are refused with a reason")
     func refusals() {
         let rgba = Image(width: 2, height: 2, channels: 4, repeating: 1)
-        #expect(throws: ImageError.self) { try rgba.encoded(as: .jpeg()) }
-        #expect(throws: ImageError.self) { try rgba.droppingAlpha().encoded(as: .jpeg(quality: 0)) }
+        let alpha = #expect(throws: ToonIOError.self) { try rgba.encoded(as: .jpeg()) }
+        let quality = #expect(throws: ToonIOError.self) { try rgba.droppingAlpha().encoded(as: .jpeg(quality: 0)) }
+        #expect(alpha?.imageProblem != nil && quality?.imageProblem != nil)
         #expect(throws: Never.self) { try rgba.droppingAlpha().encoded(as: .jpeg()) }
     }
 

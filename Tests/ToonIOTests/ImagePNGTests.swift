@@ -90,7 +90,7 @@ struct ImagePNGTests {
     @Test("an extension that names no format is an error naming the file")
     func unknownExtension() {
         let url = folder.appendingPathComponent("picture.tiff")
-        #expect(throws: ImageError(path: url.path, problem: .unknownExtension("tiff"))) {
+        #expect(throws: ToonIOError(file: url.path, .image(.unknownExtension("tiff")))) {
             try Image(width: 1, height: 1, channels: 1, repeating: 0).write(to: url)
         }
     }

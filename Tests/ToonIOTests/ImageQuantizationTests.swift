@@ -77,7 +77,7 @@ struct ImageQuantizationTests {
     @Test("a tensor that is not [C, H, W] or [1, C, H, W] with 1...4 channels is an error",
           arguments: [[2, 3, 4, 4], [5, 4, 4], [4, 4], [1, 3, 0, 4]])
     func badTensorShapes(shape: [Int]) {
-        #expect(throws: ImageError(path: "<tensor>", problem: .notAnImageTensor(shape: shape))) {
+        #expect(throws: ToonIOError(file: "<tensor>", .image(.notAnImageTensor(shape: shape)))) {
             try Image(tensor: Tensor.zeros(shape))
         }
     }

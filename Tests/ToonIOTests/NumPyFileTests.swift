@@ -45,7 +45,7 @@ struct NumPyFileTests {
     @Test("a Fortran-ordered matrix is refused with a layout error naming the file")
     func fortranMatrix() {
         let error = expectError { try NPY.read(Self.fixture("f4_fortran.npy")) }
-        guard case .unsupportedLayout = error?.problem else { Issue.record("got \(String(describing: error))"); return }
+        guard case .unsupportedLayout = error?.tensorFileProblem else { Issue.record("got \(String(describing: error))"); return }
         #expect(error!.description.hasPrefix(Self.fixture("f4_fortran.npy").path + ": unsupported layout: fortran_order"))
     }
 
@@ -53,7 +53,7 @@ struct NumPyFileTests {
           arguments: [("c8.npy", "'<c8'"), ("str.npy", "'<U2'")])
     func unsupportedDTypes(name: String, descr: String) {
         let error = expectError { try NPY.read(Self.fixture(name)) }
-        guard case .unsupportedDType = error?.problem else { Issue.record("got \(String(describing: error))"); return }
+        guard case .unsupportedDType = error?.tensorFileProblem else { Issue.record("got \(String(describing: error))"); return }
         #expect(error!.description.contains(descr))
     }
 
@@ -62,7 +62,7 @@ struct NumPyFileTests {
         let bytes = try Data(contentsOf: Self.fixture("f_le8.npy"))
         for length in 0..<bytes.count {
             let error = expectError { try decode(bytes.prefix(length)) }
-            switch error?.problem {
+            switch error?.tensorFileProblem {
             case .truncated?, .badMagic?: break
             default: Issue.record("length \(length): \(String(describing: error))")
             }
@@ -116,7 +116,8 @@ struct NumPyFileTests {
     @Test("a write into a missing folder fails with the file's name and leaves nothing behind")
     func writeFailure() {
         let url = folder.appendingPathComponent("missing/x.npy")
-        #expect(throws: FileWriteError.self) { try NPY.write(Tensor(1), to: url) }
+        let error = #expect(throws: ToonIOError.self) { try NPY.write(Tensor(1), to: url) }
+        #expect(error?.writeProblem != nil)
         #expect(!FileManager.default.fileExists(atPath: url.path))
     }
 
@@ -129,13 +130,13 @@ struct NumPyFileTests {
 
     // MARK: helpers
 
-    private func decode(_ data: Data) throws(TensorFileError) -> Tensor {
+    private func decode(_ data: Data) throws(ToonIOError) -> Tensor {
         let url = URL(fileURLWithPath: "/memory/test.npy")
         // Copy so that an empty Data still gives a valid (empty) buffer.
         let bytes = [UInt8](data)
         do {
             return try bytes.withUnsafeBytes { buffer in try NPY.decode(buffer, url: url) }
-        } catch let error as TensorFileError {
+        } catch let error as ToonIOError {
             throw error
         } catch {
             fatalError("untyped error \(error)")
@@ -144,7 +145,7 @@ struct NumPyFileTests {
 
     private func problemKind(_ data: Data) -> String {
         guard let error = expectError({ try decode(data) }) else { return "no error" }
-        return String(describing: error.problem).components(separatedBy: "(").first!
+        return String(describing: error.tensorFileProblem!).components(separatedBy: "(").first!
     }
 
     /// A version 1.0 file with `header` as its dict (padded and newline-terminated as numpy does).
@@ -157,17 +158,17 @@ struct NumPyFileTests {
     }
 }
 
-/// Runs `body`, expecting a `TensorFileError`; records an issue and returns nil otherwise.
-func expectError<T>(_ body: () throws -> T, sourceLocation: SourceLocation = #_sourceLocation) -> TensorFileError? {
+/// Runs `body`, expecting a tensor file error; records an issue and returns nil otherwise.
+func expectError<T>(_ body: () throws -> T, sourceLocation: SourceLocation = #_sourceLocation) -> ToonIOError? {
     do {
         let value = try body()
         Issue.record("expected an error, got \(value)", sourceLocation: sourceLocation)
         return nil
-    } catch let error as TensorFileError {
+    } catch let error as ToonIOError where error.tensorFileProblem != nil {
         #expect(!error.description.contains("\n"), "error text must be one line", sourceLocation: sourceLocation)
         return error
     } catch {
-        Issue.record("expected a TensorFileError, got \(error)", sourceLocation: sourceLocation)
+        Issue.record("expected a tensor file error, got \(error)", sourceLocation: sourceLocation)
         return nil
     }
 }

@@ -15,7 +15,7 @@ struct PickleMachineTests {
         return out
     }
 
-    static func run(_ bytes: [UInt8]) throws(CheckpointError) -> PickleValue {
+    static func run(_ bytes: [UInt8]) throws(ToonIOError) -> PickleValue {
         try PickleMachine().run(FileBytes(name: "test.pkl", copying: bytes).all, source: "test.pkl").value
     }
 
@@ -151,8 +151,8 @@ struct PickleMachineTests {
               ("28696f730a73797374656d0a2e", "os.system"),
           ])
     func refusedGlobals(hex: String, name: String) {
-        let error = CheckpointError.from { _ = try Self.run(Self.hex(hex)) }
-        #expect(error?.problem == .refusedGlobal(name))
+        let error = ToonIOError.checkpointFailure { _ = try Self.run(Self.hex(hex)) }
+        #expect(error?.checkpointProblem == .refusedGlobal(name))
         #expect(error?.description == "test.pkl: refused global \(name)")
     }
 
@@ -167,16 +167,16 @@ struct PickleMachineTests {
         p.op(0x42, p.le32(stream.count) + stream); p.op(0x85); p.op(0x52)
         p.stop()
         let value = try p.run()
-        let error = CheckpointError.from { _ = try TorchTensorReader(source: "evil.pkl").storage(value) }
-        #expect(error?.problem == .refusedGlobal("os.system"))
-        #expect(error?.file.hasPrefix("evil.pkl (storage stream at byte") == true)
+        let error = ToonIOError.checkpointFailure { _ = try TorchTensorReader(source: "evil.pkl").storage(value) }
+        #expect(error?.checkpointProblem == .refusedGlobal("os.system"))
+        #expect(error?.file?.hasPrefix("evil.pkl (storage stream at byte") == true)
     }
 
     @Test("unknown opcodes, NEXT_BUFFER and EXT codes are errors with their offset")
     func badOpcodes() {
-        #expect(CheckpointError.from { _ = try Self.run([0x80, 0x04, 0xff]) }?.description == "test.pkl: unknown opcode 0xff at byte 2")
-        #expect(CheckpointError.from { _ = try Self.run([0x80, 0x05, 0x97, 0x2e]) }?.description.contains("NEXT_BUFFER") == true)
-        #expect(CheckpointError.from { _ = try Self.run([0x80, 0x02, 0x82, 0x01, 0x2e]) }?.description.contains("EXT") == true)
+        #expect(ToonIOError.checkpointFailure { _ = try Self.run([0x80, 0x04, 0xff]) }?.description == "test.pkl: unknown opcode 0xff at byte 2")
+        #expect(ToonIOError.checkpointFailure { _ = try Self.run([0x80, 0x05, 0x97, 0x2e]) }?.description.contains("NEXT_BUFFER") == true)
+        #expect(ToonIOError.checkpointFailure { _ = try Self.run([0x80, 0x02, 0x82, 0x01, 0x2e]) }?.description.contains("EXT") == true)
     }
 
     @Test("lengths beyond the remaining bytes fail before anything is allocated",
@@ -191,7 +191,7 @@ struct PickleMachineTests {
               [0x80, 0x04, 0x95, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], // FRAME
           ] as [[UInt8]])
     func absurdLengths(bytes: [UInt8]) {
-        #expect(CheckpointError.from { _ = try Self.run(bytes) } != nil)
+        #expect(ToonIOError.checkpointFailure { _ = try Self.run(bytes) } != nil)
     }
 
     @Test("malformed programs: underflow, missing MARK, missing memo entry, BUILD on a list, REDUCE on a str")
@@ -207,13 +207,13 @@ struct PickleMachineTests {
             [0x80, 0x04, 0x8c, 0x02, 0xc3, 0x28, 0x2e],          // invalid UTF-8
         ]
         for bytes in cases {
-            #expect(CheckpointError.from { _ = try Self.run(bytes) } != nil, "\(bytes)")
+            #expect(ToonIOError.checkpointFailure { _ = try Self.run(bytes) } != nil, "\(bytes)")
         }
     }
 
     @Test("a list that contains itself is an error, not a hang or a leak")
     func recursive() {
-        let error = CheckpointError.from { _ = try Self.run([0x80, 0x04, 0x5d, 0x94, 0x68, 0x00, 0x61, 0x2e]) }
+        let error = ToonIOError.checkpointFailure { _ = try Self.run([0x80, 0x04, 0x5d, 0x94, 0x68, 0x00, 0x61, 0x2e]) }
         #expect(error?.description.contains("recursive") == true)
     }
 
@@ -224,13 +224,13 @@ struct PickleMachineTests {
         p.raw([UInt8](repeating: 0x5d, count: depth))            // 200k empty lists
         p.raw([UInt8](repeating: 0x61, count: depth - 1))        // each appended into the one below
         p.stop()
-        let error = CheckpointError.from { _ = try p.run() }
+        let error = ToonIOError.checkpointFailure { _ = try p.run() }
         #expect(error?.description.contains("nesting deeper than") == true)
 
         var marks = PickleBytes()
         marks.raw([UInt8](repeating: 0x28, count: 100_000))
         marks.stop()
-        #expect(CheckpointError.from { _ = try marks.run() }?.description.contains("MARK") == true)
+        #expect(ToonIOError.checkpointFailure { _ = try marks.run() }?.description.contains("MARK") == true)
     }
 
     @Test("a structure shared 2^60 times over is built in linear time")
@@ -247,8 +247,8 @@ struct PickleMachineTests {
         p.stop()
         let value = try p.run()
         #expect(value.elements?.count == 2)
-        let error = CheckpointError.from { _ = try ForeignCheckpoint.decode(p.slice, source: "shared.pkl") }
-        #expect(error?.problem == .notStyleGAN("a pickle of a tuple, not TF (G, D, Gs) networks or an NVLabs snapshot"))
+        let error = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(p.slice, source: "shared.pkl") }
+        #expect(error?.checkpointProblem == .notStyleGAN("a pickle of a tuple, not TF (G, D, Gs) networks or an NVLabs snapshot"))
     }
 
     @Test("limits are configurable: memo, stack and container counts")
@@ -258,8 +258,8 @@ struct PickleMachineTests {
         limits.maxMemoEntries = 2
         limits.maxContainers = 3
         let machine = PickleMachine(limits: limits)
-        func run(_ bytes: [UInt8]) -> CheckpointError? {
-            CheckpointError.from { _ = try machine.run(FileBytes(name: "t", copying: bytes).all, source: "t") }
+        func run(_ bytes: [UInt8]) -> ToonIOError? {
+            ToonIOError.checkpointFailure { _ = try machine.run(FileBytes(name: "t", copying: bytes).all, source: "t") }
         }
         #expect(run([0x80, 0x04] + [UInt8](repeating: 0x4e, count: 11) + [0x2e])?.description.contains("stack items") == true)
         #expect(run([0x80, 0x04, 0x4e, 0x94, 0x94, 0x94, 0x2e])?.description.contains("memo") == true)

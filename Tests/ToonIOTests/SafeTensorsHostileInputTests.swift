@@ -21,8 +21,8 @@ struct SafeTensorsHostileInputTests {
         return file
     }
 
-    private func problem(_ bytes: [UInt8]) -> TensorFileError.Problem? {
-        expectError { try open(bytes) }?.problem
+    private func problem(_ bytes: [UInt8]) -> ToonIOError.TensorFileProblem? {
+        expectError { try open(bytes) }?.tensorFileProblem
     }
 
     private static func file(_ header: String, data: [UInt8] = []) -> [UInt8] {

@@ -129,21 +129,22 @@ struct SafeTensorsTests {
         let file = try SafeTensorsFile(url: url)
         let error = expectError { try file.tensor("q") }
         #expect(error?.description.contains("F8_E4M3") == true)
-        guard case .unsupportedDType? = error?.problem else { Issue.record("got \(String(describing: error))"); return }
+        guard case .unsupportedDType? = error?.tensorFileProblem else { Issue.record("got \(String(describing: error))"); return }
     }
 
     @Test("asking for an absent tensor is a missingTensor error naming it")
     func missingTensor() throws {
         let file = try SafeTensorsFile(url: Self.fixture("f32.safetensors"))
         let error = expectError { try file.tensor("synthesis.b8.conv0.weight") }
-        #expect(error?.problem == .missingTensor("'synthesis.b8.conv0.weight'"))
+        #expect(error?.tensorFileProblem == .missingTensor("'synthesis.b8.conv0.weight'"))
         #expect(error?.description == Self.fixture("f32.safetensors").path + ": no tensor named 'synthesis.b8.conv0.weight'")
     }
 
     @Test("the reserved name __metadata__ cannot be written as a tensor")
     func reservedName() {
         let url = folder.appendingPathComponent("reserved.safetensors")
-        #expect(throws: FileWriteError.self) { try SafeTensors.write(["__metadata__": Tensor(1)], to: url) }
+        let error = #expect(throws: ToonIOError.self) { try SafeTensors.write(["__metadata__": Tensor(1)], to: url) }
+        #expect(error?.writeProblem != nil)
         #expect(!FileManager.default.fileExists(atPath: url.path))
     }
 

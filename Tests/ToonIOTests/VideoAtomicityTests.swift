@@ -31,7 +31,7 @@ final class VideoAtomicityTests {
         writer.cancel()
         #expect(try contents() == ["walk.gif"])
         #expect(try Data(contentsOf: url) == Data([1, 2, 3]))
-        #expect(throws: VideoError(url: url, .closed)) { try writer.append(RGBFrame(width: 8, height: 8, color: .white)) }
+        #expect(throws: ToonIOError(url: url, .video(.closed))) { try writer.append(RGBFrame(width: 8, height: 8, color: .white)) }
     }
 
     @Test("a GIF writer dropped before finish (an error thrown mid-render) removes its temporary file")
@@ -52,8 +52,8 @@ final class VideoAtomicityTests {
         #expect {
             _ = try VideoFormat.openWriter(url: url, width: 8, height: 8, fps: 10)
         } throws: { error in
-            guard let error = error as? VideoError else { return false }
-            return error.description.hasPrefix(url.path) && error.problem == .missingFolder(folder.appendingPathComponent("absent").path)
+            guard let error = error as? ToonIOError else { return false }
+            return error.description.hasPrefix(url.path) && error.videoProblem == .missingFolder(folder.appendingPathComponent("absent").path)
         }
     }
 }

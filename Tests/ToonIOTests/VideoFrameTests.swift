@@ -41,7 +41,7 @@ struct VideoFrameTests {
 
     @Test("a tensor that is not one RGB image is refused with its shape", arguments: [[2, 3, 4, 4], [4, 4, 4], [3, 4]])
     func badShape(shape: [Int]) {
-        #expect(throws: VideoError(url: nil, .tensorShape(shape))) {
+        #expect(throws: ToonIOError(file: nil, .video(.tensorShape(shape)))) {
             try RGBFrame(tensor: Tensor.zeros(shape))
         }
     }

@@ -55,10 +55,10 @@ final class VideoMP4Tests {
     @Test("odd dimensions are refused before ffmpeg starts, naming the file")
     func oddDimensions() {
         let url = folder.appendingPathComponent("odd.mp4")
-        #expect(throws: VideoError(url: url, .oddDimensions(width: 63, height: 48))) {
+        #expect(throws: ToonIOError(url: url, .video(.oddDimensions(width: 63, height: 48)))) {
             try FFmpegVideoWriter(url: url, width: 63, height: 48, fps: 10)
         }
-        #expect("\(VideoError(url: url, .oddDimensions(width: 63, height: 48)))".contains("odd.mp4"))
+        #expect("\(ToonIOError(url: url, .video(.oddDimensions(width: 63, height: 48))))".contains("odd.mp4"))
     }
 
     @Test("an ffmpeg failure becomes one line with ffmpeg's own message, and no file is left")
@@ -70,7 +70,7 @@ final class VideoMP4Tests {
             try writer.finish()
             Issue.record("expected ffmpeg to fail")
         } catch {
-            guard case .ffmpegFailed(let status, let line) = error.problem else {
+            guard case .ffmpegFailed(let status, let line) = error.videoProblem else {
                 Issue.record("unexpected \(error)"); return
             }
             #expect(status != 0)

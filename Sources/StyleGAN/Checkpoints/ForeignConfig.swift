@@ -4,7 +4,7 @@ import ToonIO
 /// of the code that wrote it (NVLabs' networks.py and legacy.py, rosinality's model.py).
 enum ForeignConfig {
     /// NVLabs stylegan2-ada-pytorch `init_kwargs`.
-    static func nvlabs(_ kwargs: PickleValue) throws(ForeignConfigError) -> GeneratorConfig {
+    static func nvlabs(_ kwargs: PickleValue) throws(StyleGANError) -> GeneratorConfig {
         let mapping = kwargs["mapping_kwargs"] ?? .dict([])
         let synthesis = kwargs["synthesis_kwargs"] ?? .dict([])
         var c = GeneratorConfig(
@@ -18,13 +18,13 @@ enum ForeignConfig {
         c.architecture = try architecture(synthesis["architecture"]?.string ?? "skip")
         if let taps = synthesis["resample_filter"]?.elements { c.resampleFilter = try filter(taps) }
         for (key, value) in [("activation", mapping["activation"]), ("activation", synthesis["activation"])] {
-            if let name = value?.string, name != "lrelu" { throw .unsupported("\(key) '\(name)' (only lrelu)") }
+            if let name = value?.string, name != "lrelu" { throw .foreignConfig(.unsupported("\(key) '\(name)' (only lrelu)")) }
         }
         return c
     }
 
     /// NVLabs TF1 `static_kwargs` of Gs, converted as legacy.py does.
-    static func tensorFlow(_ kwargs: PickleValue) throws(ForeignConfigError) -> GeneratorConfig {
+    static func tensorFlow(_ kwargs: PickleValue) throws(StyleGANError) -> GeneratorConfig {
         let known: Set<String> = ["latent_size", "label_size", "dlatent_size", "resolution", "num_channels",
                                   "mapping_layers", "label_fmaps", "mapping_fmaps", "mapping_nonlinearity", "mapping_lrmul",
                                   "w_avg_beta", "fmap_base", "fmap_max", "num_fp16_res", "conv_clamp", "architecture",
@@ -33,11 +33,11 @@ enum ForeignConfig {
                                   "fmap_decay", "fmap_min", "build_func_name", "components", "is_template_graph",
                                   "randomize_noise", "dtype", "components_static_kwargs"]
         for (key, _) in kwargs.dictPairs ?? [] {
-            if let k = key.string, !known.contains(k) { throw .unsupported("TensorFlow setting '\(k)'") }
+            if let k = key.string, !known.contains(k) { throw .foreignConfig(.unsupported("TensorFlow setting '\(k)'")) }
         }
-        if try double(kwargs, "fmap_decay", 1) != 1 { throw .unsupported("fmap_decay other than 1") }
+        if try double(kwargs, "fmap_decay", 1) != 1 { throw .foreignConfig(.unsupported("fmap_decay other than 1")) }
         for key in ["mapping_nonlinearity", "nonlinearity"] {
-            if let name = kwargs[key]?.string, name != "lrelu" { throw .unsupported("\(key) '\(name)' (only lrelu)") }
+            if let name = kwargs[key]?.string, name != "lrelu" { throw .foreignConfig(.unsupported("\(key) '\(name)' (only lrelu)")) }
         }
         var c = GeneratorConfig(
             zDim: try int(kwargs, "latent_size", 512), cDim: try int(kwargs, "label_size", 0),
@@ -54,7 +54,7 @@ enum ForeignConfig {
 
     /// rosinality: what the tensors reveal (size, style_dim, n_mlp, channels), with model.py's defaults
     /// for the rest (lr_mlp 0.01, blur kernel [1,3,3,1]). Its channel table must be one NVLabs can express.
-    static func rosinality(_ inferred: PickleValue, latentAverage: Bool) throws(ForeignConfigError) -> GeneratorConfig {
+    static func rosinality(_ inferred: PickleValue, latentAverage: Bool) throws(StyleGANError) -> GeneratorConfig {
         let size = try int(inferred, "size"), styleDim = try int(inferred, "style_dim")
         var channels: [Int: Int] = [:]
         for (k, v) in inferred["channels"]?.dictPairs ?? [] { if let r = k.int, let ch = v.int { channels[r] = ch } }
@@ -62,56 +62,60 @@ enum ForeignConfig {
         let c = GeneratorConfig(zDim: styleDim, wDim: styleDim, imageResolution: size, mappingLayers: try int(inferred, "n_mlp"),
                                 channelBase: 16384 * multiplier, channelMax: 512)
         for (r, ch) in channels where c.channels(at: r) != ch {
-            throw .unsupported("channels \(ch) at \(r)px differ from rosinality's table with channel_multiplier \(multiplier)")
+            throw .foreignConfig(.unsupported("channels \(ch) at \(r)px differ from rosinality's table with channel_multiplier \(multiplier)"))
         }
-        if !latentAverage { throw .missing("latent_avg (needed for truncation)") }
+        if !latentAverage { throw .foreignConfig(.missing("latent_avg (needed for truncation)")) }
         return c
     }
 
-    private static func architecture(_ name: String) throws(ForeignConfigError) -> GeneratorConfig.Architecture {
-        guard let a = GeneratorConfig.Architecture(rawValue: name) else { throw .unsupported("architecture '\(name)'") }
+    private static func architecture(_ name: String) throws(StyleGANError) -> GeneratorConfig.Architecture {
+        guard let a = GeneratorConfig.Architecture(rawValue: name) else { throw .foreignConfig(.unsupported("architecture '\(name)'")) }
         return a
     }
 
-    private static func filter(_ taps: [PickleValue]) throws(ForeignConfigError) -> [Float] {
+    private static func filter(_ taps: [PickleValue]) throws(StyleGANError) -> [Float] {
         let values = taps.compactMap(\.double).map(Float.init)
-        guard values.count == taps.count, !values.isEmpty else { throw .unsupported("resample filter \(taps.map(\.kindName))") }
+        guard values.count == taps.count, !values.isEmpty else { throw .foreignConfig(.unsupported("resample filter \(taps.map(\.kindName))")) }
         return values
     }
 
-    private static func int(_ v: PickleValue, _ key: String, _ fallback: Int? = nil) throws(ForeignConfigError) -> Int {
+    private static func int(_ v: PickleValue, _ key: String, _ fallback: Int? = nil) throws(StyleGANError) -> Int {
         guard let value = v[key], !value.isNone else {
             if let fallback { return fallback }
-            throw .missing(key)
+            throw .foreignConfig(.missing(key))
         }
-        guard let i = value.int else { throw .unsupported("\(key) is a \(value.kindName)") }
+        guard let i = value.int else { throw .foreignConfig(.unsupported("\(key) is a \(value.kindName)")) }
         return i
     }
 
-    private static func optionalInt(_ v: PickleValue, _ key: String) throws(ForeignConfigError) -> Int? {
+    private static func optionalInt(_ v: PickleValue, _ key: String) throws(StyleGANError) -> Int? {
         guard let value = v[key], !value.isNone else { return nil }
-        guard let i = value.int else { throw .unsupported("\(key) is a \(value.kindName)") }
+        guard let i = value.int else { throw .foreignConfig(.unsupported("\(key) is a \(value.kindName)")) }
         return i
     }
 
-    private static func double(_ v: PickleValue, _ key: String, _ fallback: Double) throws(ForeignConfigError) -> Double {
+    private static func double(_ v: PickleValue, _ key: String, _ fallback: Double) throws(StyleGANError) -> Double {
         try optionalDouble(v, key) ?? fallback
     }
 
-    private static func optionalDouble(_ v: PickleValue, _ key: String) throws(ForeignConfigError) -> Double? {
+    private static func optionalDouble(_ v: PickleValue, _ key: String) throws(StyleGANError) -> Double? {
         guard let value = v[key], !value.isNone else { return nil }
-        guard let d = value.double else { throw .unsupported("\(key) is a \(value.kindName)") }
+        guard let d = value.double else { throw .foreignConfig(.unsupported("\(key) is a \(value.kindName)")) }
         return d
     }
 }
 
-enum ForeignConfigError: Error, CustomStringConvertible {
-    case missing(String)
-    case unsupported(String)
-    var description: String {
-        switch self {
-        case .missing(let what): return "the stored configuration lacks \(what)"
-        case .unsupported(let what): return "unsupported \(what)"
+extension StyleGANError {
+    /// Why a configuration stored in a foreign checkpoint does not map to a GeneratorConfig.
+    public enum ForeignConfigProblem: Equatable, Sendable {
+        case missing(String)
+        case unsupported(String)
+
+        var message: String {
+            switch self {
+            case .missing(let what): "the stored configuration lacks \(what)"
+            case .unsupported(let what): "unsupported \(what)"
+            }
         }
     }
 }

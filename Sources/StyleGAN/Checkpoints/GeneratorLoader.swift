@@ -21,20 +21,20 @@ public struct LoadedGenerator: Sendable {
 /// Reads a generator from any supported checkpoint, telling the format from the content (not the
 /// file name). Nothing in the file is executed: pickles go through an allow-listed reader.
 public enum GeneratorLoader {
-    public static func load(_ url: URL) throws(CheckpointLoadError) -> LoadedGenerator {
+    public static func load(_ url: URL) throws(StyleGANError) -> LoadedGenerator {
         if looksLikeSafeTensors(url) {
             let file: SafeTensorsFile
-            do { file = try SafeTensorsFile(url: url) } catch { throw CheckpointLoadError(describing: error) }
+            do { file = try SafeTensorsFile(url: url) } catch { throw StyleGANError(error) }
             let (generator, source) = try ToonKitFormat.read(file)
             return LoadedGenerator(generator: generator, format: .toonkit, convertedFrom: source)
         }
         try requireKnownMagic(url)
         let checkpoint: ForeignCheckpoint
-        do { checkpoint = try ForeignCheckpoint.load(from: url) } catch { throw CheckpointLoadError(describing: error) }
+        do { checkpoint = try ForeignCheckpoint.load(from: url) } catch { throw StyleGANError(error) }
         return try convert(checkpoint, url: url)
     }
 
-    static func convert(_ checkpoint: ForeignCheckpoint, url: URL) throws(CheckpointLoadError) -> LoadedGenerator {
+    static func convert(_ checkpoint: ForeignCheckpoint, url: URL) throws(StyleGANError) -> LoadedGenerator {
         let tensors = checkpoint.generator
         let format: LoadedGenerator.Format
         let config: GeneratorConfig
@@ -54,13 +54,13 @@ public enum GeneratorLoader {
                 config = try ForeignConfig.rosinality(checkpoint.config, latentAverage: checkpoint.tensors["latent_avg"] != nil)
                 source = ForeignNames.rosinality
             case .stylegan3:
-                throw CheckpointLoadError(url: url, "a StyleGAN3 generator; ToonKit generates from StyleGAN2 models only so far")
+                throw StyleGANError(url: url, .checkpoint("a StyleGAN3 generator; ToonKit generates from StyleGAN2 models only so far"))
             }
             try config.validate()
-        } catch let error as CheckpointLoadError {
-            throw error
+        } catch let error as StyleGANError {
+            throw error.naming(url)
         } catch {
-            throw CheckpointLoadError(url: url, "\(error)")
+            throw StyleGANError(url: url, .checkpoint("\(error)"))
         }
 
         var store = ParameterStore()
@@ -73,36 +73,36 @@ public enum GeneratorLoader {
             }
             let value = from.convert(raw)
             guard value.shape == entry.shape else {
-                throw CheckpointLoadError(url: url, "tensor \(from.name) has shape \(raw.shape), expected \(entry.shape) for \(entry.name)")
+                throw StyleGANError(url: url, .checkpoint("tensor \(from.name) has shape \(raw.shape), expected \(entry.shape) for \(entry.name)"))
             }
             store.insert(value, named: entry.name)
         }
         guard missing.isEmpty else {
-            throw CheckpointLoadError(url: url, "missing \(missing.count) generator tensor(s): \(missing.prefix(4).joined(separator: ", "))")
+            throw StyleGANError(url: url, .checkpoint("missing \(missing.count) generator tensor(s): \(missing.prefix(4).joined(separator: ", "))"))
         }
         do {
             return LoadedGenerator(generator: try Generator(config: config, parameters: store), format: format, convertedFrom: nil)
         } catch {
-            throw CheckpointLoadError(url: url, "\(error)")
+            throw StyleGANError(url: url, .checkpoint("\(error)"))
         }
     }
 
     /// Every shared StyleGAN checkpoint is a zip (torch.save) or a pickle of protocol 2 or later,
     /// which starts with the PROTO opcode; anything else is refused before any parsing.
-    private static func requireKnownMagic(_ url: URL) throws(CheckpointLoadError) {
+    private static func requireKnownMagic(_ url: URL) throws(StyleGANError) {
         let head: Data
         do {
             let handle = try FileHandle(forReadingFrom: url)
             defer { try? handle.close() }
             head = try handle.read(upToCount: 4) ?? Data()
         } catch {
-            throw CheckpointLoadError(url: url, "cannot read the file (\((error as NSError).localizedDescription))")
+            throw StyleGANError(url: url, .checkpoint("cannot read the file (\((error as NSError).localizedDescription))"))
         }
-        if head.isEmpty { throw CheckpointLoadError(url: url, "empty file") }
+        if head.isEmpty { throw StyleGANError(url: url, .checkpoint("empty file")) }
         let isZip = head.starts(with: [0x50, 0x4B, 0x03, 0x04])
         let isPickle = head.count >= 2 && head[head.startIndex] == 0x80 && (2...5).contains(head[head.startIndex + 1])
         guard isZip || isPickle else {
-            throw CheckpointLoadError(url: url, "not a StyleGAN checkpoint (neither a pickle, a PyTorch zip nor a safetensors file)")
+            throw StyleGANError(url: url, .checkpoint("not a StyleGAN checkpoint (neither a pickle, a PyTorch zip nor a safetensors file)"))
         }
     }
 

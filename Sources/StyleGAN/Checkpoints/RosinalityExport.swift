@@ -51,15 +51,17 @@ public enum RosinalityExport {
     /// Writes `generator` to `url` atomically; models rosinality cannot express are refused with
     /// every feature that stands in the way.
     public static func write(_ generator: Generator, to url: URL,
-                             options: TorchSave.Options = TorchSave.Options()) throws(RosinalityExportError) {
+                             options: TorchSave.Options = TorchSave.Options()) throws(StyleGANError) {
         let problems = unsupportedFeatures(generator.config)
-        guard problems.isEmpty else { throw RosinalityExportError(url: url, .unsupported(problems)) }
+        guard problems.isEmpty else { throw StyleGANError(url: url, .export(.unsupported(problems))) }
         let (stateDict, latentAverage) = stateDict(generator)
         do {
             try TorchSave.write(.dict([("g_ema", .orderedDict(stateDict)), ("latent_avg", latentAverage)]),
                                 to: url, options: options)
         } catch {
-            throw RosinalityExportError(url: url, .cannotWrite(error.reason))
+            // A failed write is reported as the export's, with the write's reason.
+            guard case .write(.failed(let reason)) = error.problem else { throw StyleGANError(error) }
+            throw StyleGANError(url: url, .export(.cannotWrite(reason)))
         }
     }
 
@@ -154,30 +156,22 @@ public enum RosinalityExport {
     }
 }
 
-/// A generator that could not be exported: one line that names the destination.
-public struct RosinalityExportError: Error, CustomStringConvertible {
-    public enum Problem: Equatable, Sendable {
+extension StyleGANError {
+    /// Why a generator could not be exported; the error's file is the destination.
+    public enum ExportProblem: Equatable, Sendable {
         /// Features of the model that rosinality's model.py has no way to express.
         case unsupported([String])
         /// The file could not be written (the destination is left as it was).
         case cannotWrite(String)
-    }
 
-    public let url: URL
-    public let problem: Problem
-
-    public init(url: URL, _ problem: Problem) {
-        self.url = url
-        self.problem = problem
-    }
-
-    public var description: String {
-        switch problem {
-        case .unsupported(let features):
-            return "\(url.path): cannot export as a rosinality checkpoint: rosinality's model.py cannot express "
-                + features.joined(separator: "; ")
-        case .cannotWrite(let reason):
-            return "\(url.path): cannot write: \(reason)"
+        var message: String {
+            switch self {
+            case .unsupported(let features):
+                "cannot export as a rosinality checkpoint: rosinality's model.py cannot express "
+                    + features.joined(separator: "; ")
+            case .cannotWrite(let reason):
+                "cannot write: \(reason)"
+            }
         }
     }
 }

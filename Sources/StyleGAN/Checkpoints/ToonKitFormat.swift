@@ -15,56 +15,47 @@ public enum ToonKitFormat {
         var source: String?
     }
 
-    public static func write(_ generator: Generator, source: String?, to url: URL) throws(FileWriteError) {
+    public static func write(_ generator: Generator, source: String?, to url: URL) throws(StyleGANError) {
         let header = Header(generator: generator.config, source: source)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try! encoder.encode(header), as: UTF8.self)
         let tensors = Dictionary(uniqueKeysWithValues: generator.parameters.pairs.map { ($0.name, $0.tensor) })
-        try SafeTensors.write(tensors, metadata: [SafeTensors.configKey: json], to: url)
+        do {
+            try SafeTensors.write(tensors, metadata: [SafeTensors.configKey: json], to: url)
+        } catch {
+            throw StyleGANError(error)
+        }
     }
 
-    static func read(_ file: SafeTensorsFile) throws(CheckpointLoadError) -> (Generator, source: String?) {
+    static func read(_ file: SafeTensorsFile) throws(StyleGANError) -> (Generator, source: String?) {
         let url = file.url
         guard let text = file.config else {
-            throw CheckpointLoadError(url: url, "a safetensors file without a ToonKit config (key \(SafeTensors.configKey))")
+            throw StyleGANError(url: url, .checkpoint("a safetensors file without a ToonKit config (key \(SafeTensors.configKey))"))
         }
         let header: Header
         do { header = try JSONDecoder().decode(Header.self, from: Data(text.utf8)) } catch {
-            throw CheckpointLoadError(url: url, "unreadable ToonKit config: \(error)")
+            throw StyleGANError(url: url, .checkpoint("unreadable ToonKit config: \(error)"))
         }
         guard header.format == "toonkit-stylegan2" else {
-            throw CheckpointLoadError(url: url, "holds a '\(header.format)' model, not a StyleGAN2 generator")
+            throw StyleGANError(url: url, .checkpoint("holds a '\(header.format)' model, not a StyleGAN2 generator"))
         }
         guard header.version == 1 else {
-            throw CheckpointLoadError(url: url, "ToonKit format version \(header.version) is newer than this toon (1)")
+            throw StyleGANError(url: url, .checkpoint("ToonKit format version \(header.version) is newer than this toon (1)"))
         }
         do {
             try header.generator.validate()
             var store = ParameterStore()
             for entry in Generator.spec(header.generator).entries {
-                guard file.entry(entry.name) != nil else { throw CheckpointLoadError(url: url, "missing tensor \(entry.name)") }
+                guard file.entry(entry.name) != nil else { throw StyleGANError(url: url, .checkpoint("missing tensor \(entry.name)")) }
                 store.insert(try file.tensor(entry.name), named: entry.name)
             }
             return (try Generator(config: header.generator, parameters: store), header.source)
-        } catch let error as CheckpointLoadError {
-            throw error
+        } catch let error as StyleGANError {
+            throw error.naming(url)
         } catch {
-            throw CheckpointLoadError(url: url, "\(error)")
+            throw StyleGANError(url: url, .checkpoint("\(error)"))
         }
     }
 }
 
-/// A checkpoint that could not be turned into a generator: one line that names the file.
-public struct CheckpointLoadError: Error, CustomStringConvertible {
-    public let description: String
-
-    public init(url: URL, _ reason: String) {
-        description = "\(url.path): \(reason)"
-    }
-
-    /// Wraps a lower layer's error, whose message already names the file.
-    init(describing error: any Error) {
-        description = "\(error)"
-    }
-}

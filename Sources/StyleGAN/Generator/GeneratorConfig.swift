@@ -56,24 +56,28 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     public var numWs: Int { blockResolutions.count * 2 }
 
     /// Checks the values a file could get wrong before anything is allocated from them.
-    public func validate() throws(GeneratorConfigError) {
+    public func validate() throws(StyleGANError) {
         let r = imageResolution
-        guard r >= 4, r <= 8192, r & (r - 1) == 0 else { throw .invalid("resolution \(r) is not a power of two in 4...8192") }
+        guard r >= 4, r <= 8192, r & (r - 1) == 0 else { throw .config(.invalid("resolution \(r) is not a power of two in 4...8192")) }
         guard (1...4096).contains(zDim) || zDim == 0, (1...4096).contains(wDim), (0...100_000).contains(cDim) else {
-            throw .invalid("latent sizes z=\(zDim) w=\(wDim) c=\(cDim) are out of range")
+            throw .config(.invalid("latent sizes z=\(zDim) w=\(wDim) c=\(cDim) are out of range"))
         }
-        guard (1...4).contains(imageChannels) else { throw .invalid("\(imageChannels) image channels") }
-        guard (1...64).contains(mappingLayers) else { throw .invalid("\(mappingLayers) mapping layers") }
+        guard (1...4).contains(imageChannels) else { throw .config(.invalid("\(imageChannels) image channels")) }
+        guard (1...64).contains(mappingLayers) else { throw .config(.invalid("\(mappingLayers) mapping layers")) }
         guard channelBase > 0, (1...16384).contains(channelMax), channels(at: r) >= 1 else {
-            throw .invalid("channel base \(channelBase) / max \(channelMax) give no channels at \(r)px")
+            throw .config(.invalid("channel base \(channelBase) / max \(channelMax) give no channels at \(r)px"))
         }
-        guard !resampleFilter.isEmpty, resampleFilter.count <= 16 else { throw .invalid("resample filter \(resampleFilter)") }
+        guard !resampleFilter.isEmpty, resampleFilter.count <= 16 else { throw .config(.invalid("resample filter \(resampleFilter)")) }
     }
 }
 
-public enum GeneratorConfigError: Error, CustomStringConvertible {
-    case invalid(String)
-    public var description: String {
-        switch self { case .invalid(let why): return "invalid generator configuration: \(why)" }
+extension StyleGANError {
+    /// Why no generator can be built from a configuration.
+    public enum GeneratorConfigProblem: Equatable, Sendable {
+        case invalid(String)
+
+        var message: String {
+            switch self { case .invalid(let why): "invalid generator configuration: \(why)" }
+        }
     }
 }

@@ -22,10 +22,10 @@ public struct LatentWalk {
     public init(generator: Generator, seeds: [UInt32], cellCount: Int = 1, space: Space = .w,
                 looping: Bool = false, options: SamplingOptions) throws {
         guard cellCount >= 1, seeds.count % cellCount == 0 else {
-            throw LatentWalkError.seedsNotDivisible(seeds.count, cellCount)
+            throw StyleGANError.latentWalk(.seedsNotDivisible(seeds.count, cellCount))
         }
         let perCell = seeds.count / cellCount
-        guard perCell >= 2 || (looping && perCell >= 1) else { throw LatentWalkError.tooFewKeyframes }
+        guard perCell >= 2 || (looping && perCell >= 1) else { throw StyleGANError.latentWalk(.tooFewKeyframes) }
         self.generator = generator
         self.space = space
         self.looping = looping
@@ -86,13 +86,18 @@ public struct LatentWalk {
     }
 }
 
-public enum LatentWalkError: Error, CustomStringConvertible {
-    case seedsNotDivisible(Int, Int)
-    case tooFewKeyframes
-    public var description: String {
-        switch self {
-        case .seedsNotDivisible(let n, let cells): return "\(n) seeds do not split evenly into \(cells) grid cells"
-        case .tooFewKeyframes: return "a walk needs at least two keyframe seeds per cell (or one with --loop)"
+extension StyleGANError {
+    /// Why a latent walk cannot be laid out from its seeds.
+    public enum LatentWalkProblem: Equatable, Sendable {
+        /// The seed count and the number of grid cells.
+        case seedsNotDivisible(Int, Int)
+        case tooFewKeyframes
+
+        var message: String {
+            switch self {
+            case .seedsNotDivisible(let n, let cells): "\(n) seeds do not split evenly into \(cells) grid cells"
+            case .tooFewKeyframes: "a walk needs at least two keyframe seeds per cell (or one with --loop)"
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ public struct SamplingOptions: Sendable {
 
 extension Generator {
     /// ws for seeds: z from each seed, mapped and truncated. [seeds.count, numWs, wDim].
-    public func ws(seeds: [UInt32], options: SamplingOptions) throws(SamplingError) -> Tensor {
+    public func ws(seeds: [UInt32], options: SamplingOptions) throws(StyleGANError) -> Tensor {
         let labels = try Latents.classLabels(options.classIndex, count: seeds.count, cDim: config.cDim)
         let z = Latents.z(seeds: seeds, zDim: config.zDim)
         return withoutGradients { mapping(z: z, c: labels, truncation: options.truncation) }
@@ -38,14 +38,14 @@ extension Generator {
 
     /// Checks a w or w+ array from a file (projection output) and returns it as [N, numWs, wDim]:
     /// accepts [wDim] and [N, wDim] (broadcast to every layer), [numWs, wDim] and [N, numWs, wDim].
-    public func validatedWs(_ w: Tensor) throws(SamplingError) -> Tensor {
+    public func validatedWs(_ w: Tensor) throws(StyleGANError) -> Tensor {
         let (numWs, wDim) = (self.numWs, config.wDim)
         switch w.shape.count {
         case 1 where w.shape[0] == wDim: return w.reshaped([1, 1, wDim]).expanded(to: [1, numWs, wDim])
         case 2 where w.shape == [numWs, wDim]: return w.reshaped([1, numWs, wDim])
         case 2 where w.shape[1] == wDim: return w.reshaped([w.shape[0], 1, wDim]).expanded(to: [w.shape[0], numWs, wDim])
         case 3 where w.shape[1] == numWs && w.shape[2] == wDim: return w
-        default: throw .wShape(w.shape, expected: [-1, numWs, wDim])
+        default: throw .sampling(.wShape(w.shape, expected: [-1, numWs, wDim]))
         }
     }
 }

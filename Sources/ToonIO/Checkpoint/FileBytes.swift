@@ -18,19 +18,19 @@ public final class FileBytes: @unchecked Sendable {
     private enum Release { case unmap(Int), free, none }
 
     /// Maps `url` read-only. Pages are read on demand, so opening a large checkpoint is cheap.
-    public static func map(_ url: URL) throws(CheckpointError) -> FileBytes {
+    public static func map(_ url: URL) throws(ToonIOError) -> FileBytes {
         let path = url.path
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CheckpointError(file: path, .cannotRead(String(cString: strerror(errno)))) }
+        guard fd >= 0 else { throw ToonIOError(file: path, .checkpoint(.cannotRead(String(cString: strerror(errno))))) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CheckpointError(file: path, .cannotRead(String(cString: strerror(errno)))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CheckpointError(file: path, .cannotRead("not a regular file")) }
+        guard fstat(fd, &info) == 0 else { throw ToonIOError(file: path, .checkpoint(.cannotRead(String(cString: strerror(errno))))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw ToonIOError(file: path, .checkpoint(.cannotRead("not a regular file"))) }
         let size = Int(info.st_size)
         if size == 0 { return FileBytes(name: path, copying: []) }
         guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
               raw != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw CheckpointError(file: path, .cannotRead("mmap failed: \(String(cString: strerror(errno)))"))
+            throw ToonIOError(file: path, .checkpoint(.cannotRead("mmap failed: \(String(cString: strerror(errno)))")))
         }
         return FileBytes(name: path, base: UnsafeRawPointer(raw), count: size, release: .unmap(size))
     }

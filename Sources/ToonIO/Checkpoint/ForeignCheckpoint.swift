@@ -40,25 +40,25 @@ public struct ForeignCheckpoint: Sendable {
     public var config: PickleValue { configs[generatorName] ?? .dict([]) }
 
     /// Reads the checkpoint at `url`, telling the format from its content. Nothing in the file is run.
-    public static func load(from url: URL) throws(CheckpointError) -> ForeignCheckpoint {
+    public static func load(from url: URL) throws(ToonIOError) -> ForeignCheckpoint {
         let bytes = try FileBytes.map(url)
         return try decode(bytes.all, source: url.path)
     }
 
     /// Decodes checkpoint bytes (a whole file) that `source` names in errors.
     public static func decode(_ bytes: ByteSlice, source: String,
-                              machine: PickleMachine = PickleMachine()) throws(CheckpointError) -> ForeignCheckpoint {
-        guard !bytes.isEmpty else { throw CheckpointError(file: source, .notStyleGAN("empty file")) }
+                              machine: PickleMachine = PickleMachine()) throws(ToonIOError) -> ForeignCheckpoint {
+        guard !bytes.isEmpty else { throw ToonIOError(file: source, .checkpoint(.notStyleGAN("empty file"))) }
         if ZipArchive.looksLikeZip(bytes) {
             let zip = try TorchZipFile(bytes, source: source, machine: machine)
-            let reader = TorchTensorReader(source: source, machine: machine) { (pid: PickleValue) throws(CheckpointError) -> TorchStorage in
+            let reader = TorchTensorReader(source: source, machine: machine) { (pid: PickleValue) throws(ToonIOError) -> TorchStorage in
                 try zip.storage(forPersistentID: pid)
             }
             return try RosinalityDecoder.decode(zip.root, reader: reader, fileSize: bytes.count)
         }
         if TorchLegacyStream.looksLikeLegacy(bytes) {
             let stream = try TorchLegacyStream(bytes, source: source, machine: machine)
-            let reader = TorchTensorReader(source: source, machine: machine) { (pid: PickleValue) throws(CheckpointError) -> TorchStorage in
+            let reader = TorchTensorReader(source: source, machine: machine) { (pid: PickleValue) throws(ToonIOError) -> TorchStorage in
                 try stream.storage(forPersistentID: pid)
             }
             return try RosinalityDecoder.decode(stream.root, reader: reader, fileSize: bytes.count)
@@ -66,7 +66,7 @@ public struct ForeignCheckpoint: Sendable {
         // Protocol 2+ pickles open with PROTO; older ones with an ASCII opcode.
         guard bytes[0] == PickleOpcode.proto.rawValue || (bytes[0] < 0x80 && PickleOpcode(rawValue: bytes[0]) != nil) else {
             let head = (0..<min(4, bytes.count)).map { String(bytes[$0], radix: 16) }.joined(separator: " ")
-            throw CheckpointError(file: source, .notStyleGAN("neither a zip file nor a pickle (starts with \(head))"))
+            throw ToonIOError(file: source, .checkpoint(.notStyleGAN("neither a zip file nor a pickle (starts with \(head))")))
         }
         let root = try machine.run(bytes, source: source).value
         if TFStyleGAN2Decoder.matches(root) {
@@ -75,7 +75,7 @@ public struct ForeignCheckpoint: Sendable {
         if NVLabsDecoder.matches(root) {
             return try NVLabsDecoder.decode(root, reader: TorchTensorReader(source: source, machine: machine), fileSize: bytes.count)
         }
-        throw CheckpointError(file: source, .notStyleGAN("a pickle of \(describe(root)), not TF (G, D, Gs) networks or an NVLabs snapshot"))
+        throw ToonIOError(file: source, .checkpoint(.notStyleGAN("a pickle of \(describe(root)), not TF (G, D, Gs) networks or an NVLabs snapshot")))
     }
 
     /// A short account of a value for "not a StyleGAN checkpoint" messages.
@@ -129,10 +129,10 @@ struct VisitBudget {
         self.source = source
     }
 
-    mutating func spend() throws(CheckpointError) {
+    mutating func spend() throws(ToonIOError) {
         remaining -= 1
         guard remaining >= 0 else {
-            throw CheckpointError(file: source, .limitExceeded("more than a million tensors or modules", at: nil))
+            throw ToonIOError(file: source, .checkpoint(.limitExceeded("more than a million tensors or modules", at: nil)))
         }
     }
 }

@@ -19,7 +19,7 @@ enum NVLabsDecoder {
         return pairs.contains { meta($0.1) != nil }
     }
 
-    static func decode(_ root: PickleValue, reader: TorchTensorReader, fileSize: Int) throws(CheckpointError) -> ForeignCheckpoint {
+    static func decode(_ root: PickleValue, reader: TorchTensorReader, fileSize: Int) throws(ToonIOError) -> ForeignCheckpoint {
         let source = reader.source
         var counts = TensorLoadCounts(fileSize: fileSize)
         var budget = VisitBudget(source: source)
@@ -39,7 +39,7 @@ enum NVLabsDecoder {
         }
         let keys = networks.map(\.0)
         guard let generator = ["G_ema", "G"].first(where: keys.contains) else {
-            throw CheckpointError(file: source, .notStyleGAN("NVLabs pickle without G_ema or G (has \(keys.joined(separator: ", ")))"))
+            throw ToonIOError(file: source, .checkpoint(.notStyleGAN("NVLabs pickle without G_ema or G (has \(keys.joined(separator: ", ")))")))
         }
         let set = networks.first { $0.0 == generator }!.1
         let format: ForeignCheckpoint.Format = set.names.contains { $0.hasPrefix("synthesis.input.") } ? .stylegan3 : .nvlabsPyTorch
@@ -48,12 +48,12 @@ enum NVLabsDecoder {
     }
 
     private static func collect(_ meta: PickleValue, prefix: String, into set: inout TensorSet, reader: TorchTensorReader,
-                                counts: inout TensorLoadCounts, budget: inout VisitBudget, depth: Int) throws(CheckpointError) {
+                                counts: inout TensorLoadCounts, budget: inout VisitBudget, depth: Int) throws(ToonIOError) {
         let source = reader.source
         try budget.spend()
-        guard depth < 64 else { throw CheckpointError(file: source, .limitExceeded("modules nested deeper than 64", at: nil)) }
+        guard depth < 64 else { throw ToonIOError(file: source, .checkpoint(.limitExceeded("modules nested deeper than 64", at: nil))) }
         guard let state = meta["state"], state.dictPairs != nil else {
-            throw CheckpointError(file: source, .badContainer("persistent object \(prefix) has no state dict"))
+            throw ToonIOError(file: source, .checkpoint(.badContainer("persistent object \(prefix) has no state dict")))
         }
         for group in ["_parameters", "_buffers"] {
             for (keyValue, value) in state[group]?.dictPairs ?? [] {
@@ -61,7 +61,7 @@ enum NVLabsDecoder {
                 if value.isNone { continue }
                 try budget.spend()
                 guard let tensor = try reader.tensor(value, name: prefix + key, counts: &counts) else {
-                    throw CheckpointError(file: source, .badTensor(prefix + key, "is a \(value.kindName), not a tensor"))
+                    throw ToonIOError(file: source, .checkpoint(.badTensor(prefix + key, "is a \(value.kindName), not a tensor")))
                 }
                 try set.insert(tensor, named: prefix + key, source: source)
             }
@@ -70,7 +70,7 @@ enum NVLabsDecoder {
             guard let key = keyValue.string else { continue }
             if value.isNone { continue }
             guard let child = Self.meta(value) else {
-                throw CheckpointError(file: source, .unsupported("module \(prefix + key) is a \(value.kindName), not an NVLabs persistent module"))
+                throw ToonIOError(file: source, .checkpoint(.unsupported("module \(prefix + key) is a \(value.kindName), not an NVLabs persistent module")))
             }
             try collect(child, prefix: prefix + key + ".", into: &set, reader: reader, counts: &counts, budget: &budget, depth: depth + 1)
         }

@@ -14,8 +14,8 @@ public enum NumpyArrays {
     }
 
     /// The element type and byte order of a dtype node.
-    public static func elementType(_ value: PickleValue, name: String, source: String) throws(CheckpointError) -> (StoredElement, bigEndian: Bool) {
-        func fail(_ why: String) -> CheckpointError { CheckpointError(file: source, .badTensor(name, why)) }
+    public static func elementType(_ value: PickleValue, name: String, source: String) throws(ToonIOError) -> (StoredElement, bigEndian: Bool) {
+        func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badTensor(name, why))) }
         guard let dtype = value.object(of: dtype), var code = dtype.args.first?.string else { throw fail("array without a dtype") }
         var order = dtype.state?.elements.flatMap { $0.count > 1 ? $0[1].string : nil } ?? "="
         if let first = code.first, "<>=|".contains(first) {
@@ -33,15 +33,15 @@ public enum NumpyArrays {
         case "i1": element = .int8
         case "u1": element = .uint8
         case "b1": element = .bool
-        default: throw CheckpointError(file: source, .unsupported("tensor \(name): numpy dtype \(code)"))
+        default: throw ToonIOError(file: source, .checkpoint(.unsupported("tensor \(name): numpy dtype \(code)")))
         }
         return (element, order == ">")
     }
 
     /// The tensor an array or scalar node holds, or nil when `value` is neither.
     public static func tensor(_ value: PickleValue, name: String, source: String,
-                              counts: inout TensorLoadCounts) throws(CheckpointError) -> Tensor? {
-        func fail(_ why: String) -> CheckpointError { CheckpointError(file: source, .badTensor(name, why)) }
+                              counts: inout TensorLoadCounts) throws(ToonIOError) -> Tensor? {
+        func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badTensor(name, why))) }
         if let scalar = value.object(of: scalar) {
             guard scalar.args.count == 2 else { throw fail("bad numpy scalar") }
             let (element, bigEndian) = try elementType(scalar.args[0], name: name, source: source)
@@ -90,7 +90,7 @@ public enum NumpyArrays {
         }
     }
 
-    private static func raw(_ value: PickleValue, _ fail: (String) -> CheckpointError) throws(CheckpointError) -> ByteSlice {
+    private static func raw(_ value: PickleValue, _ fail: (String) -> ToonIOError) throws(ToonIOError) -> ByteSlice {
         switch value {
         case .bytes(let b): return b
         case .string(let s):

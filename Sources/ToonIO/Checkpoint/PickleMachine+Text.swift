@@ -1,7 +1,7 @@
 /// Protocol 0 spells numbers and strings as text lines; these turn them into values.
 extension PickleRun {
     /// INT: a decimal integer, where `00` and `01` mean False and True.
-    func textInt(_ line: ByteSlice) throws(CheckpointError) -> PickleValue {
+    func textInt(_ line: ByteSlice) throws(ToonIOError) -> PickleValue {
         let text = try utf8(line)
         if text == "00" { return .bool(false) }
         if text == "01" { return .bool(true) }
@@ -10,7 +10,7 @@ extension PickleRun {
     }
 
     /// LONG: a decimal integer with an optional trailing `L`.
-    func textLong(_ line: ByteSlice) throws(CheckpointError) -> PickleValue {
+    func textLong(_ line: ByteSlice) throws(ToonIOError) -> PickleValue {
         var text = try utf8(line)
         if text.hasSuffix("L") { text.removeLast() }
         guard let i = Int(text) else { throw bad("LONG literal is not a 64-bit integer") }
@@ -18,7 +18,7 @@ extension PickleRun {
     }
 
     /// GET / PUT: a decimal memo index.
-    func textIndex(_ line: ByteSlice) throws(CheckpointError) -> Int {
+    func textIndex(_ line: ByteSlice) throws(ToonIOError) -> Int {
         guard let i = Int(try utf8(line)), i >= 0 else { throw bad("bad memo index") }
         return i
     }
@@ -31,7 +31,7 @@ extension PickleRun {
     }
 
     /// STRING: a quoted literal with backslash escapes, as Python 2's repr wrote it.
-    func quotedString(_ line: ByteSlice) throws(CheckpointError) -> ByteSlice {
+    func quotedString(_ line: ByteSlice) throws(ToonIOError) -> ByteSlice {
         let raw = line.bytes
         guard raw.count >= 2, let quote = raw.first, quote == 0x27 || quote == 0x22, raw.last == quote else {
             throw bad("STRING argument is not quoted")
@@ -73,7 +73,7 @@ extension PickleRun {
 
     /// UNICODE: raw-unicode-escape, where only \uXXXX and \UXXXXXXXX are escapes and every other
     /// byte is a Latin-1 character.
-    func rawUnicodeEscape(_ line: ByteSlice) throws(CheckpointError) -> String {
+    func rawUnicodeEscape(_ line: ByteSlice) throws(ToonIOError) -> String {
         let raw = line.bytes
         var scalars = String.UnicodeScalarView()
         var i = 0

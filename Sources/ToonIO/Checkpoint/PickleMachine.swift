@@ -34,7 +34,7 @@ public struct PickleMachine: Sendable {
     }
 
     /// Runs the pickle at the start of `bytes`; `source` names the file (and part) in errors.
-    public func run(_ bytes: ByteSlice, source: String) throws(CheckpointError) -> PickleResult {
+    public func run(_ bytes: ByteSlice, source: String) throws(ToonIOError) -> PickleResult {
         let run = PickleRun(bytes: bytes, source: source, allowList: allowList, limits: limits)
         defer { run.tearDown() }
         return try run.execute()
@@ -71,19 +71,19 @@ final class PickleRun {
 
     // MARK: errors
 
-    func bad(_ why: String) -> CheckpointError { CheckpointError(file: source, .badPickle(why, at: opStart)) }
-    func limit(_ why: String) -> CheckpointError { CheckpointError(file: source, .limitExceeded(why, at: opStart)) }
-    var truncated: CheckpointError { CheckpointError(file: source, .truncatedPickle(at: bytes.count)) }
+    func bad(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badPickle(why, at: opStart))) }
+    func limit(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.limitExceeded(why, at: opStart))) }
+    var truncated: ToonIOError { ToonIOError(file: source, .checkpoint(.truncatedPickle(at: bytes.count))) }
 
     // MARK: reading
 
-    func readByte() throws(CheckpointError) -> UInt8 {
+    func readByte() throws(ToonIOError) -> UInt8 {
         guard pos < bytes.count else { throw truncated }
         defer { pos += 1 }
         return bytes[pos]
     }
 
-    func readUnsigned(_ size: Int) throws(CheckpointError) -> UInt64 {
+    func readUnsigned(_ size: Int) throws(ToonIOError) -> UInt64 {
         guard let v = bytes.unsigned(at: pos, size: size) else { throw truncated }
         pos += size
         return v
@@ -91,7 +91,7 @@ final class PickleRun {
 
     /// A length field followed by that many bytes; the length is checked against what is left
     /// before anything is allocated.
-    func readCounted(lengthSize: Int) throws(CheckpointError) -> ByteSlice {
+    func readCounted(lengthSize: Int) throws(ToonIOError) -> ByteSlice {
         let length = try readUnsigned(lengthSize)
         guard length <= UInt64(bytes.count - pos) else { throw truncated }
         let slice = bytes.slice(at: pos, length: Int(length))!
@@ -99,14 +99,14 @@ final class PickleRun {
         return slice
     }
 
-    func readRaw(_ length: Int) throws(CheckpointError) -> ByteSlice {
+    func readRaw(_ length: Int) throws(ToonIOError) -> ByteSlice {
         guard length >= 0, length <= bytes.count - pos else { throw truncated }
         defer { pos += length }
         return bytes.slice(at: pos, length: length)!
     }
 
     /// A protocol-0 argument line, without its newline.
-    func readLine() throws(CheckpointError) -> ByteSlice {
+    func readLine() throws(ToonIOError) -> ByteSlice {
         var end = pos
         while end < bytes.count, bytes[end] != 0x0a { end += 1 }
         guard end < bytes.count else { throw truncated }
@@ -114,7 +114,7 @@ final class PickleRun {
         return bytes.slice(at: pos, length: end - pos)!
     }
 
-    func utf8(_ slice: ByteSlice) throws(CheckpointError) -> String {
+    func utf8(_ slice: ByteSlice) throws(ToonIOError) -> String {
         guard let s = slice.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) else {
             throw bad("string is not valid UTF-8")
         }
@@ -123,50 +123,50 @@ final class PickleRun {
 
     // MARK: stack
 
-    func push(_ node: PickleNode) throws(CheckpointError) {
+    func push(_ node: PickleNode) throws(ToonIOError) {
         guard stack.count < limits.maxStackItems else { throw limit("more than \(limits.maxStackItems) stack items") }
         stack.append(node)
     }
 
-    func push(_ value: PickleValue) throws(CheckpointError) { try push(.value(value)) }
+    func push(_ value: PickleValue) throws(ToonIOError) { try push(.value(value)) }
 
-    func pop() throws(CheckpointError) -> PickleNode {
+    func pop() throws(ToonIOError) -> PickleNode {
         guard stack.count > (marks.last ?? 0) else { throw bad("stack underflow") }
         return stack.removeLast()
     }
 
-    func top() throws(CheckpointError) -> PickleNode {
+    func top() throws(ToonIOError) -> PickleNode {
         guard stack.count > (marks.last ?? 0) else { throw bad("stack underflow") }
         return stack[stack.count - 1]
     }
 
     /// The items pushed since the last MARK, removing them and the mark.
-    func popMark() throws(CheckpointError) -> [PickleNode] {
+    func popMark() throws(ToonIOError) -> [PickleNode] {
         guard let mark = marks.popLast() else { throw bad("no MARK on the stack") }
         let items = Array(stack[mark...])
         stack.removeSubrange(mark...)
         return items
     }
 
-    func newBox(_ kind: PickleBox.Kind) throws(CheckpointError) -> PickleBox {
+    func newBox(_ kind: PickleBox.Kind) throws(ToonIOError) -> PickleBox {
         guard boxes.count < limits.maxContainers else { throw limit("more than \(limits.maxContainers) containers") }
         let box = PickleBox(kind)
         boxes.append(box)
         return box
     }
 
-    func pushBox(_ kind: PickleBox.Kind, items: [PickleNode] = []) throws(CheckpointError) {
+    func pushBox(_ kind: PickleBox.Kind, items: [PickleNode] = []) throws(ToonIOError) {
         let box = try newBox(kind)
         box.items = items
         try push(.box(box))
     }
 
-    func pairs(_ items: [PickleNode]) throws(CheckpointError) -> [(PickleNode, PickleNode)] {
+    func pairs(_ items: [PickleNode]) throws(ToonIOError) -> [(PickleNode, PickleNode)] {
         guard items.count % 2 == 0 else { throw bad("odd number of items for key-value pairs") }
         return stride(from: 0, to: items.count, by: 2).map { (items[$0], items[$0 + 1]) }
     }
 
-    func memoPut(_ index: Int) throws(CheckpointError) {
+    func memoPut(_ index: Int) throws(ToonIOError) {
         guard index >= 0 else { throw bad("negative memo index") }
         if memo[index] == nil, memo.count >= limits.maxMemoEntries {
             throw limit("more than \(limits.maxMemoEntries) memo entries")
@@ -174,26 +174,26 @@ final class PickleRun {
         memo[index] = try top()
     }
 
-    func memoGet(_ index: Int) throws(CheckpointError) {
+    func memoGet(_ index: Int) throws(ToonIOError) {
         guard let node = memo[index] else { throw bad("memo entry \(index) is missing") }
         try push(node)
     }
 
     // MARK: the loop
 
-    func execute() throws(CheckpointError) -> PickleResult {
+    func execute() throws(ToonIOError) -> PickleResult {
         while true {
             opStart = pos
             let byte = try readByte()
             guard let op = PickleOpcode(rawValue: byte) else {
-                throw CheckpointError(file: source, .unknownOpcode(byte, at: opStart))
+                throw ToonIOError(file: source, .checkpoint(.unknownOpcode(byte, at: opStart)))
             }
             if op == .stop { return try finish() }
             try step(op)
         }
     }
 
-    private func finish() throws(CheckpointError) -> PickleResult {
+    private func finish() throws(ToonIOError) -> PickleResult {
         let root = try pop()
         let freezer = PickleFreezer(maxNesting: limits.maxNesting) { why in self.bad(why) }
         let value = try freezer.freeze(root)
@@ -202,11 +202,11 @@ final class PickleRun {
         return PickleResult(value: value, end: pos, persistentIDs: pids)
     }
 
-    func step(_ op: PickleOpcode) throws(CheckpointError) {
+    func step(_ op: PickleOpcode) throws(ToonIOError) {
         switch op {
         case .proto:
             let version = try readByte()
-            guard version <= 5 else { throw CheckpointError(file: source, .unsupported("pickle protocol \(version)")) }
+            guard version <= 5 else { throw ToonIOError(file: source, .checkpoint(.unsupported("pickle protocol \(version)"))) }
         case .frame:
             // Frames only group opcodes for buffered reading; the bytes are contiguous anyway.
             let length = try readUnsigned(8)
@@ -255,7 +255,7 @@ final class PickleRun {
         case .shortBinString: try push(python2String(try readCounted(lengthSize: 1)))
         case .string: try push(python2String(try quotedString(try readLine())))
         case .nextBuffer, .readOnlyBuffer:
-            throw CheckpointError(file: source, .unsupported("out-of-band pickle buffers (NEXT_BUFFER) at byte \(opStart)"))
+            throw ToonIOError(file: source, .checkpoint(.unsupported("out-of-band pickle buffers (NEXT_BUFFER) at byte \(opStart)")))
 
         // Containers.
         case .emptyList: try pushBox(.list)
@@ -353,40 +353,40 @@ final class PickleRun {
             persistentIDs.append(pid)
             try push(.box(box))
         case .ext1, .ext2, .ext4:
-            throw CheckpointError(file: source, .unsupported("extension registry codes (EXT opcodes) at byte \(opStart)"))
+            throw ToonIOError(file: source, .checkpoint(.unsupported("extension registry codes (EXT opcodes) at byte \(opStart)")))
         }
     }
 
     // MARK: semantics
 
-    func resolve(module: String, name: String) throws(CheckpointError) -> PickleGlobal {
+    func resolve(module: String, name: String) throws(ToonIOError) -> PickleGlobal {
         let global = PickleAllowList.canonical(module: module, name: name)
         guard allowList.contains(global) else {
-            throw CheckpointError(file: source, .refusedGlobal("\(module).\(name)"))
+            throw ToonIOError(file: source, .checkpoint(.refusedGlobal("\(module).\(name)")))
         }
         return global
     }
 
-    func tupleItems(_ node: PickleNode, for op: String) throws(CheckpointError) -> [PickleNode] {
+    func tupleItems(_ node: PickleNode, for op: String) throws(ToonIOError) -> [PickleNode] {
         guard case .box(let box) = node, box.kind == .tuple else { throw bad("\(op) arguments are not a tuple") }
         return box.items
     }
 
-    func appendItems(_ items: [PickleNode]) throws(CheckpointError) {
+    func appendItems(_ items: [PickleNode]) throws(ToonIOError) {
         guard case .box(let box) = try top(), box.kind == .list || box.kind == .object else {
             throw bad("APPEND on something that is not a list")
         }
         box.items.append(contentsOf: items)
     }
 
-    func setItems(_ pairs: [(PickleNode, PickleNode)]) throws(CheckpointError) {
+    func setItems(_ pairs: [(PickleNode, PickleNode)]) throws(ToonIOError) {
         guard case .box(let box) = try top(), box.kind == .dict || box.kind == .object else {
             throw bad("SETITEM on something that is not a dict")
         }
         box.pairs.append(contentsOf: pairs)
     }
 
-    func makeObject(_ cls: PickleNode, args: [PickleNode], keywordArgs: [(PickleNode, PickleNode)]) throws(CheckpointError) -> PickleNode {
+    func makeObject(_ cls: PickleNode, args: [PickleNode], keywordArgs: [(PickleNode, PickleNode)]) throws(ToonIOError) -> PickleNode {
         guard case .value(.global(let global)) = cls else { throw bad("object class is not a global") }
         let box = try newBox(.object)
         box.global = global
@@ -397,7 +397,7 @@ final class PickleRun {
 
     /// REDUCE. Three pure data constructors are evaluated (they only rearrange values already in the
     /// file); every other allow-listed callable becomes an object node.
-    func reduce(_ callable: PickleNode, args: [PickleNode]) throws(CheckpointError) -> PickleNode {
+    func reduce(_ callable: PickleNode, args: [PickleNode]) throws(ToonIOError) -> PickleNode {
         guard case .value(.global(let global)) = callable else { throw bad("REDUCE on something that is not a global") }
         switch (global.module, global.name) {
         case ("builtins", "set"), ("builtins", "frozenset"):
@@ -417,7 +417,7 @@ final class PickleRun {
     }
 
     /// `_codecs.encode(text, 'latin1')`: how protocol-2 pickles spell a byte string.
-    func latin1(_ args: [PickleNode]) throws(CheckpointError) -> ByteSlice {
+    func latin1(_ args: [PickleNode]) throws(ToonIOError) -> ByteSlice {
         guard args.count == 2, case .value(.string(let text)) = args[0], case .value(.string(let codec)) = args[1],
               ["latin1", "latin-1", "iso-8859-1", "iso8859-1"].contains(codec.lowercased()) else {
             throw bad("_codecs.encode is only read as encode(str, 'latin1')")

@@ -40,9 +40,9 @@ final class PickleBox {
 /// pickle that references one object many times cannot make this step exponential.
 struct PickleFreezer {
     let maxNesting: Int
-    let fail: (String) -> CheckpointError
+    let fail: (String) -> ToonIOError
 
-    func freeze(_ node: PickleNode, depth: Int = 0) throws(CheckpointError) -> PickleValue {
+    func freeze(_ node: PickleNode, depth: Int = 0) throws(ToonIOError) -> PickleValue {
         let box: PickleBox
         switch node {
         case .value(let value): return value
@@ -64,21 +64,21 @@ struct PickleFreezer {
         case .object:
             value = .object(PickleObject(
                 global: box.global!, args: try all(box.args, depth), keywordArgs: try pairs(box.keywordArgs, depth),
-                state: try box.state.map { (s) throws(CheckpointError) in try freeze(s, depth: depth + 1) },
+                state: try box.state.map { (s) throws(ToonIOError) in try freeze(s, depth: depth + 1) },
                 listItems: try all(box.items, depth), dictItems: try pairs(box.pairs, depth)))
         }
         box.frozen = value
         return value
     }
 
-    private func all(_ nodes: [PickleNode], _ depth: Int) throws(CheckpointError) -> [PickleValue] {
+    private func all(_ nodes: [PickleNode], _ depth: Int) throws(ToonIOError) -> [PickleValue] {
         var out: [PickleValue] = []
         out.reserveCapacity(nodes.count)
         for n in nodes { out.append(try freeze(n, depth: depth + 1)) }
         return out
     }
 
-    private func pairs(_ nodes: [(PickleNode, PickleNode)], _ depth: Int) throws(CheckpointError) -> [(PickleValue, PickleValue)] {
+    private func pairs(_ nodes: [(PickleNode, PickleNode)], _ depth: Int) throws(ToonIOError) -> [(PickleValue, PickleValue)] {
         var out: [(PickleValue, PickleValue)] = []
         out.reserveCapacity(nodes.count)
         for (k, v) in nodes { out.append((try freeze(k, depth: depth + 1), try freeze(v, depth: depth + 1))) }

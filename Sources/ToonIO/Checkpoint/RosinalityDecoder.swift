@@ -5,10 +5,10 @@ import ToonCore
 /// optimizer states and `args`. Every top-level state dict becomes a network; the configuration is
 /// not stored, so it is inferred from tensor shapes.
 enum RosinalityDecoder {
-    static func decode(_ root: PickleValue, reader: TorchTensorReader, fileSize: Int) throws(CheckpointError) -> ForeignCheckpoint {
+    static func decode(_ root: PickleValue, reader: TorchTensorReader, fileSize: Int) throws(ToonIOError) -> ForeignCheckpoint {
         let source = reader.source
         guard let pairs = root.dictPairs else {
-            throw CheckpointError(file: source, .notStyleGAN("a torch file holding \(ForeignCheckpoint.describe(root)), not a dict"))
+            throw ToonIOError(file: source, .checkpoint(.notStyleGAN("a torch file holding \(ForeignCheckpoint.describe(root)), not a dict")))
         }
         var counts = TensorLoadCounts(fileSize: fileSize)
         var budget = VisitBudget(source: source)
@@ -36,7 +36,7 @@ enum RosinalityDecoder {
         let keys = networks.map(\.0)
         guard let generator = ["g_ema", "g"].first(where: keys.contains),
               networks.first(where: { $0.0 == generator })!.1.names.contains(where: { $0.hasPrefix("style.") }) else {
-            throw CheckpointError(file: source, .notStyleGAN("torch file without a rosinality g_ema (keys: \(pairs.compactMap { $0.0.string }.joined(separator: ", ")))"))
+            throw ToonIOError(file: source, .checkpoint(.notStyleGAN("torch file without a rosinality g_ema (keys: \(pairs.compactMap { $0.0.string }.joined(separator: ", ")))")))
         }
         var configs: [String: PickleValue] = [:]
         configs[generator] = inferredConfig(networks.first { $0.0 == generator }!.1)

@@ -28,7 +28,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
     private let index: [String: Int]
 
     /// Maps `url` and validates its header; no tensor data is touched.
-    public init(url: URL) throws(TensorFileError) {
+    public init(url: URL) throws(ToonIOError) {
         self.url = url
         file = try MappedFile(url: url)
         let header = try SafeTensorsHeader.parse(file.bytes, url: url)
@@ -50,12 +50,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
     }
 
     /// The tensor `name` as Float32: borrowed from the mapping when stored as aligned F32, else a copy.
-    public func tensor(_ name: String) throws(TensorFileError) -> Tensor {
+    public func tensor(_ name: String) throws(ToonIOError) -> Tensor {
         guard let entry = entry(name) else {
-            throw TensorFileError(url: url, .missingTensor(TensorFileError.quoted(name)))
+            throw ToonIOError(url: url, .tensorFile(.missingTensor(ToonIOError.quoted(name))))
         }
         guard let scalar = SafeTensorsHeader.dtypes[entry.dtype]?.scalar else {
-            throw TensorFileError(url: url, .unsupportedDType("\(TensorFileError.quoted(name)) is \(entry.dtype), which ToonKit does not convert to F32"))
+            throw ToonIOError(url: url, .tensorFile(.unsupportedDType("\(ToonIOError.quoted(name)) is \(entry.dtype), which ToonKit does not convert to F32")))
         }
         let count = Shape.count(entry.shape)
         guard count > 0, let base = file.bytes.baseAddress else { return Tensor.zeros(entry.shape) }
@@ -72,7 +72,7 @@ public final class SafeTensorsFile: @unchecked Sendable {
     }
 
     /// Every tensor by name.
-    public func tensors() throws(TensorFileError) -> [String: Tensor] {
+    public func tensors() throws(ToonIOError) -> [String: Tensor] {
         var result: [String: Tensor] = [:]
         for entry in entries { result[entry.name] = try tensor(entry.name) }
         return result
@@ -91,9 +91,9 @@ public enum SafeTensors {
     /// metadata key the bytes are identical to its output; it orders several keys arbitrarily, we
     /// sort them.
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:],
-                             to url: URL) throws(FileWriteError) {
+                             to url: URL) throws(ToonIOError) {
         guard tensors["__metadata__"] == nil else {
-            throw FileWriteError(url: url, reason: "'__metadata__' is reserved and cannot name a tensor")
+            throw ToonIOError(url: url, .write(.failed("'__metadata__' is reserved and cannot name a tensor")))
         }
         let ordered = tensors.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         let header = encodedHeader(ordered.map { ($0.key, $0.value.shape) }, metadata: metadata)

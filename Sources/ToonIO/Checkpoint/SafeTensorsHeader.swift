@@ -22,8 +22,8 @@ struct SafeTensorsHeader {
 
     /// Parses and checks the header of the complete file `bytes`: lengths, JSON, dtypes, shapes and
     /// offsets that tile the data section exactly (no gaps, no overlaps, nothing left over).
-    static func parse(_ bytes: UnsafeRawBufferPointer, url: URL) throws(TensorFileError) -> SafeTensorsHeader {
-        func fail(_ problem: TensorFileError.Problem) -> TensorFileError { TensorFileError(url: url, problem) }
+    static func parse(_ bytes: UnsafeRawBufferPointer, url: URL) throws(ToonIOError) -> SafeTensorsHeader {
+        func fail(_ problem: ToonIOError.TensorFileProblem) -> ToonIOError { ToonIOError(url: url, .tensorFile(problem)) }
         guard bytes.count >= 8 else {
             throw fail(.truncated("file has \(bytes.count) bytes, a safetensors file starts with an 8-byte header length"))
         }
@@ -50,7 +50,7 @@ struct SafeTensorsHeader {
         var header = SafeTensorsHeader(entries: [], metadata: [:], dataStart: 8 + headerLength)
         var seen = Set<String>()
         for (name, value) in members {
-            guard seen.insert(name).inserted else { throw fail(.badHeader("\(TensorFileError.quoted(name)) appears twice")) }
+            guard seen.insert(name).inserted else { throw fail(.badHeader("\(ToonIOError.quoted(name)) appears twice")) }
             if name == "__metadata__" {
                 header.metadata = try metadata(value, fail: fail)
             } else {
@@ -64,13 +64,13 @@ struct SafeTensorsHeader {
         for entry in header.entries {
             let range = entry.byteRange
             guard range.lowerBound <= position else {
-                throw fail(.badHeader("bytes \(position)..<\(range.lowerBound) of the data section belong to no tensor (before \(TensorFileError.quoted(entry.name)))"))
+                throw fail(.badHeader("bytes \(position)..<\(range.lowerBound) of the data section belong to no tensor (before \(ToonIOError.quoted(entry.name)))"))
             }
             guard range.lowerBound == position else {
-                throw fail(.badHeader("\(TensorFileError.quoted(entry.name)) at \(range.lowerBound)..<\(range.upperBound) overlaps the tensor before it"))
+                throw fail(.badHeader("\(ToonIOError.quoted(entry.name)) at \(range.lowerBound)..<\(range.upperBound) overlaps the tensor before it"))
             }
             guard range.upperBound <= dataLength else {
-                throw fail(.truncated("\(TensorFileError.quoted(entry.name)) ends at data byte \(range.upperBound), the data section has \(dataLength)"))
+                throw fail(.truncated("\(ToonIOError.quoted(entry.name)) ends at data byte \(range.upperBound), the data section has \(dataLength)"))
             }
             position = range.upperBound
         }
@@ -80,31 +80,31 @@ struct SafeTensorsHeader {
         return header
     }
 
-    private static func metadata(_ value: JSON, fail: (TensorFileError.Problem) -> TensorFileError) throws(TensorFileError) -> [String: String] {
+    private static func metadata(_ value: JSON, fail: (ToonIOError.TensorFileProblem) -> ToonIOError) throws(ToonIOError) -> [String: String] {
         if value == .null { return [:] }
         guard case .object(let pairs) = value else { throw fail(.badHeader("__metadata__ is not an object")) }
         var result: [String: String] = [:]
         for (key, item) in pairs {
             guard case .string(let text) = item else {
-                throw fail(.badHeader("__metadata__ value for \(TensorFileError.quoted(key)) is not a string"))
+                throw fail(.badHeader("__metadata__ value for \(ToonIOError.quoted(key)) is not a string"))
             }
             guard result.updateValue(text, forKey: key) == nil else {
-                throw fail(.badHeader("__metadata__ key \(TensorFileError.quoted(key)) appears twice"))
+                throw fail(.badHeader("__metadata__ key \(ToonIOError.quoted(key)) appears twice"))
             }
         }
         return result
     }
 
-    private static func entry(_ name: String, _ value: JSON, fail: (TensorFileError.Problem) -> TensorFileError) throws(TensorFileError) -> SafeTensorsFile.Entry {
-        let label = TensorFileError.quoted(name)
+    private static func entry(_ name: String, _ value: JSON, fail: (ToonIOError.TensorFileProblem) -> ToonIOError) throws(ToonIOError) -> SafeTensorsFile.Entry {
+        let label = ToonIOError.quoted(name)
         guard case .object(let fields) = value else { throw fail(.badHeader("\(label) is not an object")) }
-        func field(_ key: String) throws(TensorFileError) -> JSON {
+        func field(_ key: String) throws(ToonIOError) -> JSON {
             guard let match = fields.first(where: { $0.key == key }) else { throw fail(.badHeader("\(label) has no \(key)")) }
             return match.value
         }
         guard case .string(let dtype) = try field("dtype") else { throw fail(.badHeader("\(label) dtype is not a string")) }
         guard let info = dtypes[dtype] else {
-            throw fail(.unsupportedDType("\(label) has dtype \(TensorFileError.quoted(dtype)), which is not a safetensors dtype"))
+            throw fail(.unsupportedDType("\(label) has dtype \(ToonIOError.quoted(dtype)), which is not a safetensors dtype"))
         }
         guard case .array(let dimensions) = try field("shape") else { throw fail(.badHeader("\(label) shape is not an array")) }
         var shape: [Int] = []

@@ -84,8 +84,8 @@ enum TensorAssembly {
     /// `offset + i*strides[0] + j*strides[1] + ...` of `data` (all in elements).
     static func make(name: String, source: String, shape: [Int], strides: [Int], offset: Int,
                      element: StoredElement, bigEndian: Bool, data: ByteSlice,
-                     counts: inout TensorLoadCounts) throws(CheckpointError) -> Tensor {
-        func fail(_ why: String) -> CheckpointError { CheckpointError(file: source, .badTensor(name, why)) }
+                     counts: inout TensorLoadCounts) throws(ToonIOError) -> Tensor {
+        func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badTensor(name, why))) }
         guard shape.count == strides.count else { throw fail("shape \(shape) and strides \(strides) differ in rank") }
         guard shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), offset >= 0 else {
             throw fail("negative size, stride or offset")
@@ -118,7 +118,7 @@ enum TensorAssembly {
             return Tensor(shape: shape, storage: storage)
         }
         guard count <= counts.copyLimit - counts.copiedElements else {
-            throw CheckpointError(file: source, .limitExceeded("tensor \(name): more converted elements than the file can hold", at: nil))
+            throw ToonIOError(file: source, .checkpoint(.limitExceeded("tensor \(name): more converted elements than the file can hold", at: nil)))
         }
         counts.copied += 1
         counts.copiedElements += count

@@ -14,7 +14,7 @@ enum TFStyleGAN2Decoder {
         return items.allSatisfy { $0.object(of: network) != nil }
     }
 
-    static func decode(_ root: PickleValue, source: String, fileSize: Int) throws(CheckpointError) -> ForeignCheckpoint {
+    static func decode(_ root: PickleValue, source: String, fileSize: Int) throws(ToonIOError) -> ForeignCheckpoint {
         let objects: [PickleObject]
         var keys: [String]
         if case .tuple(let items) = root {
@@ -44,31 +44,31 @@ enum TFStyleGAN2Decoder {
         }
         let generator = keys.contains("Gs") ? "Gs" : keys.first { $0.hasPrefix("G") } ?? ""
         guard !generator.isEmpty else {
-            throw CheckpointError(file: source, .notStyleGAN("TF networks \(keys.joined(separator: ", ")) include no generator"))
+            throw ToonIOError(file: source, .checkpoint(.notStyleGAN("TF networks \(keys.joined(separator: ", ")) include no generator")))
         }
         return ForeignCheckpoint(source: source, format: .tfStyleGAN2, generatorName: generator, networks: networks,
                                  configs: configs, tensors: [:], values: [:], counts: counts)
     }
 
     private static func collect(_ net: PickleObject, prefix: String, into set: inout TensorSet, source: String,
-                                counts: inout TensorLoadCounts, budget: inout VisitBudget) throws(CheckpointError) {
+                                counts: inout TensorLoadCounts, budget: inout VisitBudget) throws(ToonIOError) {
         try budget.spend()
         guard let state = net.state, let variables = state["variables"]?.elements else {
-            throw CheckpointError(file: source, .notStyleGAN("TF network \(prefix.isEmpty ? "" : prefix + " ")without a variables list"))
+            throw ToonIOError(file: source, .checkpoint(.notStyleGAN("TF network \(prefix.isEmpty ? "" : prefix + " ")without a variables list")))
         }
         for variable in variables {
             guard let pair = variable.elements, pair.count == 2, let name = pair[0].string else {
-                throw CheckpointError(file: source, .badContainer("TF network \(prefix): a variable is not a (name, array) pair"))
+                throw ToonIOError(file: source, .checkpoint(.badContainer("TF network \(prefix): a variable is not a (name, array) pair")))
             }
             try budget.spend()
             guard let tensor = try NumpyArrays.tensor(pair[1], name: prefix + name, source: source, counts: &counts) else {
-                throw CheckpointError(file: source, .badTensor(prefix + name, "value is a \(pair[1].kindName), not a numpy array"))
+                throw ToonIOError(file: source, .checkpoint(.badTensor(prefix + name, "value is a \(pair[1].kindName), not a numpy array")))
             }
             try set.insert(tensor, named: prefix + name, source: source)
         }
         for (key, component) in state["components"]?.dictPairs ?? [] {
             guard let name = key.string, let sub = component.object(of: network) else {
-                throw CheckpointError(file: source, .badContainer("TF network \(prefix): component \(key.kindName) is not a network"))
+                throw ToonIOError(file: source, .checkpoint(.badContainer("TF network \(prefix): component \(key.kindName) is not a network")))
             }
             try collect(sub, prefix: prefix + name + "/", into: &set, source: source, counts: &counts, budget: &budget)
         }

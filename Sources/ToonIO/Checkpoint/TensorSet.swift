@@ -16,8 +16,8 @@ public struct TensorSet: Sendable {
     public var entries: [(name: String, tensor: Tensor)] { names.map { ($0, byName[$0]!) } }
 
     /// Adds `tensor`; a name that is already present is an error in the file.
-    public mutating func insert(_ tensor: Tensor, named name: String, source: String) throws(CheckpointError) {
-        guard byName[name] == nil else { throw CheckpointError(file: source, .badTensor(name, "appears twice")) }
+    public mutating func insert(_ tensor: Tensor, named name: String, source: String) throws(ToonIOError) {
+        guard byName[name] == nil else { throw ToonIOError(file: source, .checkpoint(.badTensor(name, "appears twice"))) }
         names.append(name)
         byName[name] = tensor
     }

@@ -17,18 +17,18 @@ public struct TorchLegacyStream: Sendable {
             && (0..<10).allSatisfy { bytes[4 + $0] == magic[$0] }
     }
 
-    public init(_ bytes: ByteSlice, source: String, machine: PickleMachine = PickleMachine()) throws(CheckpointError) {
+    public init(_ bytes: ByteSlice, source: String, machine: PickleMachine = PickleMachine()) throws(ToonIOError) {
         self.source = source
-        func fail(_ why: String) -> CheckpointError { CheckpointError(file: source, .badContainer("torch legacy stream: \(why)")) }
+        func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badContainer("torch legacy stream: \(why)"))) }
         var at = 0
-        func next() throws(CheckpointError) -> PickleResult {
+        func next() throws(ToonIOError) -> PickleResult {
             let rest = bytes.slice(at: at, length: bytes.count - at)!
             let result = try machine.run(rest, source: source)
             at += result.end
             return result
         }
         guard case .bigInt(let magic) = try next().value, magic == Self.magic else { throw fail("bad magic number") }
-        guard try next().value.int == 1001 else { throw CheckpointError(file: source, .unsupported("torch legacy protocol other than 1001")) }
+        guard try next().value.int == 1001 else { throw ToonIOError(file: source, .checkpoint(.unsupported("torch legacy protocol other than 1001"))) }
         let littleEndian = try next().value["little_endian"]?.bool ?? true
         let main = try next()
         guard let keys = try next().value.elements else { throw fail("storage key list is not a list") }
@@ -55,17 +55,17 @@ public struct TorchLegacyStream: Sendable {
     }
 
     /// The storage a persistent id in `root` names (a view is cut out of the storage it views).
-    public func storage(forPersistentID pid: PickleValue) throws(CheckpointError) -> TorchStorage {
+    public func storage(forPersistentID pid: PickleValue) throws(ToonIOError) -> TorchStorage {
         let ref = try TorchStorageReference(pid, source: source)
         guard let view = ref.view else {
             guard let storage = storages[ref.key] else {
-                throw CheckpointError(file: source, .badContainer("torch legacy stream: storage \(ref.key) has no data"))
+                throw ToonIOError(file: source, .checkpoint(.badContainer("torch legacy stream: storage \(ref.key) has no data")))
             }
             return storage
         }
         guard let base = storages[ref.key], view.offset <= base.count, view.count <= base.count - view.offset,
               let data = base.data.slice(at: view.offset * base.element.size, length: view.count * base.element.size) else {
-            throw CheckpointError(file: source, .badContainer("torch legacy stream: view \(view.key) of storage \(ref.key) is out of range"))
+            throw ToonIOError(file: source, .checkpoint(.badContainer("torch legacy stream: view \(view.key) of storage \(ref.key) is out of range")))
         }
         return TorchStorage(element: base.element, data: data, bigEndian: base.bigEndian)
     }

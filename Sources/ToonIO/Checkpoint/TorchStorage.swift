@@ -41,8 +41,8 @@ public struct TorchStorageReference: Sendable {
     /// For legacy views of a part of storage `key`: the view's own key, its element offset and count.
     public let view: (key: String, offset: Int, count: Int)?
 
-    public init(_ pid: PickleValue, source: String) throws(CheckpointError) {
-        func fail(_ why: String) -> CheckpointError { CheckpointError(file: source, .badContainer("storage reference: \(why)")) }
+    public init(_ pid: PickleValue, source: String) throws(ToonIOError) {
+        func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badContainer("storage reference: \(why)"))) }
         guard let parts = pid.elements, parts.count >= 5, parts[0].string == "storage" else {
             throw fail("expected ('storage', type, key, location, size), found \(pid.kindName)")
         }

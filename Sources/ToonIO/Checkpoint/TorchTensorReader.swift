@@ -11,7 +11,7 @@ public struct TorchTensorReader: Sendable {
 
     public let source: String
     public let machine: PickleMachine
-    private let persistent: (@Sendable (PickleValue) throws(CheckpointError) -> TorchStorage)?
+    private let persistent: (@Sendable (PickleValue) throws(ToonIOError) -> TorchStorage)?
     private let streams = StreamCache()
 
     /// Embedded storage streams already parsed, by their place in the file: a file may share one
@@ -29,7 +29,7 @@ public struct TorchTensorReader: Sendable {
 
     /// `persistent` resolves the file's persistent ids; pass nil where a file has none.
     public init(source: String, machine: PickleMachine = PickleMachine(),
-                persistent: (@Sendable (PickleValue) throws(CheckpointError) -> TorchStorage)? = nil) {
+                persistent: (@Sendable (PickleValue) throws(ToonIOError) -> TorchStorage)? = nil) {
         self.source = source
         self.machine = machine
         self.persistent = persistent
@@ -41,48 +41,48 @@ public struct TorchTensorReader: Sendable {
     }
 
     /// The storage a tensor's first argument names.
-    public func storage(_ value: PickleValue) throws(CheckpointError) -> TorchStorage {
+    public func storage(_ value: PickleValue) throws(ToonIOError) -> TorchStorage {
         switch value {
         case .persistentID(let pid):
             guard let persistent else {
-                throw CheckpointError(file: source, .badContainer("storage reference in a file without storages"))
+                throw ToonIOError(file: source, .checkpoint(.badContainer("storage reference in a file without storages")))
             }
             return try persistent(pid)
         case .object(let object) where object.global == Self.loadFromBytes:
             guard object.args.count == 1, case .bytes(let bytes) = object.args[0] else {
-                throw CheckpointError(file: source, .badContainer("_load_from_bytes without a bytes argument"))
+                throw ToonIOError(file: source, .checkpoint(.badContainer("_load_from_bytes without a bytes argument")))
             }
             let key = StreamCache.Key(owner: ObjectIdentifier(bytes.owner), range: bytes.range)
             if let done = streams.lock.withLock({ streams.storages[key] }) { return done }
             let stream = try TorchLegacyStream(bytes, source: "\(source) (storage stream at byte \(bytes.range.lowerBound))", machine: machine)
             guard case .persistentID(let pid) = stream.root else {
-                throw CheckpointError(file: stream.source, .badContainer("embedded stream does not hold a storage"))
+                throw ToonIOError(file: stream.source, .checkpoint(.badContainer("embedded stream does not hold a storage")))
             }
             let storage = try stream.storage(forPersistentID: pid)
             streams.lock.withLock { streams.storages[key] = storage }
             return storage
         default:
-            throw CheckpointError(file: source, .badContainer("expected a storage, found \(value.kindName)"))
+            throw ToonIOError(file: source, .checkpoint(.badContainer("expected a storage, found \(value.kindName)")))
         }
     }
 
     /// The tensor `value` describes, or nil when it is not a tensor node.
-    public func tensor(_ value: PickleValue, name: String, counts: inout TensorLoadCounts) throws(CheckpointError) -> Tensor? {
+    public func tensor(_ value: PickleValue, name: String, counts: inout TensorLoadCounts) throws(ToonIOError) -> Tensor? {
         if let parameter = value.object(of: Self.rebuildParameter) {
             guard let inner = parameter.args.first, let t = try tensor(inner, name: name, counts: &counts) else {
-                throw CheckpointError(file: source, .badTensor(name, "parameter without a tensor"))
+                throw ToonIOError(file: source, .checkpoint(.badTensor(name, "parameter without a tensor")))
             }
             return t
         }
         guard let rebuild = value.object(of: Self.rebuildTensor) else { return nil }
         let args = rebuild.args
         guard args.count >= 4, let offset = args[1].int, let size = args[2].elements, let stride = args[3].elements else {
-            throw CheckpointError(file: source, .badTensor(name, "bad _rebuild_tensor_v2 arguments"))
+            throw ToonIOError(file: source, .checkpoint(.badTensor(name, "bad _rebuild_tensor_v2 arguments")))
         }
         let shape = size.compactMap(\.int)
         let strides = stride.compactMap(\.int)
         guard shape.count == size.count, strides.count == stride.count else {
-            throw CheckpointError(file: source, .badTensor(name, "size or stride is not a tuple of ints"))
+            throw ToonIOError(file: source, .checkpoint(.badTensor(name, "size or stride is not a tuple of ints")))
         }
         let storage = try self.storage(args[0])
         return try TensorAssembly.make(name: name, source: source, shape: shape, strides: strides, offset: offset,

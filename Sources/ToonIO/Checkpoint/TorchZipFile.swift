@@ -8,12 +8,12 @@ public struct TorchZipFile: Sendable {
     public let root: PickleValue
     public let bigEndian: Bool
 
-    public init(_ bytes: ByteSlice, source: String, machine: PickleMachine = PickleMachine()) throws(CheckpointError) {
+    public init(_ bytes: ByteSlice, source: String, machine: PickleMachine = PickleMachine()) throws(ToonIOError) {
         let archive = try ZipArchive(bytes, source: source)
         guard let pickle = archive.entries.first(where: {
             $0.name.hasSuffix("/data.pkl") && $0.name.filter({ $0 == "/" }).count == 1
         }) else {
-            throw CheckpointError(file: source, .notStyleGAN("zip file without <name>/data.pkl (not a torch.save file)"))
+            throw ToonIOError(file: source, .checkpoint(.notStyleGAN("zip file without <name>/data.pkl (not a torch.save file)")))
         }
         let prefix = String(pickle.name.dropLast("data.pkl".count))
         let data = try archive.data(of: pickle)
@@ -27,10 +27,10 @@ public struct TorchZipFile: Sendable {
         }
     }
 
-    public func storage(forPersistentID pid: PickleValue) throws(CheckpointError) -> TorchStorage {
+    public func storage(forPersistentID pid: PickleValue) throws(ToonIOError) -> TorchStorage {
         let ref = try TorchStorageReference(pid, source: archive.source)
         guard let entry = archive.entry(named: prefix + "data/" + ref.key) else {
-            throw CheckpointError(file: archive.source, .badContainer("torch zip: no record data/\(ref.key)"))
+            throw ToonIOError(file: archive.source, .checkpoint(.badContainer("torch zip: no record data/\(ref.key)")))
         }
         return TorchStorage(element: ref.element, data: try archive.data(of: entry), bigEndian: bigEndian)
     }

@@ -27,8 +27,8 @@ public struct ZipArchive: Sendable {
         bytes.unsigned(at: 0, size: 4) == localSignature || bytes.unsigned(at: 0, size: 4) == endSignature
     }
 
-    public init(_ bytes: ByteSlice, source: String) throws(CheckpointError) {
-        func fail(_ why: String) -> CheckpointError { CheckpointError(file: source, .badContainer("zip: \(why)")) }
+    public init(_ bytes: ByteSlice, source: String) throws(ToonIOError) {
+        func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badContainer("zip: \(why)"))) }
         self.bytes = bytes
         self.source = source
 
@@ -123,8 +123,8 @@ public struct ZipArchive: Sendable {
     public func entry(named name: String) -> Entry? { index[name].map { entries[$0] } }
 
     /// The stored bytes of `entry`, pointing into the archive (no copy).
-    public func data(of entry: Entry) throws(CheckpointError) -> ByteSlice {
-        func fail(_ why: String) -> CheckpointError { CheckpointError(file: source, .badContainer("zip entry \(entry.name): \(why)")) }
+    public func data(of entry: Entry) throws(ToonIOError) -> ByteSlice {
+        func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badContainer("zip entry \(entry.name): \(why)"))) }
         guard entry.method == 0 else { throw fail("compressed (method \(entry.method)); only stored entries are read") }
         let p = entry.localHeaderOffset
         guard bytes.unsigned(at: p, size: 4) == Self.localSignature,

@@ -17,15 +17,15 @@ public final class MappedFile: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
 
     /// Maps `url` with `PROT_READ` and `MAP_PRIVATE`.
-    public init(url: URL) throws(TensorFileError) {
+    public init(url: URL) throws(ToonIOError) {
         self.url = url
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw TensorFileError(url: url, .cannotOpen(Self.systemError())) }
+        guard descriptor >= 0 else { throw ToonIOError(url: url, .tensorFile(.cannotOpen(Self.systemError()))) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw TensorFileError(url: url, .cannotOpen(Self.systemError())) }
+        guard fstat(descriptor, &info) == 0 else { throw ToonIOError(url: url, .tensorFile(.cannotOpen(Self.systemError()))) }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw TensorFileError(url: url, .cannotOpen("not a regular file"))
+            throw ToonIOError(url: url, .tensorFile(.cannotOpen("not a regular file")))
         }
         let size = Int(info.st_size)
         guard size > 0 else {
@@ -35,7 +35,7 @@ public final class MappedFile: @unchecked Sendable {
         }
         let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
         guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw TensorFileError(url: url, .cannotOpen("mmap failed: \(Self.systemError())"))
+            throw ToonIOError(url: url, .tensorFile(.cannotOpen("mmap failed: \(Self.systemError())")))
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }

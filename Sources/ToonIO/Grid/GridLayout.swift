@@ -11,11 +11,11 @@ public struct GridLayout: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Parses "ROWSxCOLUMNS", e.g. "2x3" (an upper-case X is accepted too).
-    public init(parsing text: String) throws(ImageGridError) {
+    public init(parsing text: String) throws(ToonIOError) {
         let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "x" || $0 == "X" })
         guard parts.count == 2, let rows = Int(parts[0]), let columns = Int(parts[1]),
               let layout = GridLayout(rows: rows, columns: columns) else {
-            throw ImageGridError.badLayout(text)
+            throw ToonIOError.grid(.badLayout(text))
         }
         self = layout
     }

@@ -8,16 +8,16 @@ public enum ImageGrid {
     /// have the same size.
     public static func compose(
         _ cells: [RGBFrame?], layout: GridLayout, spacing: Int = 0, background: RGBFrame.Color = .black
-    ) throws(ImageGridError) -> RGBFrame {
+    ) throws(ToonIOError) -> RGBFrame {
         guard cells.count <= layout.rows * layout.columns else {
-            throw ImageGridError.tooManyCells(cells.count, layout)
+            throw ToonIOError.grid(.tooManyCells(cells.count, layout))
         }
-        guard spacing >= 0 else { throw ImageGridError.negativeSpacing(spacing) }
-        guard let first = cells.lazy.compactMap({ $0 }).first else { throw ImageGridError.noFrames }
+        guard spacing >= 0 else { throw ToonIOError.grid(.negativeSpacing(spacing)) }
+        guard let first = cells.lazy.compactMap({ $0 }).first else { throw ToonIOError.grid(.noFrames) }
         let cellWidth = first.width, cellHeight = first.height
         for (i, cell) in cells.enumerated() {
             if let cell, cell.width != cellWidth || cell.height != cellHeight {
-                throw ImageGridError.mixedSizes(index: i, size: cell.sizeDescription, expected: first.sizeDescription)
+                throw ToonIOError.grid(.mixedSizes(index: i, size: cell.sizeDescription, expected: first.sizeDescription))
             }
         }
         let width = layout.columns * cellWidth + (layout.columns - 1) * spacing
@@ -44,9 +44,9 @@ public enum ImageGrid {
     /// `compose` with `rows` x `columns` cells.
     public static func compose(
         _ cells: [RGBFrame?], rows: Int, columns: Int, spacing: Int = 0, background: RGBFrame.Color = .black
-    ) throws(ImageGridError) -> RGBFrame {
+    ) throws(ToonIOError) -> RGBFrame {
         guard let layout = GridLayout(rows: rows, columns: columns) else {
-            throw ImageGridError.badLayout("\(rows)x\(columns)")
+            throw ToonIOError.grid(.badLayout("\(rows)x\(columns)"))
         }
         return try compose(cells, layout: layout, spacing: spacing, background: background)
     }

@@ -4,16 +4,16 @@ import ToonCore
 
 extension Image {
     /// Reads a PNG or JPEG, telling them apart by their first bytes, never by the extension.
-    public static func read(from url: URL) throws(ImageError) -> Image {
+    public static func read(from url: URL) throws(ToonIOError) -> Image {
         let bytes = try ImageFileBytes.read(url)
         return try decode(bytes, path: url.path)
     }
 
     /// Decodes PNG or JPEG bytes held in memory; `path` names the source in errors.
-    public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws(ImageError) -> Image {
-        if bytes.isEmpty { throw ImageError(path: path, problem: .empty) }
+    public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws(ToonIOError) -> Image {
+        if bytes.isEmpty { throw ToonIOError(file: path, .image(.empty)) }
         guard let codec = bytes.withUnsafeBytes({ ImageCodec.detect($0) }) else {
-            throw ImageError(path: path, problem: .notAnImage)
+            throw ToonIOError(file: path, .image(.notAnImage))
         }
         var decoded = toon_decoded_image()
         var message = [CChar](repeating: 0, count: 256)
@@ -29,13 +29,13 @@ extension Image {
         defer { toon_image_free_pixels(&decoded) }
         if status != TOON_IMAGE_OK {
             let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            throw ImageError(path: path, problem: problem(status, codec: codec, message: text, decoded: decoded))
+            throw ToonIOError(file: path, .image(problem(status, codec: codec, message: text, decoded: decoded)))
         }
         return planar(decoded)
     }
 
     private static func problem(_ status: toon_image_status, codec: ImageCodec, message: String,
-                                decoded: toon_decoded_image) -> ImageError.Problem {
+                                decoded: toon_decoded_image) -> ToonIOError.ImageProblem {
         switch status {
         case TOON_IMAGE_TRUNCATED: .truncated(codec)
         case TOON_IMAGE_TOO_LARGE: .tooLarge(width: Int(decoded.width), height: Int(decoded.height))

@@ -5,21 +5,23 @@ import ToonCore
 extension Image {
     /// Writes the image atomically (temporary file, then rename). Without a format, the extension
     /// decides: .png (16-bit when `bitDepth` is 16), .jpg or .jpeg (quality 95).
-    public func write(to url: URL, format: ImageFormat? = nil) throws(ImageError) {
+    public func write(to url: URL, format: ImageFormat? = nil) throws(ToonIOError) {
         let path = url.path
         guard let format = format ?? ImageFormat(fileExtension: url.pathExtension, bitDepth: bitDepth) else {
-            throw ImageError(path: path, problem: .unknownExtension(url.pathExtension))
+            throw ToonIOError(file: path, .image(.unknownExtension(url.pathExtension)))
         }
         let bytes = try encoded(as: format, path: path)
         do {
             try AtomicFile.write(Data(bytes), to: url)
         } catch {
-            throw ImageError(path: path, problem: .cannotWrite(error.reason))
+            // An image write reports an image problem; the reason is the atomic write's.
+            guard case .write(.failed(let reason)) = error.problem else { throw error }
+            throw ToonIOError(file: path, .image(.cannotWrite(reason)))
         }
     }
 
     /// The bytes of the image encoded as `format`; `path` names the destination in errors.
-    public func encoded(as format: ImageFormat, path: String = "<memory>") throws(ImageError) -> [UInt8] {
+    public func encoded(as format: ImageFormat, path: String = "<memory>") throws(ToonIOError) -> [UInt8] {
         var buffer = toon_image_buffer()
         defer { toon_image_free_buffer(&buffer) }
         var message = [CChar](repeating: 0, count: 256)
@@ -37,11 +39,11 @@ extension Image {
             }
         case .jpeg(let quality):
             guard channels == 1 || channels == 3 else {
-                throw ImageError(path: path, problem: .unsupported(
-                    "JPEG cannot store an alpha channel (\(channels) channels); drop it with droppingAlpha()"))
+                throw ToonIOError(file: path, .image(.unsupported(
+                    "JPEG cannot store an alpha channel (\(channels) channels); drop it with droppingAlpha()")))
             }
             guard (1...100).contains(quality) else {
-                throw ImageError(path: path, problem: .unsupported("JPEG quality \(quality) is outside 1...100"))
+                throw ToonIOError(file: path, .image(.unsupported("JPEG quality \(quality) is outside 1...100")))
             }
             let pixels: [UInt8] = interleaved(bits: 8)
             status = message.withUnsafeMutableBufferPointer { text in
@@ -51,12 +53,12 @@ extension Image {
         }
         guard status == TOON_IMAGE_OK else {
             let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            let problem: ImageError.Problem = switch status {
+            let problem: ToonIOError.ImageProblem = switch status {
             case TOON_IMAGE_TOO_LARGE: .tooLarge(width: width, height: height)
             case TOON_IMAGE_NO_MEMORY: .outOfMemory
             default: .cannotWrite(text)
             }
-            throw ImageError(path: path, problem: problem)
+            throw ToonIOError(file: path, .image(problem))
         }
         return Array(UnsafeBufferPointer(start: buffer.bytes, count: buffer.count))
     }

@@ -17,11 +17,11 @@ extension Image {
     /// An image from a [C, H, W] or [1, C, H, W] tensor whose values span `range`; values outside
     /// it are clamped. Writing the result as 8-bit gives exactly the bytes of `Quantization(range:)`
     /// applied to the tensor: for -1...1, NVLabs generate.py's bytes.
-    public init(tensor: Tensor, range: ClosedRange<Float> = -1...1, bitDepth: Int = 8) throws(ImageError) {
+    public init(tensor: Tensor, range: ClosedRange<Float> = -1...1, bitDepth: Int = 8) throws(ToonIOError) {
         let shape = tensor.shape
         let dims = shape.count == 4 && shape[0] == 1 ? Array(shape.dropFirst()) : shape
         guard dims.count == 3, (1...4).contains(dims[0]), dims[1] > 0, dims[2] > 0 else {
-            throw ImageError(path: "<tensor>", problem: .notAnImageTensor(shape: shape))
+            throw ToonIOError(file: "<tensor>", .image(.notAnImageTensor(shape: shape)))
         }
         let exact = Quantization(range: range)
         let unit = Quantization(range: 0...1)

@@ -6,30 +6,30 @@ import ToonCore
 /// `numpy.save` writes them.
 public enum NPY {
     /// Reads the array in `url` as a Float32 tensor (a copy: the file may change afterwards).
-    public static func read(_ url: URL) throws(TensorFileError) -> Tensor {
+    public static func read(_ url: URL) throws(ToonIOError) -> Tensor {
         let file = try MappedFile(url: url)
         return try decode(file.bytes, url: url)
     }
 
     /// Decodes a complete .npy file held in `bytes`; `url` names it in errors.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, url: URL) throws(TensorFileError) -> Tensor {
+    public static func decode(_ bytes: UnsafeRawBufferPointer, url: URL) throws(ToonIOError) -> Tensor {
         let header = try NPYHeader.parse(bytes, url: url)
         guard let (type, bigEndian) = header.scalar else {
-            throw TensorFileError(url: url, .unsupportedDType("\(TensorFileError.quoted(header.descr)) (ToonKit reads float, int, uint and bool)"))
+            throw ToonIOError(url: url, .tensorFile(.unsupportedDType("\(ToonIOError.quoted(header.descr)) (ToonKit reads float, int, uint and bool)")))
         }
         let count = Shape.count(header.shape)
         // More than one dimension above 1 makes Fortran order a different layout from C order.
         guard !header.fortranOrder || header.shape.filter({ $0 > 1 }).count <= 1 else {
-            throw TensorFileError(url: url, .unsupportedLayout("fortran_order is True for shape \(header.shape); save a C-ordered array (numpy.ascontiguousarray)"))
+            throw ToonIOError(url: url, .tensorFile(.unsupportedLayout("fortran_order is True for shape \(header.shape); save a C-ordered array (numpy.ascontiguousarray)")))
         }
         let available = bytes.count - header.dataOffset
         let (needed, overflow) = count.multipliedReportingOverflow(by: type.byteCount)
-        guard !overflow else { throw TensorFileError(url: url, .badHeader("shape \(header.shape) is too large")) }
+        guard !overflow else { throw ToonIOError(url: url, .tensorFile(.badHeader("shape \(header.shape) is too large"))) }
         guard available >= needed else {
-            throw TensorFileError(url: url, .truncated("shape \(header.shape) of \(header.descr) needs \(needed) data bytes, file has \(available)"))
+            throw ToonIOError(url: url, .tensorFile(.truncated("shape \(header.shape) of \(header.descr) needs \(needed) data bytes, file has \(available)")))
         }
         guard available == needed else {
-            throw TensorFileError(url: url, .sizeMismatch("shape \(header.shape) of \(header.descr) needs \(needed) data bytes, file has \(available)"))
+            throw ToonIOError(url: url, .tensorFile(.sizeMismatch("shape \(header.shape) of \(header.descr) needs \(needed) data bytes, file has \(available)")))
         }
         var tensor = Tensor(uninitializedShape: header.shape)
         if count > 0, let base = bytes.baseAddress {
@@ -41,7 +41,7 @@ public enum NPY {
     }
 
     /// Writes `tensor` to `url` as a version 1.0 `<f4` array, atomically.
-    public static func write(_ tensor: Tensor, to url: URL) throws(FileWriteError) {
+    public static func write(_ tensor: Tensor, to url: URL) throws(ToonIOError) {
         let header = encodedHeader(shape: tensor.shape)
         try AtomicFile.write(to: url) { handle in
             try handle.write(contentsOf: header)

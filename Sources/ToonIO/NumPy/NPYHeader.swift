@@ -13,8 +13,8 @@ public struct NPYHeader: Equatable, Sendable {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
 
     /// Reads the header from the start of `bytes`; `url` only names the file in errors.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, url: URL) throws(TensorFileError) -> NPYHeader {
-        func fail(_ problem: TensorFileError.Problem) -> TensorFileError { TensorFileError(url: url, problem) }
+    public static func parse(_ bytes: UnsafeRawBufferPointer, url: URL) throws(ToonIOError) -> NPYHeader {
+        func fail(_ problem: ToonIOError.TensorFileProblem) -> ToonIOError { ToonIOError(url: url, .tensorFile(problem)) }
         guard bytes.count >= 8 else {
             if !zip(bytes, magic).allSatisfy({ $0 == $1 }) { throw fail(.badMagic("not a .npy file")) }
             throw fail(.truncated("file has \(bytes.count) bytes, a .npy preamble needs at least 10"))
@@ -49,7 +49,7 @@ public struct NPYHeader: Equatable, Sendable {
         case .failure(let error): throw fail(.badHeader("cannot parse the header dict: \(error)"))
         }
         guard case .dict(let entries) = literal else { throw fail(.badHeader("header is not a dict")) }
-        func entry(_ key: String) throws(TensorFileError) -> PythonLiteral {
+        func entry(_ key: String) throws(ToonIOError) -> PythonLiteral {
             guard let match = entries.first(where: { $0.key == .string(key) }) else {
                 throw fail(.badHeader("header has no '\(key)'"))
             }

@@ -31,14 +31,14 @@ public final class FFmpegVideoWriter: VideoWriter {
     /// Width and height must be even (yuv420p stores colour at half resolution); odd sizes are
     /// refused rather than padded so the output never differs silently from the frames given.
     public init(url: URL, width: Int, height: Int, fps: Double, crf: Int = defaultCRF,
-                preset: String = "medium", executable: URL? = nil) throws(VideoError) {
+                preset: String = "medium", executable: URL? = nil) throws(ToonIOError) {
         precondition(fps > 0, "frame rate \(fps) must be positive")
         precondition((0...51).contains(crf), "x264 CRF \(crf) is outside 0...51")
         guard width > 0, height > 0, width <= 16_384, height <= 16_384 else {
-            throw VideoError(url: url, .invalidDimensions(width: width, height: height, limit: 16_384))
+            throw ToonIOError(url: url, .video(.invalidDimensions(width: width, height: height, limit: 16_384)))
         }
         guard width % 2 == 0, height % 2 == 0 else {
-            throw VideoError(url: url, .oddDimensions(width: width, height: height))
+            throw ToonIOError(url: url, .video(.oddDimensions(width: width, height: height)))
         }
         self.url = url
         self.width = width
@@ -48,20 +48,20 @@ public final class FFmpegVideoWriter: VideoWriter {
         file = try PartialFile(destination: url, open: false)
         let program = executable ?? FFmpegExecutable.locate()
         guard let program, FileManager.default.isExecutableFile(atPath: program.path) else {
-            throw VideoError(url: url, .ffmpegMissing)
+            throw ToonIOError(url: url, .video(.ffmpegMissing))
         }
         log = FileManager.default.temporaryDirectory
             .appendingPathComponent("toonkit-ffmpeg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
         try start(program: program, preset: preset)
     }
 
-    private func start(program: URL, preset: String) throws(VideoError) {
+    private func start(program: URL, preset: String) throws(ToonIOError) {
         // A socket rather than a pipe: `send` with MSG_NOSIGNAL reports a dead ffmpeg as EPIPE
         // instead of raising SIGPIPE, which would kill the whole program. CLOEXEC keeps our end
         // out of other children, which would otherwise hold it open and hide end-of-input.
         var ends: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw VideoError(url: url, .io("cannot create a pipe to ffmpeg (\(String(cString: strerror(errno))))"))
+            throw ToonIOError(url: url, .video(.io("cannot create a pipe to ffmpeg (\(String(cString: strerror(errno))))")))
         }
         input = ends[0]
         let childInput = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
@@ -69,7 +69,7 @@ public final class FFmpegVideoWriter: VideoWriter {
         guard FileManager.default.createFile(atPath: log.path, contents: nil),
               let logHandle = try? FileHandle(forWritingTo: log) else {
             closeInput(); try? childInput.close()
-            throw VideoError(url: url, .io("cannot create \(log.path) for ffmpeg's messages"))
+            throw ToonIOError(url: url, .video(.io("cannot create \(log.path) for ffmpeg's messages")))
         }
         process.executableURL = program
         process.arguments = FFmpegExecutable.mp4Arguments(
@@ -82,17 +82,17 @@ public final class FFmpegVideoWriter: VideoWriter {
         } catch {
             closeInput(); try? childInput.close(); try? logHandle.close()
             try? FileManager.default.removeItem(at: log)
-            throw VideoError(url: url, .io("cannot start \(program.path): \(error.localizedDescription)"))
+            throw ToonIOError(url: url, .video(.io("cannot start \(program.path): \(error.localizedDescription)")))
         }
         launched = true
         try? childInput.close()
         try? logHandle.close()
     }
 
-    public func append(_ frame: RGBFrame) throws(VideoError) {
-        guard isOpen else { throw VideoError(url: url, .closed) }
+    public func append(_ frame: RGBFrame) throws(ToonIOError) {
+        guard isOpen else { throw ToonIOError(url: url, .video(.closed)) }
         guard frame.width == width, frame.height == height else {
-            throw VideoError(url: url, .frameSize(expected: "\(width)x\(height)", got: frame.sizeDescription))
+            throw ToonIOError(url: url, .video(.frameSize(expected: "\(width)x\(height)", got: frame.sizeDescription)))
         }
         let failure = frame.pixels.withUnsafeBytes { sendAll($0) }
         if failure != 0 {
@@ -100,20 +100,20 @@ public final class FFmpegVideoWriter: VideoWriter {
             closeInput()
             let status = waitForExit()
             abandon()
-            if status != 0 { throw VideoError(url: url, .ffmpegFailed(status: status, lastLine: readLastLogLine())) }
-            throw VideoError(url: url, .io("cannot send a frame to ffmpeg (\(String(cString: strerror(failure))))"))
+            if status != 0 { throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: readLastLogLine()))) }
+            throw ToonIOError(url: url, .video(.io("cannot send a frame to ffmpeg (\(String(cString: strerror(failure))))")))
         }
         frameCount += 1
     }
 
-    public func finish() throws(VideoError) {
-        guard isOpen else { throw VideoError(url: url, .closed) }
+    public func finish() throws(ToonIOError) {
+        guard isOpen else { throw ToonIOError(url: url, .video(.closed)) }
         closeInput()
         let status = waitForExit()
         guard status == 0 else {
             let line = readLastLogLine()
             abandon()
-            throw VideoError(url: url, .ffmpegFailed(status: status, lastLine: line))
+            throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: line)))
         }
         isOpen = false
         try? FileManager.default.removeItem(at: log)

@@ -20,9 +20,9 @@ public final class GIFWriter: VideoWriter {
     /// `loop` is the NETSCAPE repeat count: 0 repeats forever, nil plays once.
     ///
     /// Most browsers show delays below 2 as 10, so `frameDelay(fps:)` never returns less than 2.
-    public init(url: URL, width: Int, height: Int, frameDelay: Int, loop: Int? = 0, dither: Bool = true) throws(VideoError) {
+    public init(url: URL, width: Int, height: Int, frameDelay: Int, loop: Int? = 0, dither: Bool = true) throws(ToonIOError) {
         guard (1...65_535).contains(width), (1...65_535).contains(height) else {
-            throw VideoError(url: url, .invalidDimensions(width: width, height: height, limit: 65_535))
+            throw ToonIOError(url: url, .video(.invalidDimensions(width: width, height: height, limit: 65_535)))
         }
         precondition((0...65_535).contains(frameDelay), "GIF frame delay \(frameDelay) is outside 0...65535")
         precondition(loop.map { (0...65_535).contains($0) } ?? true, "GIF loop count \(loop!) is outside 0...65535")
@@ -43,15 +43,15 @@ public final class GIFWriter: VideoWriter {
         return min(65_535, max(2, Int((100 / fps).rounded())))
     }
 
-    public func append(_ frame: RGBFrame) throws(VideoError) {
+    public func append(_ frame: RGBFrame) throws(ToonIOError) {
         guard frame.width == width, frame.height == height else {
-            throw VideoError(url: url, .frameSize(expected: "\(width)x\(height)", got: frame.sizeDescription))
+            throw ToonIOError(url: url, .video(.frameSize(expected: "\(width)x\(height)", got: frame.sizeDescription)))
         }
         try file.write(Self.encode(frame, delay: frameDelay, dither: dither))
         frameCount += 1
     }
 
-    public func finish() throws(VideoError) {
+    public func finish() throws(ToonIOError) {
         try file.write(GIFBlocks.trailer)
         try file.commit()
     }

@@ -13,11 +13,11 @@ final class PartialFile {
 
     /// Reserves a temporary name beside `destination`; with `open`, creates it for writing.
     /// Without `open`, another program (ffmpeg) is expected to create it.
-    init(destination: URL, open: Bool = true) throws(VideoError) {
+    init(destination: URL, open: Bool = true) throws(ToonIOError) {
         let folder = destination.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw VideoError(url: destination, .missingFolder(folder.path))
+            throw ToonIOError(url: destination, .video(.missingFolder(folder.path)))
         }
         self.destination = destination
         // Same folder as the destination, so the final rename never crosses file systems.
@@ -26,24 +26,24 @@ final class PartialFile {
         guard open else { return }
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: temporary) else {
-            throw VideoError(url: destination, .io("cannot create a file in \(folder.path) (\(String(cString: strerror(errno))))"))
+            throw ToonIOError(url: destination, .video(.io("cannot create a file in \(folder.path) (\(String(cString: strerror(errno))))")))
         }
         self.handle = handle
     }
 
     /// Appends bytes to the temporary file.
-    func write(_ bytes: [UInt8]) throws(VideoError) {
-        guard isOpen, let handle else { throw VideoError(url: destination, .closed) }
+    func write(_ bytes: [UInt8]) throws(ToonIOError) {
+        guard isOpen, let handle else { throw ToonIOError(url: destination, .video(.closed)) }
         do {
             try handle.write(contentsOf: bytes)
         } catch {
-            throw VideoError(url: destination, .io("cannot write: \(error.localizedDescription)"))
+            throw ToonIOError(url: destination, .video(.io("cannot write: \(error.localizedDescription)")))
         }
     }
 
     /// Flushes, closes and renames the temporary file over the destination.
-    func commit() throws(VideoError) {
-        guard isOpen else { throw VideoError(url: destination, .closed) }
+    func commit() throws(ToonIOError) {
+        guard isOpen else { throw ToonIOError(url: destination, .video(.closed)) }
         isOpen = false
         do {
             try handle?.synchronize()
@@ -51,12 +51,12 @@ final class PartialFile {
             handle = nil
         } catch {
             discardFile()
-            throw VideoError(url: destination, .io("cannot flush: \(error.localizedDescription)"))
+            throw ToonIOError(url: destination, .video(.io("cannot flush: \(error.localizedDescription)")))
         }
         guard rename(temporary.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
             discardFile()
-            throw VideoError(url: destination, .io("cannot rename into place (\(reason))"))
+            throw ToonIOError(url: destination, .video(.io("cannot rename into place (\(reason))")))
         }
     }
 

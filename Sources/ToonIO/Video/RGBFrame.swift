@@ -42,11 +42,11 @@ public struct RGBFrame: Equatable, Sendable {
     ///
     /// Samples become bytes by `Quantization(range:)`: for -1...1, NVLabs generate.py's rule, so our
     /// frames match theirs byte for byte.
-    public init(tensor: Tensor, range: ClosedRange<Float> = -1...1) throws(VideoError) {
+    public init(tensor: Tensor, range: ClosedRange<Float> = -1...1) throws(ToonIOError) {
         let shape = tensor.shape
         let isCHW = shape.count == 3 && shape[0] == 3
         let isNCHW = shape.count == 4 && shape[0] == 1 && shape[1] == 3
-        guard isCHW || isNCHW else { throw VideoError(url: nil, .tensorShape(shape)) }
+        guard isCHW || isNCHW else { throw ToonIOError(file: nil, .video(.tensorShape(shape))) }
         precondition(range.upperBound > range.lowerBound, "empty sample range \(range)")
         let height = shape[shape.count - 2], width = shape[shape.count - 1]
         let plane = width * height

@@ -13,9 +13,9 @@ public protocol VideoWriter: AnyObject {
     /// Frame height in pixels; every frame must match.
     var height: Int { get }
     /// Encodes one frame.
-    func append(_ frame: RGBFrame) throws(VideoError)
+    func append(_ frame: RGBFrame) throws(ToonIOError)
     /// Completes the file and moves it into place.
-    func finish() throws(VideoError)
+    func finish() throws(ToonIOError)
     /// Abandons the output; the destination is left as it was.
     func cancel()
 }
@@ -28,9 +28,9 @@ public enum VideoFormat: String, Sendable, CaseIterable {
     case mp4
 
     /// The format named by `url`'s extension (case-insensitive).
-    public init(url: URL) throws(VideoError) {
+    public init(url: URL) throws(ToonIOError) {
         let ext = url.pathExtension.lowercased()
-        guard let format = VideoFormat(rawValue: ext) else { throw VideoError(url: url, .unsupportedFormat(ext)) }
+        guard let format = VideoFormat(rawValue: ext) else { throw ToonIOError(url: url, .video(.unsupportedFormat(ext))) }
         self = format
     }
 
@@ -39,7 +39,7 @@ public enum VideoFormat: String, Sendable, CaseIterable {
     public static func openWriter(
         url: URL, width: Int, height: Int, fps: Double,
         crf: Int = FFmpegVideoWriter.defaultCRF, loop: Int? = 0, dither: Bool = true
-    ) throws(VideoError) -> any VideoWriter {
+    ) throws(ToonIOError) -> any VideoWriter {
         switch try VideoFormat(url: url) {
         case .gif:
             return try GIFWriter(url: url, width: width, height: height,

@@ -36,7 +36,7 @@ public enum TorchSave {
 
     /// Saves `value` to `url` under the archive folder `archiveName` (torch uses the file's stem).
     public static func write(_ value: TorchSaveValue, to url: URL, archiveName: String? = nil,
-                             options: Options = Options()) throws(FileWriteError) {
+                             options: Options = Options()) throws(ToonIOError) {
         let name = archiveName ?? defaultArchiveName(for: url)
         var tensors: [Tensor] = []
         let root = pickleItem(value, tensors: &tensors)
