@@ -101,4 +101,24 @@ struct GeneratorFixtureTests {
             #expect(loaded.generator.parameters[name].scalars == tensor.scalars, "\(name) changed")
         }
     }
+
+    @Test("a ToonKit file with a tensor it cannot read names the file once")
+    func toonKitBadTensor() throws {
+        let original = try GeneratorLoader.load(SharedFixtures.url("nvlabs/nv_ada_64.pkl")).generator
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try ToonKitFormat.write(original, source: "test", to: url)
+        // A [64] F32 tensor relabelled as [32] complex: the same bytes, valid safetensors, no float.
+        var bytes = try Data(contentsOf: url)
+        let range = try #require(bytes.range(of: Data("\"dtype\":\"F32\",\"shape\":[64]".utf8)))
+        bytes.replaceSubrange(range, with: Data("\"dtype\":\"C64\",\"shape\":[32]".utf8))
+        try bytes.write(to: url)
+        do {
+            _ = try GeneratorLoader.load(url)
+            Issue.record("loading a tensor stored as C64 succeeded")
+        } catch {
+            let message = error.description
+            #expect(message.hasPrefix(url.path + ": ") && message.components(separatedBy: url.path).count == 2, "\(message)")
+        }
+    }
 }

@@ -53,6 +53,8 @@ public enum ToonKitFormat {
             return (try Generator(config: header.generator, parameters: store), header.source)
         } catch let error as StyleGANError {
             throw error.naming(url)
+        } catch let error as ToonIOError {
+            throw StyleGANError(error)  // names the file already
         } catch {
             throw StyleGANError(url: url, .checkpoint("\(error)"))
         }
