@@ -25,7 +25,8 @@ struct WinogradUpTests {
         #expect(!ConvWinogradUp.applies(outputPadded))
     }
 
-    // 9 * I terms per output at most, values in [-1, 1]; bound 1e-7 per term as for the 3x3 Winograd.
+    // 9 * I terms per output at most, values in [-1, 1]. Measured from the Double sum: 1.7e-6 (I 16)
+    // and 8e-6 (I 64), where im2col with col2im is off by 1e-6 and 4.8e-6; bound 1e-7 per term.
     @Test("transposedConv2d through Winograd matches the direct sum",
           arguments: [([1, 16, 8, 8], 16), ([2, 20, 5, 9], 24), ([4, 16, 4, 4], 32), ([1, 32, 16, 14], 16), ([3, 16, 7, 6], 17),
                       ([1, 16, 12, 20], 16), ([1, 16, 6, 35], 16)])
