@@ -30,7 +30,7 @@ public enum BLAS {
         // The AVX-512 kernel's narrow path (A untransposed, few columns) streams A unpacked: split its
         // rows, so each worker reads half of A (the weights, in convolutions) and the result does
         // not depend on the split.
-        let narrow = FastGEMM.isAvailable && !transA && n <= Int(TOON_SGEMM_NARROW_N) && m >= 32
+        let narrow = FastGEMM.isEnabled && !transA && n <= Int(TOON_SGEMM_NARROW_N) && m >= 32
         let splitColumns = n >= m && !narrow
         let extent = splitColumns ? n : m
         let (a, b) = (UncheckedSendable(a), UncheckedSendable(b))
@@ -63,7 +63,7 @@ public enum BLAS {
             for row in 0..<m { for col in 0..<n { c[row * ldc + col] = beta == 0 ? 0 : c[row * ldc + col] * beta } }
             return
         }
-        if FastGEMM.isAvailable {
+        if FastGEMM.isEnabled {
             FastGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                            b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return

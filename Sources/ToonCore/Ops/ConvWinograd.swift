@@ -61,21 +61,12 @@ enum ConvWinograd {
         }
     }
 
-    /// `body` with the transformed weights of `weight` when `g` takes this path (nil otherwise). They
-    /// are computed once per weight and kept with its storage: generators convolve with the same
-    /// weights on every call. Weights being trained change every step, so theirs are transformed
-    /// for this call only.
+    /// `body` with the transformed weights of `weight` when `g` takes this path (nil otherwise),
+    /// derived once per weight (see `WinogradPlan.withTransformedWeights`).
     static func withTransformedWeights<R>(_ weight: Tensor, _ g: ConvGeometry, _ body: (UnsafePointer<Float>?) -> R) -> R {
         guard applies(g) else { return body(nil) }
-        let transform = { (w: Tensor) -> Tensor in
-            var u = Tensor(uninitializedShape: [16, g.cin * g.cout])
-            w.withUnsafeBufferPointer { pw in
-                u.withUnsafeMutableBufferPointer { transformWeights(pw.baseAddress!, cout: g.cout, cin: g.cin, into: $0.baseAddress!) }
-            }
-            return u
-        }
-        let u = weight.requiresGrad ? transform(weight) : weight.derived("Winograd F(2x2, 3x3) weights", transform)
-        return u.withUnsafeBufferPointer { body($0.baseAddress!) }
+        return WinogradPlan.withTransformedWeights(weight, name: "Winograd F(2x2, 3x3) weights", floats: 16 * g.cout * g.cin,
+                                                   transform: { transformWeights($0, cout: g.cout, cin: g.cin, into: $1) }, body)
     }
 
     /// y = conv(x, w) for `applies(g)` geometries, with `u` from `transformWeights`. `inputScale`

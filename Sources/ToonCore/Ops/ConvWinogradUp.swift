@@ -66,18 +66,13 @@ enum ConvWinogradUp {
     }
 
     /// `body` with the transformed weights of `weight` ([I, O, 3, 3]) when `g` takes this path (nil
-    /// otherwise), kept with the weight's storage unless the weight is being trained.
+    /// otherwise), derived once per weight (see `WinogradPlan.withTransformedWeights`).
     static func withTransformedWeights<R>(_ weight: Tensor, _ g: ConvGeometry, _ body: (UnsafePointer<Float>?) -> R) -> R {
         guard applies(g) else { return body(nil) }
-        let transform = { (w: Tensor) -> Tensor in
-            var u = Tensor(uninitializedShape: [16, g.cin * g.cout])
-            w.withUnsafeBufferPointer { pw in
-                u.withUnsafeMutableBufferPointer { transformWeights(pw.baseAddress!, inChannels: g.cout, outChannels: g.cin, into: $0.baseAddress!) }
-            }
-            return u
-        }
-        let u = weight.requiresGrad ? transform(weight) : weight.derived("Winograd F(2, 2) stride-2 transposed weights", transform)
-        return u.withUnsafeBufferPointer { body($0.baseAddress!) }
+        return WinogradPlan.withTransformedWeights(weight, name: "Winograd F(2, 2) stride-2 transposed weights",
+                                                   floats: 16 * g.cin * g.cout,
+                                                   transform: { transformWeights($0, inChannels: g.cout, outChannels: g.cin, into: $1) },
+                                                   body)
     }
 
     /// z = the transposed convolution of x with the weight whose transform is `u`, geometry `g` as

@@ -42,6 +42,22 @@ enum WinogradPlan {
         return (0..<groups).map { Task(images: (images * $0 / groups)..<(images * ($0 + 1) / groups), band: bands[0]) }
     }
 
+    /// `body` with the transformed form of `weight` (`floats` floats that `transform` writes from the
+    /// weight's elements). Kept with the weight's storage under `name` (`Tensor.derived`): generators
+    /// convolve with the same weights on every call. Weights being trained change every step, so
+    /// theirs are transformed for this call only.
+    static func withTransformedWeights<R>(_ weight: Tensor, name: String, floats: Int,
+                                          transform: @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+                                          _ body: (UnsafePointer<Float>) -> R) -> R {
+        let make = { (w: Tensor) -> Tensor in
+            var u = Tensor(uninitializedShape: [floats])
+            w.withUnsafeBufferPointer { pw in u.withUnsafeMutableBufferPointer { transform(pw.baseAddress!, $0.baseAddress!) } }
+            return u
+        }
+        let u = weight.requiresGrad ? make(weight) : weight.derived(name, make)
+        return u.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
     /// Runs `body(task, v, m)` for every task: whole tasks on separate workers when there are enough
     /// of them, else one after another (each then splits its own loops and GEMMs across the workers).
     /// `v` and `m` hold `vFloats` and `mFloats` floats, private to the call.
