@@ -50,12 +50,13 @@ enum ConvWinogradUp {
                 let (o, i) = (pair / inChannels, pair % inChannels)
                 let k = w.value + (i * outChannels + o) * 9
                 let out = u.value + pair
-                // Phase (0,0): taps (2, 2), (2, 0), (0, 2), (0, 0) as the 2x2 kernel [dy][dx].
-                let rows = [(k[8], k[6]), (k[8] + k[2], k[6] + k[0]), (k[2], k[0])]
-                for (p, row) in rows.enumerated() {
-                    out[(3 * p) * plane] = row.0
-                    out[(3 * p + 1) * plane] = row.0 + row.1
-                    out[(3 * p + 2) * plane] = row.1
+                // Phase (0,0): taps (2, 2), (2, 0), (0, 2), (0, 0) as the 2x2 kernel [dy][dx]; G k along y
+                // gives three rows (a, b), each of which G takes along x to (a, a + b, b).
+                for p in 0..<3 {
+                    let (a, b) = p == 0 ? (k[8], k[6]) : p == 1 ? (k[8] + k[2], k[6] + k[0]) : (k[2], k[0])
+                    out[(3 * p) * plane] = a
+                    out[(3 * p + 1) * plane] = a + b
+                    out[(3 * p + 2) * plane] = b
                 }
                 // Phase (0,1): taps (2, 1), (0, 1) along y; phase (1,0): taps (1, 2), (1, 0) along x.
                 (out[9 * plane], out[10 * plane], out[11 * plane]) = (k[7], k[7] + k[1], k[1])
