@@ -3,9 +3,9 @@ import StyleGAN
 import ToonCore
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
-// Usage: toon-bench [gemm|conv|filter|generator|all] [--runs N] [--threads T] [--json]
+// Usage: toon-bench [gemm|conv|convgrad|filter|generator|all] [--runs N] [--threads T] [--json]
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
-//                   [--size S] [--batch B]         (conv suite: only these layers)
+//                   [--size S] [--batch B]         (conv and convgrad suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -28,7 +28,7 @@ struct Options {
             case "--resolution": resolutions = [Options.positive(it.next(), a)]
             case "--batch": batches = [Options.positive(it.next(), a)]
             case "--size": sizes = (sizes ?? []) + [Options.positive(it.next(), a)]
-            case "gemm", "conv", "filter", "generator", "all": suite = a
+            case "gemm", "conv", "convgrad", "filter", "generator", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -84,6 +84,22 @@ if options.suite == "conv" || options.suite == "all" {
             let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
             rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch)", flops: flops, runs: options.runs) {
                 _ = x.conv2d(w, padding: 1)
+            })
+        }
+    }
+}
+
+if options.suite == "convgrad" || options.suite == "all" {
+    // The input gradient of the same layers (training's backward pass): a transposed convolution
+    // with the layer's own weight, stride 1, padding 1.
+    let layers = [(512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
+    for batch in options.batches {
+        for (cin, cout, size) in layers where options.sizes?.contains(size) ?? true {
+            let gy = Tensor(repeating: 0.5, shape: [batch, cout, size, size])
+            let w = Tensor(repeating: 0.01, shape: [cout, cin, 3, 3])
+            let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
+            rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) dx", flops: flops, runs: options.runs) {
+                _ = gy.transposedConv2d(w, stride: 1, padding: 1)
             })
         }
     }

@@ -104,13 +104,42 @@ struct WinogradTests {
         #expect(maxAbsDifference(y.scalars, Self.direct(x, w)) < bound)
     }
 
+    @Test("the input gradient of a 3x3 same convolution takes the Winograd path and matches the direct sum",
+          arguments: [([1, 16, 32, 32], 24), ([2, 20, 16, 18], 16), ([5, 32, 8, 8], 16)])
+    func inputGradientMatchesDirect(_ c: ([Int], Int)) {
+        let (shape, cout) = c
+        var random = TestRandom(seed: UInt64(shape.reduce(3 * cout, +)))
+        let gy = random.tensor([shape[0], cout, shape[2], shape[3]]), w = random.tensor([cout, shape[1], 3, 3])
+        let g = ConvGeometry(input: shape, weight: w.shape, stride: (1, 1), padding: (1, 1), groups: 1)
+        #expect(ConvWinograd.inputGradientGeometry(g) != nil)
+        // conv2d's input gradient is the transposed convolution with the same weight.
+        let gx = gy.transposedConv2d(w, stride: 1, padding: 1)
+        let expected = ConvTests.transposedDirect(gy, w, stride: 1, padding: 1, outputPadding: 0)
+        #expect(gx.shape == shape)
+        #expect(maxAbsDifference(gx.scalars, expected) < 1e-7 * Float(9 * cout))
+    }
+
+    @Test("input gradients of other convolutions keep their own paths")
+    func inputGradientGeometry() {
+        func geometry(_ input: [Int], stride: Int = 1, padding: Int = 1, kernel: Int = 3) -> ConvGeometry {
+            ConvGeometry(input: input, weight: [16, input[1], kernel, kernel], stride: (stride, stride),
+                         padding: (padding, padding), groups: 1)
+        }
+        #expect(ConvWinograd.inputGradientGeometry(geometry([1, 16, 32, 32]))?.inputShape == [1, 16, 32, 32])
+        #expect(ConvWinograd.inputGradientGeometry(geometry([1, 16, 32, 32], stride: 2)) == nil)
+        #expect(ConvWinograd.inputGradientGeometry(geometry([1, 16, 32, 32], padding: 0)) == nil)
+        #expect(ConvWinograd.inputGradientGeometry(geometry([1, 16, 34, 34], padding: 2, kernel: 5)) == nil)
+        #expect(ConvWinograd.inputGradientGeometry(geometry([1, 16, 8, 8])) == nil)   // too few pixels
+        #expect(ConvWinograd.inputGradientGeometry(geometry([1, 8, 32, 32])) == nil)  // too few channels
+    }
+
     @Test("first- and second-order gradients of a Winograd-sized conv agree with finite differences")
     func finiteDifferences() {
         var random = TestRandom(seed: 11)
         let x = random.tensor([1, 16, 16, 16], -0.5...0.5), w = random.tensor([16, 16, 3, 3], -0.5...0.5)
         let g = ConvGeometry(input: x.shape, weight: w.shape, stride: (1, 1), padding: (1, 1), groups: 1)
         #expect(ConvWinograd.applies(g))
-        // The forward values (and the second-order pass's forward convolutions) take the Winograd path.
+        // Forward values, input gradients and the second-order pass's convolutions take the Winograd path.
         let f: ([Tensor]) -> Tensor = { t in t[0].conv2d(t[1], padding: 1).square() }
         checkGradients(of: f, at: [x, w])
         checkSecondOrderGradients(of: f, at: [x, w])

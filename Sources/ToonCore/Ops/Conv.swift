@@ -51,8 +51,12 @@ extension Tensor {
         var gx = Tensor(uninitializedShape: g.inputShape)
         gy.withUnsafeBufferPointer { pgy in
             w.withUnsafeBufferPointer { pw in
-                ConvWinogradUp.withTransformedWeights(w, g) { u in
-                    ConvKernels.backwardInput(gy: pgy.baseAddress!, w: pw.baseAddress!, gx: gx.storage.pointer, g, winogradWeights: u)
+                // At most one of the two Winograd kernels takes g.
+                ConvWinogradUp.withTransformedWeights(w, g) { up in
+                    ConvWinograd.withInputGradientWeights(w, g) { same in
+                        ConvKernels.backwardInput(gy: pgy.baseAddress!, w: pw.baseAddress!, gx: gx.storage.pointer, g,
+                                                  winogradWeights: up ?? same)
+                    }
                 }
             }
         }

@@ -131,12 +131,24 @@ enum ConvKernels {
     /// gx[n, cin, h, w] = adjoint of `forward` in x applied to gy (a transposed convolution).
     /// Each tile's GEMM and scatter are split by input channel across the workers: every worker
     /// computes the column rows of its channels and adds them into its own (disjoint) planes.
-    /// Geometries `ConvWinogradUp` takes go there (with `winogradWeights` when the caller has
-    /// them), unless a `tiling` asks for the GEMM path.
+    /// Geometries a Winograd kernel takes go there (`ConvWinogradUp` for stride-2 transposed
+    /// convolutions, `ConvWinograd` for the input gradient of 3x3 same convolutions), with
+    /// `winogradWeights` (that kernel's transformed weights) when the caller has them, unless a
+    /// `tiling` asks for the GEMM path.
     static func backwardInput(gy: UnsafePointer<Float>, w: UnsafePointer<Float>, gx: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
                               tiling: ConvTiling? = nil, winogradWeights: UnsafePointer<Float>? = nil) {
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW, pixels = g.outH * g.outW
         let wGroup = g.coutPerGroup * g.patchSize
+        if tiling == nil, let gradient = ConvWinograd.inputGradientGeometry(g) {
+            if let winogradWeights {
+                ConvWinograd.forward(x: gy, u: winogradWeights, y: gx, gradient)
+            } else {
+                let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
+                ConvWinograd.transformInputGradientWeights(w, cout: g.cout, cin: g.cin, into: u[0])
+                ConvWinograd.forward(x: gy, u: u[0], y: gx, gradient)
+            }
+            return
+        }
         if tiling == nil && ConvWinogradUp.applies(g) {
             if let winogradWeights {
                 ConvWinogradUp.forward(x: gy, u: winogradWeights, z: gx, g)
