@@ -91,7 +91,7 @@ if options.suite == "conv" || options.suite == "all" {
 
 if options.suite == "convgrad" || options.suite == "all" {
     // The input gradient of the same layers (training's backward pass): a transposed convolution
-    // with the layer's own weight, stride 1, padding 1.
+    // with the layer's own weight, stride 1, padding 1; and forward plus both gradients.
     let layers = [(512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
     for batch in options.batches {
         for (cin, cout, size) in layers where options.sizes?.contains(size) ?? true {
@@ -100,6 +100,12 @@ if options.suite == "convgrad" || options.suite == "all" {
             let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
             rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) dx", flops: flops, runs: options.runs) {
                 _ = gy.transposedConv2d(w, stride: 1, padding: 1)
+            })
+            // A training step's share: the forward conv and both gradients (3x the FLOPs).
+            let x = Tensor(repeating: 0.5, shape: [batch, cin, size, size]).requiringGrad()
+            let weight = w.requiringGrad()
+            rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) fwd+bwd", flops: 3 * flops, runs: options.runs) {
+                _ = gradients(of: (x.conv2d(weight, padding: 1) * gy).sum(), wrt: [x, weight])
             })
         }
     }

@@ -119,6 +119,50 @@ struct WinogradTests {
         #expect(maxAbsDifference(gx.scalars, expected) < 1e-7 * Float(9 * cout))
     }
 
+    /// The weight gradient of a 3x3 same convolution, summed in Double.
+    static func weightGradientDirect(_ x: Tensor, _ gy: Tensor) -> [Float] {
+        let (n, cin, h, wd, cout) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], gy.shape[1])
+        let xs = x.scalars, gs = gy.scalars
+        var gw = [Double](repeating: 0, count: cout * cin * 9)
+        for image in 0..<n { for o in 0..<cout { for i in 0..<cin { for ky in 0..<3 { for kx in 0..<3 {
+            var sum = 0.0
+            for oy in 0..<h {
+                let iy = oy + ky - 1
+                guard iy >= 0 && iy < h else { continue }
+                for ox in 0..<wd {
+                    let ix = ox + kx - 1
+                    guard ix >= 0 && ix < wd else { continue }
+                    sum += Double(gs[((image * cout + o) * h + oy) * wd + ox]) * Double(xs[((image * cin + i) * h + iy) * wd + ix])
+                }
+            }
+            gw[((o * cin + i) * 3 + ky) * 3 + kx] += sum
+        } } } } }
+        return gw.map { Float($0) }
+    }
+
+    // Up to n * h * w terms per weight, values in [-1, 1]; bound 1e-7 per term.
+    @Test("the weight gradient through Winograd matches the direct sum, in one task or many",
+          arguments: [([1, 16, 32, 32], 24, 1 << 30), ([3, 20, 16, 18], 16, 1 << 30), ([5, 32, 8, 8], 16, 1 << 30),
+                      ([2, 16, 22, 16], 16, 16 * 16 * 8 * 3)])
+    func weightGradientMatchesDirect(_ c: ([Int], Int, Int)) {
+        let (shape, cout, budget) = c
+        var random = TestRandom(seed: UInt64(shape.reduce(5 * cout, +)))
+        let x = random.tensor(shape), gy = random.tensor([shape[0], cout, shape[2], shape[3]])
+        let g = ConvGeometry(input: shape, weight: [cout, shape[1], 3, 3], stride: (1, 1), padding: (1, 1), groups: 1)
+        #expect(ConvWinograd.applies(g))
+        var gw = Tensor.zeros(g.weightShape)
+        x.withUnsafeBufferPointer { px in gy.withUnsafeBufferPointer { pg in gw.withUnsafeMutableBufferPointer {
+            ConvWinograd.weightGradient(x: px.baseAddress!, gy: pg.baseAddress!, gw: $0.baseAddress!, g, budget: budget)
+        } } }
+        let expected = Self.weightGradientDirect(x, gy)
+        let bound = 1e-7 * Float(shape[0] * shape[2] * shape[3])
+        #expect(maxAbsDifference(gw.scalars, expected) < bound)
+        // The differentiable op's weight gradient takes the same path.
+        let w = random.tensor(g.weightShape).requiringGrad()
+        let viaOp = gradients(of: (x.conv2d(w, padding: 1) * gy).sum(), wrt: [w])[0]
+        #expect(maxAbsDifference(viaOp.scalars, expected) < bound)
+    }
+
     @Test("input gradients of other convolutions keep their own paths")
     func inputGradientGeometry() {
         func geometry(_ input: [Int], stride: Int = 1, padding: Int = 1, kernel: Int = 3) -> ConvGeometry {

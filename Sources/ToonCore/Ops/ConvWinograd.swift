@@ -82,7 +82,7 @@ enum ConvWinograd {
         let scale = UncheckedSendable(inputScale)
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
 
-        WinogradPlan.run(tasks, vFloats: 16 * g.cin * maxTiles, mFloats: 16 * g.cout * maxTiles) { task, vk, mk in
+        WinogradPlan.run(tasks, vFloats: 16 * g.cin * maxTiles, mFloats: 16 * g.cout * maxTiles) { task, _, vk, mk in
             let bandTiles = task.band.count * tilesX, tiles = task.images.count * bandTiles
             for image in task.images {
                 let columns = (image - task.images.lowerBound) * bandTiles..<(image - task.images.lowerBound + 1) * bandTiles

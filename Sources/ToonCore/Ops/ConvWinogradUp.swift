@@ -90,7 +90,7 @@ enum ConvWinogradUp {
         let inImage = inChannels * g.outH * g.outW, outImage = outChannels * g.h * g.w
 
         WinogradPlan.run(tasks, vFloats: floatsPerTile * inChannels * maxTiles,
-                         mFloats: floatsPerTile * outChannels * maxTiles) { task, v, m in
+                         mFloats: floatsPerTile * outChannels * maxTiles) { task, _, v, m in
             let bandTiles = task.band.count * tilesX, tiles = task.images.count * bandTiles
             for image in task.images {
                 let first = (image - task.images.lowerBound) * bandTiles

@@ -58,19 +58,24 @@ enum WinogradPlan {
         return u.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
-    /// Runs `body(task, v, m)` for every task: whole tasks on separate workers when there are enough
-    /// of them, else one after another (each then splits its own loops and GEMMs across the workers).
-    /// `v` and `m` hold `vFloats` and `mFloats` floats, private to the call.
+    /// Workers `run` uses for `tasks`: whole tasks on separate workers when there are enough of them.
+    static func workers(for tasks: [Task]) -> Int {
+        tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
+            ? Swift.min(Parallel.workerCount, tasks.count) : 1
+    }
+
+    /// Runs `body(task, worker, v, m)` for every task: on `workers(for:)` workers, or one task after
+    /// another (each then splits its own loops and GEMMs across the workers). `v` and `m` hold
+    /// `vFloats` and `mFloats` floats, private to the worker `worker` (in 0..<workers(for: tasks)).
     static func run(_ tasks: [Task], vFloats: Int, mFloats: Int,
-                    _ body: (Task, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
-        let parallel = tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
-        let buffers = parallel ? Swift.min(Parallel.workerCount, tasks.count) : 1
-        let v = ScratchBuffers(count: buffers, floats: vFloats)
-        let m = ScratchBuffers(count: buffers, floats: mFloats)
-        if parallel {
-            Parallel.forEachTask(tasks.count, workers: buffers) { worker, task in body(tasks[task], v[worker], m[worker]) }
+                    _ body: (Task, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let workers = Self.workers(for: tasks)
+        let v = ScratchBuffers(count: workers, floats: vFloats)
+        let m = ScratchBuffers(count: workers, floats: mFloats)
+        if workers > 1 {
+            Parallel.forEachTask(tasks.count, workers: workers) { worker, task in body(tasks[task], worker, v[worker], m[worker]) }
         } else {
-            for task in tasks { body(task, v[0], m[0]) }
+            for task in tasks { body(task, 0, v[0], m[0]) }
         }
     }
 }
