@@ -157,6 +157,12 @@ struct WinogradTests {
         let expected = Self.weightGradientDirect(x, gy)
         let bound = 1e-7 * Float(shape[0] * shape[2] * shape[3])
         #expect(maxAbsDifference(gw.scalars, expected) < bound)
+        // The same again, bit for bit: tasks go to workers in a fixed order.
+        var again = Tensor.zeros(g.weightShape)
+        x.withUnsafeBufferPointer { px in gy.withUnsafeBufferPointer { pg in again.withUnsafeMutableBufferPointer {
+            ConvWinograd.weightGradient(x: px.baseAddress!, gy: pg.baseAddress!, gw: $0.baseAddress!, g, budget: budget)
+        } } }
+        #expect(again.scalars.map(\.bitPattern) == gw.scalars.map(\.bitPattern))
         // The differentiable op's weight gradient takes the same path.
         let w = random.tensor(g.weightShape).requiringGrad()
         let viaOp = gradients(of: (x.conv2d(w, padding: 1) * gy).sum(), wrt: [w])[0]

@@ -7,15 +7,16 @@
 /// where im2col takes 36.
 extension ConvWinograd {
     /// gw [cout, cin, 3, 3] = the gradient of <conv(x, w), gy> in w, for `applies(g)` geometries.
-    /// Each worker sums its tasks into its own Ŵ; the workers' sums are added at the end.
+    /// Each worker sums its tasks into its own Ŵ; the workers' sums are added at the end, in order,
+    /// so the result is the same on every run.
     static func weightGradient(x: UnsafePointer<Float>, gy: UnsafePointer<Float>, gw: UnsafeMutablePointer<Float>,
                                _ g: ConvGeometry, budget: Int = WinogradPlan.budget) {
         let tasks = Self.tasks(g, budget: budget)
         let tilesX = g.outW / 2
         let maxTiles = tasks.map { $0.images.count * $0.band.count * tilesX }.max() ?? 0
-        let plane = g.cout * g.cin
-        let sums = ScratchBuffers(count: WinogradPlan.workers(for: tasks), floats: 16 * plane)
-        for worker in 0..<WinogradPlan.workers(for: tasks) { sums[worker].update(repeating: 0, count: 16 * plane) }
+        let plane = g.cout * g.cin, workers = WinogradPlan.workers(for: tasks)
+        let sums = ScratchBuffers(count: workers, floats: 16 * plane)
+        for worker in 0..<workers { sums[worker].update(repeating: 0, count: 16 * plane) }
         let x = UncheckedSendable(x), gy = UncheckedSendable(gy)
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
 
@@ -33,7 +34,7 @@ extension ConvWinograd {
                            beta: 1, c: sum + k * plane, ldc: g.cin)
             }
         }
-        for worker in 1..<Swift.max(1, WinogradPlan.workers(for: tasks)) {
+        for worker in 1..<Swift.max(1, workers) {
             let (total, part) = (sums[0], sums[worker])
             for j in 0..<(16 * plane) { total[j] += part[j] }
         }
