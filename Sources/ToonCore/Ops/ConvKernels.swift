@@ -72,12 +72,9 @@ enum ConvKernels {
             return
         }
         if tiling == nil && ConvWinograd.applies(g) {
-            if let winogradWeights {
-                ConvWinograd.forward(x: x, u: winogradWeights, y: y, g, inputScale: inputScale, epilogue: epilogue)
-            } else {
-                let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
-                ConvWinograd.transformWeights(w, cout: g.cout, cin: g.cin, into: u[0])
-                ConvWinograd.forward(x: x, u: u[0], y: y, g, inputScale: inputScale, epilogue: epilogue)
+            withWinogradWeights(winogradWeights, floats: 16 * g.cout * g.cin,
+                                transform: { ConvWinograd.transformWeights(w, cout: g.cout, cin: g.cin, into: $0) }) {
+                ConvWinograd.forward(x: x, u: $0, y: y, g, inputScale: inputScale, epilogue: epilogue)
             }
             return
         }
@@ -140,22 +137,16 @@ enum ConvKernels {
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW, pixels = g.outH * g.outW
         let wGroup = g.coutPerGroup * g.patchSize
         if tiling == nil, let gradient = ConvWinograd.inputGradientGeometry(g) {
-            if let winogradWeights {
-                ConvWinograd.forward(x: gy, u: winogradWeights, y: gx, gradient)
-            } else {
-                let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
-                ConvWinograd.transformInputGradientWeights(w, cout: g.cout, cin: g.cin, into: u[0])
-                ConvWinograd.forward(x: gy, u: u[0], y: gx, gradient)
+            withWinogradWeights(winogradWeights, floats: 16 * g.cout * g.cin,
+                                transform: { ConvWinograd.transformInputGradientWeights(w, cout: g.cout, cin: g.cin, into: $0) }) {
+                ConvWinograd.forward(x: gy, u: $0, y: gx, gradient)
             }
             return
         }
         if tiling == nil && ConvWinogradUp.applies(g) {
-            if let winogradWeights {
-                ConvWinogradUp.forward(x: gy, u: winogradWeights, z: gx, g)
-            } else {
-                let u = ScratchBuffers(count: 1, floats: 16 * g.cout * g.cin)
-                ConvWinogradUp.transformWeights(w, inChannels: g.cout, outChannels: g.cin, into: u[0])
-                ConvWinogradUp.forward(x: gy, u: u[0], z: gx, g)
+            withWinogradWeights(winogradWeights, floats: 16 * g.cout * g.cin,
+                                transform: { ConvWinogradUp.transformWeights(w, inChannels: g.cout, outChannels: g.cin, into: $0) }) {
+                ConvWinogradUp.forward(x: gy, u: $0, z: gx, g)
             }
             return
         }
@@ -266,6 +257,18 @@ enum ConvKernels {
                 }
             }
         }
+    }
+}
+
+extension ConvKernels {
+    /// `run` with the caller's transformed Winograd weights, or with `floats` of scratch space that
+    /// `transform` fills (callers without a weight tensor to keep them with).
+    static func withWinogradWeights(_ given: UnsafePointer<Float>?, floats: Int,
+                                    transform: (UnsafeMutablePointer<Float>) -> Void, _ run: (UnsafePointer<Float>) -> Void) {
+        if let given { run(given); return }
+        let scratch = ScratchBuffers(count: 1, floats: floats)
+        transform(scratch[0])
+        run(scratch[0])
     }
 }
 
