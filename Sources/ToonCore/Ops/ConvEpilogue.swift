@@ -196,29 +196,4 @@ extension Tensor {
         }
         return y
     }
-
-    /// Inference-only: transposedConv2d of each image n of `self` with its own weight
-    /// `sampleWeights[n]` ([N, Cin, Cout, kh, kw], PyTorch's transposed layout per image).
-    public func transposedConv2d(sampleWeights: Tensor, stride: Int, padding: Int) -> Tensor {
-        precondition(rank == 4 && sampleWeights.rank == 5 && sampleWeights.shape[0] == shape[0]
-                     && sampleWeights.shape[1] == shape[1], "transposedConv2d per-sample weights \(sampleWeights.shape) for input \(shape)")
-        precondition(!(GradMode.isEnabled && (requiresGrad || sampleWeights.requiresGrad)),
-                     "per-sample transposedConv2d is inference-only; use the differentiable ops to train")
-        let n = shape[0], weight = Array(sampleWeights.shape.dropFirst())
-        let size = { (n: Int, k: Int) in (n - 1) * stride - 2 * padding + k }
-        let g = ConvGeometry.transposed(input: [1] + shape.dropFirst(), weight: weight, stride: (stride, stride),
-                                        padding: (padding, padding), groups: 1,
-                                        outputSize: (size(shape[2], weight[2]), size(shape[3], weight[3])))
-        let y = Tensor(uninitializedShape: [n] + g.inputShape.dropFirst())
-        let (inImage, outImage, wImage) = (g.cout * g.outH * g.outW, g.cin * g.h * g.w, Shape.count(weight))
-        withUnsafeBufferPointer { px in
-            sampleWeights.withUnsafeBufferPointer { pw in
-                for image in 0..<n {
-                    ConvKernels.backwardInput(gy: px.baseAddress! + image * inImage, w: pw.baseAddress! + image * wImage,
-                                              gx: y.storage.pointer + image * outImage, g)
-                }
-            }
-        }
-        return y
-    }
 }
