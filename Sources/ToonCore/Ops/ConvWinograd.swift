@@ -113,7 +113,7 @@ enum ConvWinograd {
         let tilesX = g.outW / 2, tiles = columns.count, stride = g.cin * width
         let x = UncheckedSendable(x), v = UncheckedSendable(v), scale = UncheckedSendable(scale)
         Parallel.forEach(g.cin, grain: Swift.max(1, 16_384 / Swift.max(tiles, 1))) { channels in
-            // Padded input column p = x + 1 of row j: even[j] holds p = 2j, odd[j] holds p = 2j + 1.
+            // Rows 2ty - 1...2ty + 2, each split by column (WinogradPlan.splitRow).
             let padded = tilesX + 1
             let rows = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
             let combined = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
@@ -123,26 +123,8 @@ enum ConvWinograd {
                 let factor = scale.value.map { $0[c] } ?? 1
                 for ty in band {
                     for j in 0..<4 {
-                        let even = rows + 2 * j * padded, odd = even + padded
-                        let iy = 2 * ty - 1 + j
-                        guard iy >= 0 && iy < g.h else {
-                            even.update(repeating: 0, count: 2 * padded)
-                            continue
-                        }
-                        let src = plane + iy * g.w
-                        even[0] = 0
-                        odd[tilesX] = 0
-                        var t = 0
-                        while t + 8 <= tilesX {
-                            let pair = SIMD16<Float>.load(src + 2 * t) * factor
-                            pair.evenHalf.store(to: odd + t)
-                            pair.oddHalf.store(to: even + t + 1)
-                            t += 8
-                        }
-                        for t in t..<tilesX {
-                            odd[t] = src[2 * t] * factor
-                            even[t + 1] = src[2 * t + 1] * factor
-                        }
+                        WinogradPlan.splitRow(plane, row: 2 * ty - 1 + j, height: g.h, width: g.w, factor: factor,
+                                              into: rows + 2 * j * padded, padded: padded)
                     }
                     // Bᵀ d over rows: t0 = r0 - r2, t1 = r1 + r2, t2 = r2 - r1, t3 = r1 - r3.
                     for half in 0..<2 {
@@ -155,32 +137,34 @@ enum ConvWinograd {
                             t3[p] = r1[p] - r3[p]
                         }
                     }
-                    // (Bᵀ d) B over columns 2t..2t+3 = even[t], odd[t], even[t+1], odd[t+1].
+                    // (Bᵀ d) B over each combined row.
                     let offset = c * width + columns.lowerBound + (ty - band.lowerBound) * tilesX
                     for i in 0..<4 {
                         let even = combined + 2 * i * padded, odd = even + padded
                         let out = v.value + 4 * i * stride + offset
                         let out0 = out, out1 = out + stride, out2 = out + 2 * stride, out3 = out + 3 * stride
                         var t = 0
-                        while t + 8 <= tilesX {
-                            let (e0, e1) = (SIMD8<Float>.load(even + t), SIMD8<Float>.load(even + t + 1))
-                            let (o0, o1) = (SIMD8<Float>.load(odd + t), SIMD8<Float>.load(odd + t + 1))
-                            (e0 - e1).store(to: out0 + t)
-                            (o0 + e1).store(to: out1 + t)
-                            (e1 - o0).store(to: out2 + t)
-                            (o0 - o1).store(to: out3 + t)
-                            t += 8
-                        }
-                        for t in t..<tilesX {
-                            out0[t] = even[t] - even[t + 1]
-                            out1[t] = odd[t] + even[t + 1]
-                            out2[t] = even[t + 1] - odd[t]
-                            out3[t] = odd[t] - odd[t + 1]
-                        }
+                        while t + 8 <= tilesX { inputColumns(t, SIMD8<Float>.self, even, odd, out0, out1, out2, out3); t += 8 }
+                        while t < tilesX { inputColumns(t, Float.self, even, odd, out0, out1, out2, out3); t += 1 }
                     }
                 }
             }
         }
+    }
+
+    /// (Bᵀ d) B for tiles t..<t + L.width of one row of Bᵀ d, split by column (`WinogradPlan.splitRow`):
+    /// columns 2t - 1...2t + 2 = even[t], odd[t], even[t + 1], odd[t + 1].
+    @inline(__always) static func inputColumns<L: FloatLanes>(
+        _ t: Int, _: L.Type, _ even: UnsafePointer<Float>, _ odd: UnsafePointer<Float>,
+        _ out0: UnsafeMutablePointer<Float>, _ out1: UnsafeMutablePointer<Float>,
+        _ out2: UnsafeMutablePointer<Float>, _ out3: UnsafeMutablePointer<Float>
+    ) {
+        let (e0, e1) = (L.load(even + t), L.load(even + t + 1))
+        let (o0, o1) = (L.load(odd + t), L.load(odd + t + 1))
+        (e0 - e1).store(to: out0 + t)
+        (o0 + e1).store(to: out1 + t)
+        (e1 - o0).store(to: out2 + t)
+        (o0 - o1).store(to: out3 + t)
     }
 
     /// One image's 2x2 tiles of `band` from `columns` of M[k][o][t] (rows of `width`):
@@ -196,37 +180,26 @@ enum ConvWinograd {
                     let base = m.value + o * width + columns.lowerBound + (ty - band.lowerBound) * tilesX
                     let top = plane + 2 * ty * g.outW, bottom = top + g.outW
                     var t = 0
-                    while t + 8 <= tilesX {
-                        // Eight tiles at once; each output row interleaves their left and right pixels.
-                        let m0 = base + t, s = stride
-                        func at(_ k: Int) -> SIMD8<Float> { SIMD8<Float>.load(m0 + k * s) }
-                        let u0 = at(0) + at(4) + at(8), v0 = at(4) - at(8) - at(12)
-                        let u1 = at(1) + at(5) + at(9), v1 = at(5) - at(9) - at(13)
-                        let u2 = at(2) + at(6) + at(10), v2 = at(6) - at(10) - at(14)
-                        let u3 = at(3) + at(7) + at(11), v3 = at(7) - at(11) - at(15)
-                        var row = SIMD16<Float>()
-                        row.evenHalf = u0 + u1 + u2
-                        row.oddHalf = u1 - u2 - u3
-                        row.store(to: top + 2 * t)
-                        row.evenHalf = v0 + v1 + v2
-                        row.oddHalf = v1 - v2 - v3
-                        row.store(to: bottom + 2 * t)
-                        t += 8
-                    }
-                    for t in t..<tilesX {
-                        // Aᵀ m: the tile's two rows of four.
-                        let m0 = base + t, s = stride
-                        let u0 = m0[0] + m0[4 * s] + m0[8 * s], v0 = m0[4 * s] - m0[8 * s] - m0[12 * s]
-                        let u1 = m0[s] + m0[5 * s] + m0[9 * s], v1 = m0[5 * s] - m0[9 * s] - m0[13 * s]
-                        let u2 = m0[2 * s] + m0[6 * s] + m0[10 * s], v2 = m0[6 * s] - m0[10 * s] - m0[14 * s]
-                        let u3 = m0[3 * s] + m0[7 * s] + m0[11 * s], v3 = m0[7 * s] - m0[11 * s] - m0[15 * s]
-                        top[2 * t] = u0 + u1 + u2
-                        top[2 * t + 1] = u1 - u2 - u3
-                        bottom[2 * t] = v0 + v1 + v2
-                        bottom[2 * t + 1] = v1 - v2 - v3
-                    }
+                    while t + 8 <= tilesX { outputTiles(t, SIMD8<Float>.self, base, stride, top, bottom); t += 8 }
+                    while t < tilesX { outputTiles(t, Float.self, base, stride, top, bottom); t += 1 }
                 }
             }
         }
+    }
+
+    /// Aᵀ m A for tiles t..<t + L.width (product k at `m + k * stride`): each tile's 2x2 pixels, the
+    /// left and right ones interleaved into the `top` and `bottom` output rows.
+    @inline(__always) static func outputTiles<L: FloatLanes>(
+        _ t: Int, _: L.Type, _ m: UnsafePointer<Float>, _ stride: Int,
+        _ top: UnsafeMutablePointer<Float>, _ bottom: UnsafeMutablePointer<Float>
+    ) {
+        func at(_ k: Int) -> L { L.load(m + k * stride + t) }
+        // Aᵀ m: the tiles' two rows of four, then A over each row.
+        let u0 = at(0) + at(4) + at(8), v0 = at(4) - at(8) - at(12)
+        let u1 = at(1) + at(5) + at(9), v1 = at(5) - at(9) - at(13)
+        let u2 = at(2) + at(6) + at(10), v2 = at(6) - at(10) - at(14)
+        let u3 = at(3) + at(7) + at(11), v3 = at(7) - at(11) - at(15)
+        L.storeInterleaved(u0 + u1 + u2, u1 - u2 - u3, to: top + 2 * t)
+        L.storeInterleaved(v0 + v1 + v2, v1 - v2 - v3, to: bottom + 2 * t)
     }
 }

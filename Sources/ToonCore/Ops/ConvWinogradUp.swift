@@ -128,7 +128,7 @@ enum ConvWinogradUp {
                 let plane = x.value + c * h * w
                 let factor = scale.value.map { $0[c] } ?? 1
                 for ta in band {
-                    for r in 0..<3 { splitRow(plane, row: 2 * ta - 1 + r, height: h, width: w, factor: factor,
+                    for r in 0..<3 { WinogradPlan.splitRow(plane, row: 2 * ta - 1 + r, height: h, width: w, factor: factor,
                                               into: rows + 2 * r * padded, padded: padded) }
                     let column = firstColumn + (ta - band.lowerBound) * tilesX
                     for k in 0..<16 {
@@ -143,25 +143,6 @@ enum ConvWinogradUp {
                     while t < tilesX { inputTiles(t, Float.self, e, o, padded, slots); t += 1 }
                 }
             }
-        }
-    }
-
-    /// Input row `row` (zero outside the image), scaled, into even and odd columns (see transformInput).
-    @inline(__always) static func splitRow(_ plane: UnsafePointer<Float>, row: Int, height: Int, width: Int, factor: Float,
-                                           into even: UnsafeMutablePointer<Float>, padded: Int) {
-        let odd = even + padded
-        even.update(repeating: 0, count: 2 * padded)
-        guard row >= 0 && row < height else { return }
-        let src = plane + row * width
-        var j = 0
-        while 2 * j + 16 <= width {
-            let pair = SIMD16<Float>.load(src + 2 * j) * factor
-            pair.evenHalf.store(to: odd + j)
-            pair.oddHalf.store(to: even + j + 1)
-            j += 8
-        }
-        for ix in (2 * j)..<width {
-            if ix % 2 == 0 { odd[ix / 2] = src[ix] * factor } else { even[(ix + 1) / 2] = src[ix] * factor }
         }
     }
 

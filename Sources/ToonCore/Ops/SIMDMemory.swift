@@ -16,6 +16,8 @@ protocol FloatLanes {
     static var width: Int { get }
     static func load(_ pointer: UnsafePointer<Float>) -> Self
     func store(to pointer: UnsafeMutablePointer<Float>)
+    /// Stores a0 b0 a1 b1 ... (2 * width floats).
+    static func storeInterleaved(_ a: Self, _ b: Self, to pointer: UnsafeMutablePointer<Float>)
     /// Stores a0 b0 c0 d0 a1 b1 c1 d1 ... (4 * width floats).
     static func storeInterleaved(_ a: Self, _ b: Self, _ c: Self, _ d: Self, to pointer: UnsafeMutablePointer<Float>)
     static func + (a: Self, b: Self) -> Self
@@ -26,6 +28,9 @@ extension Float: FloatLanes {
     static var width: Int { 1 }
     @inline(__always) static func load(_ pointer: UnsafePointer<Float>) -> Float { pointer.pointee }
     @inline(__always) func store(to pointer: UnsafeMutablePointer<Float>) { pointer.pointee = self }
+    @inline(__always) static func storeInterleaved(_ a: Float, _ b: Float, to pointer: UnsafeMutablePointer<Float>) {
+        (pointer[0], pointer[1]) = (a, b)
+    }
     @inline(__always) static func storeInterleaved(_ a: Float, _ b: Float, _ c: Float, _ d: Float,
                                                    to pointer: UnsafeMutablePointer<Float>) {
         (pointer[0], pointer[1], pointer[2], pointer[3]) = (a, b, c, d)
@@ -34,6 +39,11 @@ extension Float: FloatLanes {
 
 extension SIMD8: FloatLanes where Scalar == Float {
     static var width: Int { 8 }
+    @inline(__always) static func storeInterleaved(_ a: Self, _ b: Self, to pointer: UnsafeMutablePointer<Float>) {
+        var ab = SIMD16<Float>()
+        (ab.evenHalf, ab.oddHalf) = (a, b)
+        ab.store(to: pointer)
+    }
     @inline(__always) static func storeInterleaved(_ a: Self, _ b: Self, _ c: Self, _ d: Self,
                                                    to pointer: UnsafeMutablePointer<Float>) {
         var ac = SIMD16<Float>(), bd = SIMD16<Float>(), all = SIMD32<Float>()
