@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ToonNN", targets: ["ToonNN"]),
         .library(name: "ToonIO", targets: ["ToonIO"]),
         .library(name: "StyleGAN", targets: ["StyleGAN"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -53,17 +54,18 @@ let package = Package(
         .target(name: "ToonNN", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
         .target(name: "ToonIO", dependencies: ["ToonCore", "CImage"], swiftSettings: releaseSwift),
         .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
+        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN"], swiftSettings: releaseSwift),
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSwift
         ),
         .executableTarget(
             name: "toon-bench",
-            dependencies: ["ToonCore", "ToonNN", "StyleGAN"],
+            dependencies: ["ToonCore", "ToonNN", "StyleGAN", "Training"],
             path: "Benchmarks/toon-bench",
             swiftSettings: releaseSwift
         ),
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
         // Runs the built `toon` executable end to end.
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "ToonTestSupport"]),
     ]

@@ -1,9 +1,11 @@
 import Foundation
 import StyleGAN
 import ToonCore
+import Training
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
-// Usage: toon-bench [gemm|conv|convgrad|filter|generator|all] [--runs N] [--threads T] [--json]
+// Usage: toon-bench [gemm|conv|convgrad|filter|generator|train|all] [--runs N] [--threads T] [--json]
+//                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 //                   [--size S] [--batch B]         (conv and convgrad suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
@@ -17,6 +19,7 @@ struct Options {
     var resolutions = [256, 1024]
     var batches = [1, 4]
     var sizes: [Int]? = nil
+    var trainConfig = "small"
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -28,7 +31,8 @@ struct Options {
             case "--resolution": resolutions = [Options.positive(it.next(), a)]
             case "--batch": batches = [Options.positive(it.next(), a)]
             case "--size": sizes = (sizes ?? []) + [Options.positive(it.next(), a)]
-            case "gemm", "conv", "convgrad", "filter", "generator", "all": suite = a
+            case "--cfg": trainConfig = it.next() ?? trainConfig
+            case "gemm", "conv", "convgrad", "filter", "generator", "train", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -146,6 +150,29 @@ if options.suite == "generator" || options.suite == "all" {
                 _ = generator(z: z)
             }
             rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(batch) }))
+        }
+    }
+}
+
+if options.suite == "train" {
+    // Training iterations (Gmain + Dmain, Greg and Dreg amortised on their schedule) on random images.
+    // A measured run is dRegInterval (16) steps, which holds 4 Greg and 1 Dreg; reported per step.
+    guard let preset = TrainingPreset(rawValue: options.trainConfig) else {
+        FileHandle.standardError.write("toon-bench: unknown --cfg \(options.trainConfig)\n".data(using: .utf8)!)
+        exit(64)
+    }
+    for resolution in options.resolutions {
+        for batch in options.batches {
+            var training = preset.options(resolution: resolution, batch: batch, kimg: 1e6, seed: 1)
+            training.discriminator.mbstdGroupSize = min(training.discriminator.mbstdGroupSize, batch)
+            let images = Tensor.randomUniform(shape: [64, 3, resolution, resolution], in: -1..<1, seed: 3)
+            var run = try! TrainingRun(options: training, data: InMemoryImages(images), directory: URL(fileURLWithPath: "/nonexistent"),
+                                       state: .initial(training))
+            let steps = training.dRegInterval
+            let row = measure("train \(preset.rawValue) \(resolution) b\(batch) (per step)", flops: 0, runs: options.runs) {
+                run.runSteps(steps)
+            }
+            rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(steps) }))
         }
     }
 }

@@ -13,13 +13,20 @@ public enum ToonKitFormat {
         var generator: GeneratorConfig
         /// Where the weights came from (for `toon info`), e.g. "NVLabs stylegan2-ada-pytorch pickle".
         var source: String?
+        /// Set in training snapshots: the generator's tensors are named with this prefix ("G_ema.").
+        var tensorPrefix: String?
+    }
+
+    /// The header JSON for `config`, for writers that store more than a generator (training snapshots).
+    public static func headerJSON(_ config: GeneratorConfig, source: String?, tensorPrefix: String? = nil) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = Header(generator: config, source: source, tensorPrefix: tensorPrefix)
+        return String(decoding: try! encoder.encode(header), as: UTF8.self)
     }
 
     public static func write(_ generator: Generator, source: String?, to url: URL) throws(StyleGANError) {
-        let header = Header(generator: generator.config, source: source)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try! encoder.encode(header), as: UTF8.self)
+        let json = headerJSON(generator.config, source: source)
         let tensors = Dictionary(uniqueKeysWithValues: generator.parameters.pairs.map { ($0.name, $0.tensor) })
         do {
             try SafeTensors.write(tensors, metadata: [SafeTensors.configKey: json], to: url)
@@ -46,9 +53,11 @@ public enum ToonKitFormat {
         do {
             try header.generator.validate()
             var store = ParameterStore()
+            let prefix = header.tensorPrefix ?? ""
             for entry in Generator.spec(header.generator).entries {
-                guard file.entry(entry.name) != nil else { throw StyleGANError(url: url, .checkpoint("missing tensor \(entry.name)")) }
-                store.insert(try file.tensor(entry.name), named: entry.name)
+                let stored = prefix + entry.name
+                guard file.entry(stored) != nil else { throw StyleGANError(url: url, .checkpoint("missing tensor \(stored)")) }
+                store.insert(try file.tensor(stored), named: entry.name)
             }
             return (try Generator(config: header.generator, parameters: store), header.source)
         } catch let error as StyleGANError {

@@ -38,4 +38,24 @@ public struct EqualConv2d: Sendable {
         return y.biasActivation(hasBias ? p["\(name).bias"] : nil, activation: activation,
                                 gain: activation.defaultGain * gain, clamp: clamp.map { $0 * gain })
     }
+
+    /// The same layer at half resolution, as NVLabs' conv2d_resample with down = 2: the FIR filter
+    /// first (padded so the strided conv lands on the centres), then a stride-2 convolution. A 1x1
+    /// kernel filters and drops every other pixel in one upfirdn2d.
+    public func callAsFunction(_ x: Tensor, _ p: ParameterStore, gain: Float = 1, downsampling filter: FIRFilter) -> Tensor {
+        precondition(x.rank == 4 && x.shape[1] == inChannels, "\(name): input \(x.shape), expected [N, \(inChannels), H, W]")
+        let w = p["\(name).weight"] * weightGain
+        let y: Tensor
+        if kernel == 1 {
+            y = x.downsample2d(filter).conv2d(w)
+        } else {
+            let pad = kernel / 2 + floorDiv(filter.width - 1, 2)
+            let padY = kernel / 2 + floorDiv(filter.height - 1, 2)
+            let extra = ResamplePadding(x0: pad, x1: kernel / 2 + floorDiv(filter.width - 2, 2),
+                                        y0: padY, y1: kernel / 2 + floorDiv(filter.height - 2, 2))
+            y = x.upfirdn2d(filter, padding: extra).conv2d(w, stride: 2)
+        }
+        return y.biasActivation(hasBias ? p["\(name).bias"] : nil, activation: activation,
+                                gain: activation.defaultGain * gain, clamp: clamp.map { $0 * gain })
+    }
 }

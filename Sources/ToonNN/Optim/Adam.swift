@@ -41,8 +41,9 @@ public struct Adam: Optimizer, Sendable {
             guard let g = gradients[name] else { continue }
             var p = parameters[name].detached()
             precondition(g.shape == p.shape, "gradient for \(name) has shape \(g.shape), parameter \(p.shape)")
-            var m = firstMoments[name] ?? Tensor.zeros(p.shape)
-            var v = secondMoments[name] ?? Tensor.zeros(p.shape)
+            // Taken out of the dictionaries so the in-place update below does not copy them.
+            var m = firstMoments.removeValue(forKey: name) ?? Tensor.zeros(p.shape)
+            var v = secondMoments.removeValue(forKey: name) ?? Tensor.zeros(p.shape)
             g.withUnsafeBufferPointer { gb in
                 m.withUnsafeMutableBufferPointer { mb in
                     v.withUnsafeMutableBufferPointer { vb in

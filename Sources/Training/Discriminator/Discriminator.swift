@@ -1,0 +1,105 @@
+import ToonCore
+import ToonNN
+
+/// StyleGAN2's residual discriminator (NVLabs `Discriminator`, architecture "resnet"): fromRGB at the
+/// input resolution, one block per resolution halving it (two 3x3 convs beside a 1x1 skip), then an
+/// epilogue at 4x4 with minibatch standard deviation, a conv and two fully connected layers.
+/// Parameter names are NVLabs' (`b64.conv0.weight`, `b4.out.bias`), so their pickles map by table.
+public struct Discriminator: Sendable {
+    public let config: DiscriminatorConfig
+    let blocks: [DiscriminatorBlock]
+    let epilogue: DiscriminatorEpilogue
+    let filter: FIRFilter
+
+    public init(_ config: DiscriminatorConfig) throws(TrainingError) {
+        try config.validate()
+        self.config = config
+        blocks = config.blockResolutions.enumerated().map { i, r in DiscriminatorBlock(config: config, resolution: r, first: i == 0) }
+        epilogue = DiscriminatorEpilogue(config: config)
+        filter = setupFilter(config.resampleFilter)
+    }
+
+    /// Every parameter, with NVLabs' initialisation.
+    public var spec: ParameterSpec {
+        var spec = ParameterSpec()
+        for block in blocks { block.declare(into: &spec) }
+        epilogue.declare(into: &spec)
+        return spec
+    }
+
+    /// images: [N, C, R, R] in about -1...1 -> logits [N, 1].
+    public func callAsFunction(_ images: Tensor, _ p: ParameterStore) -> Tensor {
+        let r = config.imageResolution
+        precondition(images.rank == 4 && images.shape[1] == config.imageChannels && images.shape[2] == r && images.shape[3] == r,
+                     "discriminator: images \(images.shape), expected [N, \(config.imageChannels), \(r), \(r)]")
+        var x = images
+        for block in blocks { x = block(x, p, filter: filter) }
+        return epilogue(x, p)
+    }
+}
+
+/// One resolution: fromRGB (first block only), conv0 at this resolution, conv1 down to half, and
+/// the 1x1 downsampling skip; both paths scaled by sqrt(1/2) so their sum keeps unit variance.
+struct DiscriminatorBlock: Sendable {
+    let fromRGB: EqualConv2d?
+    let conv0: EqualConv2d
+    let conv1: EqualConv2d
+    let skip: EqualConv2d
+
+    init(config: DiscriminatorConfig, resolution r: Int, first: Bool) {
+        let tmp = config.channels(at: r), out = config.channels(at: r / 2)
+        let lrelu = Activation.leakyReLU(slope: 0.2)
+        fromRGB = first ? EqualConv2d("b\(r).fromrgb", inChannels: config.imageChannels, outChannels: tmp, kernel: 1,
+                                      activation: lrelu, clamp: config.convClamp) : nil
+        conv0 = EqualConv2d("b\(r).conv0", inChannels: tmp, outChannels: tmp, kernel: 3, activation: lrelu, clamp: config.convClamp)
+        conv1 = EqualConv2d("b\(r).conv1", inChannels: tmp, outChannels: out, kernel: 3, activation: lrelu, clamp: config.convClamp)
+        skip = EqualConv2d("b\(r).skip", inChannels: tmp, outChannels: out, kernel: 1, bias: false)
+    }
+
+    func declare(into spec: inout ParameterSpec) {
+        fromRGB?.declare(into: &spec)
+        conv0.declare(into: &spec)
+        conv1.declare(into: &spec)
+        skip.declare(into: &spec)
+    }
+
+    func callAsFunction(_ input: Tensor, _ p: ParameterStore, filter: FIRFilter) -> Tensor {
+        let x = fromRGB.map { $0(input, p) } ?? input
+        let half = Float(0.5).squareRoot()
+        let y = skip(x, p, gain: half, downsampling: filter)
+        return y + conv1(conv0(x, p), p, gain: half, downsampling: filter)
+    }
+}
+
+/// The 4x4 end of the discriminator: minibatch stddev, a 3x3 conv, fc to the same width, fc to one logit.
+struct DiscriminatorEpilogue: Sendable {
+    let channels: Int
+    let groupSize: Int
+    let stdChannels: Int
+    let conv: EqualConv2d
+    let fc: EqualLinear
+    let out: EqualLinear
+
+    init(config: DiscriminatorConfig) {
+        channels = config.channels(at: 4)
+        groupSize = config.mbstdGroupSize
+        stdChannels = config.mbstdChannels
+        let lrelu = Activation.leakyReLU(slope: 0.2)
+        conv = EqualConv2d("b4.conv", inChannels: channels + stdChannels, outChannels: channels, kernel: 3,
+                           activation: lrelu, clamp: config.convClamp)
+        fc = EqualLinear("b4.fc", inFeatures: channels * 16, outFeatures: channels, activation: lrelu)
+        out = EqualLinear("b4.out", inFeatures: channels, outFeatures: 1)
+    }
+
+    func declare(into spec: inout ParameterSpec) {
+        conv.declare(into: &spec)
+        fc.declare(into: &spec)
+        out.declare(into: &spec)
+    }
+
+    func callAsFunction(_ x: Tensor, _ p: ParameterStore) -> Tensor {
+        var x = x.appendingMinibatchStd(groupSize: groupSize, channels: stdChannels)
+        x = conv(x, p)
+        return out(fc(x.flattenedBatch(), p), p)
+    }
+}

@@ -1,0 +1,150 @@
+import StyleGAN
+import ToonCore
+import ToonNN
+
+/// StyleGAN2's four phases (NVLabs `StyleGAN2Loss`): Gmain, Greg (path length), Dmain and Dreg
+/// (R1), each a loss, its gradients and one optimizer step. Only the phase's own network records
+/// gradients: D's weights are constants in G's phases and G runs as plain inference in D's.
+struct TrainingPhases: Sendable {
+    let options: TrainingOptions
+    let generatorTemplate: Generator
+    let discriminator: Discriminator
+    let random: TrainingRandom
+    /// G's trainable names (everything but w_avg and the noise constants).
+    let generatorTrainable: Set<String>
+
+    init(options: TrainingOptions, initialGenerator: ParameterStore) throws(TrainingError) {
+        self.options = options
+        do { generatorTemplate = try Generator(config: options.generator, parameters: initialGenerator) } catch {
+            throw TrainingError(error)
+        }
+        discriminator = try Discriminator(options.discriminator)
+        random = TrainingRandom(seed: options.seed)
+        generatorTrainable = Set(initialGenerator.names.filter { !($0.hasSuffix(".w_avg") || $0.hasSuffix(".noise_const")) })
+    }
+
+    struct Latents {
+        let main: TrainingRandom.Purpose
+        let mixing: TrainingRandom.Purpose
+        let cutoff: TrainingRandom.Purpose
+        let noise: TrainingRandom.Purpose
+    }
+    static let gMainLatents = Latents(main: .generatorLatents, mixing: .mixingLatents, cutoff: .mixingCutoff, noise: .generatorNoise)
+    static let gRegLatents = Latents(main: .regularizerLatents, mixing: .regularizerMixing, cutoff: .regularizerMixingCutoff,
+                                     noise: .regularizerNoise)
+    static let dMainLatents = Latents(main: .discriminatorLatents, mixing: .discriminatorMixing,
+                                      cutoff: .discriminatorMixingCutoff, noise: .discriminatorNoise)
+
+    /// NVLabs run_G: z -> ws (with style mixing at one random layer for the whole batch) -> image
+    /// with fresh noise. Updates G's w_avg as their mapping does in training mode.
+    func runGenerator(_ g: inout ParameterStore, trainable: ParameterStore?, batch n: Int, step: Int,
+                      _ purposes: Latents) -> (images: Tensor, ws: Tensor) {
+        var net = generatorTemplate
+        net.parameters = trainable ?? g
+        let zDim = options.generator.zDim
+        var ws = net.mapping(z: random.normal([n, zDim], purposes.main, step))
+        updateWAverage(&g, ws)
+        if options.styleMixing > 0 {
+            var draw = random.stream(purposes.cutoff, step)
+            let numWs = net.numWs
+            var cutoff = 1 + Int(draw.randomSample() * Double(numWs - 1))
+            if draw.randomSample() >= Double(options.styleMixing) { cutoff = numWs }
+            if cutoff < numWs {
+                let other = net.mapping(z: random.normal([n, zDim], purposes.mixing, step))
+                ws = Tensor.concatenate([ws.slice(axis: 1, 0..<cutoff), other.slice(axis: 1, cutoff..<numWs)], axis: 1)
+            }
+        }
+        let noise = NoiseMode.random(seed: random.seed32(purposes.noise, step))
+        return (net.synthesis(ws: ws, noise: noise), ws)
+    }
+
+    private func updateWAverage(_ g: inout ParameterStore, _ ws: Tensor) {
+        let wDim = options.generator.wDim
+        let mean = ws.slice(axis: 1, 0..<1).detached().reshaped([ws.shape[0], wDim]).mean(axes: [0])
+        let old = g["mapping.w_avg"]
+        g.update("mapping.w_avg", to: withoutGradients { mean + (old - mean) * options.wAverageBeta })
+    }
+
+    /// The generator's parameters with its trainable ones as gradient leaves.
+    func generatorLeaves(_ g: ParameterStore) -> ParameterStore {
+        ParameterStore(g.pairs.map { ($0.name, generatorTrainable.contains($0.name) ? $0.tensor.requiringGrad() : $0.tensor) })
+    }
+
+    /// Gradients of `loss` for `store`'s leaves, by name.
+    func gradients(of loss: Tensor, _ store: ParameterStore, names: Set<String>? = nil) -> [String: Tensor] {
+        let pairs = store.pairs.filter { names?.contains($0.name) ?? $0.tensor.requiresGrad }
+        let grads = ToonCore.gradients(of: loss, wrt: pairs.map(\.tensor))
+        return Dictionary(uniqueKeysWithValues: zip(pairs.map(\.name), grads))
+    }
+
+    // MARK: phases
+
+    /// Gmain: non-saturating loss mean softplus(-D(G(z))).
+    func generatorMain(_ state: inout TrainingState) -> Float {
+        let leaves = generatorLeaves(state.generator)
+        let (images, _) = runGenerator(&state.generator, trainable: leaves, batch: options.batch, step: state.step, Self.gMainLatents)
+        let logits = discriminator(images, state.discriminator)
+        let loss = GANLoss.generator(fakeLogits: logits)
+        let grads = gradients(of: loss, leaves, names: generatorTrainable)
+        state.generatorOptimizer.step(&state.generator, gradients: grads)
+        return loss.scalar
+    }
+
+    /// Greg: path-length regularisation on batch / plBatchShrink images, weighted by the interval.
+    func generatorRegularization(_ state: inout TrainingState) -> Float {
+        let n = max(options.batch / options.plBatchShrink, 1)
+        let leaves = generatorLeaves(state.generator)
+        let (images, ws) = runGenerator(&state.generator, trainable: leaves, batch: n, step: state.step, Self.gRegLatents)
+        let (h, w) = (images.shape[2], images.shape[3])
+        let noise = random.normal(images.shape, .pathLengthNoise, state.step) * (1 / Float(h * w).squareRoot())
+        let wsGrad = ToonCore.gradients(of: (images * noise).sum(), wrt: [ws], createGraph: true)[0]
+        let lengths = wsGrad.square().sum(axes: [2]).mean(axes: [1]).sqrt()   // [n]
+        // NVLabs lets the penalty differentiate through the updated mean (scaled by the decay).
+        let plMean = lengths.mean() * options.plDecay + state.plMean * (1 - options.plDecay)
+        state.plMean = plMean.scalar
+        let penalty = (lengths - plMean).square() * options.plWeight
+        let loss = penalty.mean() * Float(options.gRegInterval)
+        let grads = gradients(of: loss, leaves, names: generatorTrainable)
+        state.generatorOptimizer.step(&state.generator, gradients: grads)
+        return penalty.mean().scalar
+    }
+
+    /// Dmain: mean softplus(D(G(z))) + mean softplus(-D(x)). Returns (loss, mean real logit, mean fake logit).
+    func discriminatorMain(_ state: inout TrainingState, reals: Tensor) -> (loss: Float, real: Float, fake: Float) {
+        let fakes = withoutGradients {
+            runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents).images
+        }
+        let leaves = state.discriminator.requiringGrad()
+        let fakeLogits = discriminator(fakes, leaves)
+        let realLogits = discriminator(reals, leaves)
+        let loss = GANLoss.discriminator(fakeLogits: fakeLogits, realLogits: realLogits)
+        state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
+        return (loss.scalar, realLogits.mean().scalar, fakeLogits.mean().scalar)
+    }
+
+    /// Dreg: R1, gamma / 2 * |dD(x)/dx|^2 on the reals, weighted by the interval.
+    func discriminatorRegularization(_ state: inout TrainingState, reals: Tensor) -> Float {
+        let leaves = state.discriminator.requiringGrad()
+        let x = reals.requiringGrad()
+        let penalty = GANLoss.r1Penalty(realLogits: discriminator(x, leaves), reals: x)
+        let loss = penalty * (options.r1Gamma / 2 * Float(options.dRegInterval))
+        state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
+        return penalty.scalar
+    }
+
+    /// G_ema <- lerp(G, G_ema, beta) with NVLabs' half-life and ramp-up; buffers copied.
+    func updateEMA(_ state: inout TrainingState) {
+        var emaImages = options.emaKimg * 1000
+        if let rampup = options.emaRampup { emaImages = min(emaImages, Double(state.imagesSeen) * rampup) }
+        let beta = Float(pow(0.5, Double(options.batch) / max(emaImages, 1e-8)))
+        withoutGradients {
+            for (name, p) in state.generator.pairs {
+                guard generatorTrainable.contains(name) else { state.generatorEMA.update(name, to: p); continue }
+                let ema = state.generatorEMA[name]
+                state.generatorEMA.update(name, to: p + (ema - p) * beta)
+            }
+        }
+    }
+}
+
+import Foundation

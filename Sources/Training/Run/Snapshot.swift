@@ -1,0 +1,110 @@
+import Foundation
+import StyleGAN
+import ToonCore
+import ToonIO
+import ToonNN
+
+/// A training snapshot: one safetensors file with G, G_ema, D, both optimizers' moments and the
+/// run's counters. Its ToonKit header points at G_ema, so `toon generate --network` reads it as a
+/// generator; `TrainingSnapshot.read` restores the whole state.
+public enum TrainingSnapshot {
+    static let stateKey = "toonkit.training"
+
+    struct Counters: Codable {
+        var format = "toonkit-training"
+        var version = 1
+        var options: TrainingOptions
+        var step: Int
+        var imagesSeen: Int
+        var tick: Int
+        var generatorSteps: Int
+        var discriminatorSteps: Int
+    }
+
+    public static func write(_ state: TrainingState, options: TrainingOptions, to url: URL) throws(TrainingError) {
+        var tensors: [String: Tensor] = [:]
+        func add(_ prefix: String, _ pairs: [(name: String, tensor: Tensor)]) {
+            for (name, t) in pairs { tensors[prefix + name] = t }
+        }
+        add("G.", state.generator.pairs)
+        add("G_ema.", state.generatorEMA.pairs)
+        add("D.", state.discriminator.pairs)
+        add("G_opt.m.", state.generatorOptimizer.firstMoments.map { ($0.key, $0.value) })
+        add("G_opt.v.", state.generatorOptimizer.secondMoments.map { ($0.key, $0.value) })
+        add("D_opt.m.", state.discriminatorOptimizer.firstMoments.map { ($0.key, $0.value) })
+        add("D_opt.v.", state.discriminatorOptimizer.secondMoments.map { ($0.key, $0.value) })
+        // Floats go in as tensors: JSON would round them.
+        tensors["state.pl_mean"] = Tensor(state.plMean)
+        tensors["state.augment_p"] = Tensor(state.augmentP)
+        let counters = Counters(options: options, step: state.step, imagesSeen: state.imagesSeen, tick: state.tick,
+                                generatorSteps: state.generatorOptimizer.stepCount,
+                                discriminatorSteps: state.discriminatorOptimizer.stepCount)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let metadata = [
+            SafeTensors.configKey: ToonKitFormat.headerJSON(options.generator, source: "ToonKit training snapshot",
+                                                             tensorPrefix: "G_ema."),
+            stateKey: String(decoding: try! encoder.encode(counters), as: UTF8.self),
+        ]
+        do { try SafeTensors.write(tensors, metadata: metadata, to: url) } catch { throw TrainingError(error) }
+    }
+
+    /// The options and state a snapshot holds.
+    public static func read(_ url: URL) throws(TrainingError) -> (options: TrainingOptions, state: TrainingState) {
+        do {
+            let file = try SafeTensorsFile(url: url)
+            guard let text = file.metadata[stateKey] else {
+                throw TrainingError(url: url, .snapshot("not a ToonKit training snapshot (no \(stateKey) metadata)"))
+            }
+            let counters: Counters
+            do { counters = try JSONDecoder().decode(Counters.self, from: Data(text.utf8)) } catch {
+                throw TrainingError(url: url, .snapshot("unreadable training state: \(error)"))
+            }
+            guard counters.format == "toonkit-training", counters.version == 1 else {
+                throw TrainingError(url: url, .snapshot("training state \(counters.format) v\(counters.version) is not one this toon reads"))
+            }
+            let options = counters.options
+            try options.validate()
+            func store(_ prefix: String, _ spec: ParameterSpec) throws -> ParameterStore {
+                var s = ParameterStore()
+                for entry in spec.entries {
+                    let t = try file.tensor(prefix + entry.name)
+                    guard t.shape == entry.shape else {
+                        throw TrainingError(url: url, .snapshot("\(prefix + entry.name) has shape \(t.shape), expected \(entry.shape)"))
+                    }
+                    s.insert(t, named: entry.name)
+                }
+                return s
+            }
+            func moments(_ prefix: String, _ spec: ParameterSpec) throws -> [String: Tensor] {
+                var m: [String: Tensor] = [:]
+                for entry in spec.entries where file.entry(prefix + entry.name) != nil {
+                    m[entry.name] = try file.tensor(prefix + entry.name)
+                }
+                return m
+            }
+            let gSpec = Generator.spec(options.generator)
+            let dSpec = try Discriminator(options.discriminator).spec
+            var state = TrainingState.initial(options)
+            state.generator = try store("G.", gSpec)
+            state.generatorEMA = try store("G_ema.", gSpec)
+            state.discriminator = try store("D.", dSpec)
+            state.generatorOptimizer.restore(stepCount: counters.generatorSteps, firstMoments: try moments("G_opt.m.", gSpec),
+                                             secondMoments: try moments("G_opt.v.", gSpec))
+            state.discriminatorOptimizer.restore(stepCount: counters.discriminatorSteps, firstMoments: try moments("D_opt.m.", dSpec),
+                                                 secondMoments: try moments("D_opt.v.", dSpec))
+            state.plMean = try file.tensor("state.pl_mean").scalar
+            state.augmentP = try file.tensor("state.augment_p").scalar
+            state.step = counters.step
+            state.imagesSeen = counters.imagesSeen
+            state.tick = counters.tick
+            return (options, state)
+        } catch let error as TrainingError {
+            throw error
+        } catch let error as ToonIOError {
+            throw TrainingError(error)
+        } catch {
+            throw TrainingError(url: url, .snapshot("\(error)"))
+        }
+    }
+}

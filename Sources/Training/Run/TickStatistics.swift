@@ -1,0 +1,58 @@
+import Foundation
+
+/// Sums of a tick's losses and timings, written as one line of `log.jsonl`.
+struct TickStatistics {
+    private var sums: [String: Double] = [:]
+    private var counts: [String: Int] = [:]
+
+    mutating func add(_ name: String, _ value: Float) {
+        sums[name, default: 0] += Double(value)
+        counts[name, default: 0] += 1
+    }
+
+    var means: [String: Double] {
+        Dictionary(uniqueKeysWithValues: sums.map { ($0.key, $0.value / Double(counts[$0.key]!)) })
+    }
+}
+
+/// What one tick reports to the log and to whoever shows progress.
+public struct TickReport: Sendable {
+    public let tick: Int
+    public let kimg: Double
+    public let totalKimg: Double
+    public let secondsPerKimg: Double
+    public let tickSeconds: Double
+    /// Mean losses of the tick by name (loss_G, loss_D, r1, pl, D_real, D_fake).
+    public let means: [String: Double]
+    public let maxResidentMB: Double
+    public let snapshot: URL?
+
+    var jsonLine: String {
+        var fields: [(String, Any)] = [("tick", tick), ("kimg", kimg), ("sec_per_kimg", secondsPerKimg),
+                                       ("sec_per_tick", tickSeconds), ("maxrss_mb", maxResidentMB),
+                                       ("timestamp", Date().timeIntervalSince1970)]
+        fields += means.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if let snapshot { fields.append(("snapshot", snapshot.lastPathComponent)) }
+        let body = fields.map { key, value -> String in
+            switch value {
+            case let v as Int: "\"\(key)\": \(v)"
+            case let v as Double: "\"\(key)\": \(v.isFinite ? String(format: "%.6g", v) : "null")"
+            case let v as String: "\"\(key)\": \"\(v)\""
+            default: "\"\(key)\": null"
+            }
+        }
+        return "{" + body.joined(separator: ", ") + "}\n"
+    }
+}
+
+/// Peak resident memory of this process in MB (getrusage; kilobytes on Linux).
+func maxResidentMegabytes() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / (1024 * 1024)
+    #endif
+}

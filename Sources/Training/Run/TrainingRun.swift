@@ -1,0 +1,158 @@
+import Foundation
+import StyleGAN
+import ToonCore
+import ToonIO
+import ToonNN
+
+/// One training run in its folder: the step loop, and per tick a log line, a sample grid and (every
+/// `snapshotTicks` and at the end) a snapshot. Files are written whole or not at all.
+public struct TrainingRun {
+    public let directory: URL
+    public let options: TrainingOptions
+    public private(set) var state: TrainingState
+    let phases: TrainingPhases
+    let data: any TrainingImages
+    let order: DataOrder
+    private var orderCache: (epoch: Int, order: [Int])?
+
+    /// A run in `directory` (created if missing) from `state` (fresh, resumed or transferred).
+    public init(options: TrainingOptions, data: any TrainingImages, directory: URL, state: TrainingState) throws(TrainingError) {
+        try options.validate()
+        guard data.resolution == options.generator.imageResolution, data.channels == options.generator.imageChannels else {
+            throw .config("the data has \(data.channels)-channel \(data.resolution)px images, the networks \(options.generator.imageChannels)-channel \(options.generator.imageResolution)px")
+        }
+        guard data.count > 0 else { throw .config("the data has no images") }
+        self.options = options
+        self.data = data
+        self.directory = directory
+        self.state = state
+        phases = try TrainingPhases(options: options, initialGenerator: state.generator)
+        order = DataOrder(count: data.count, mirror: options.mirror, random: phases.random)
+    }
+
+    public var isFinished: Bool { state.imagesSeen >= options.totalImages }
+
+    /// Writes `training_options.json` and the grid of reals; called once when a run starts.
+    public func prepareDirectory(extra: [String: String] = [:]) throws(TrainingError) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw TrainingError(url: directory, .config("cannot create the run folder: \(error.localizedDescription)"))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        var json = try! JSONSerialization.jsonObject(with: try! encoder.encode(options)) as! [String: Any]
+        for (k, v) in extra { json[k] = v }
+        let data = try! JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .prettyPrinted])
+        do {
+            try AtomicFile.write(data, to: directory.appendingPathComponent("training_options.json"))
+            try writeRealsGrid()
+        } catch { throw TrainingError(error) }
+    }
+
+    /// Runs steps until the run is done or `shouldStop` says so, calling `report` after each tick
+    /// and `stepDone` after each step.
+    public mutating func run(report: (TickReport) -> Void = { _ in }, stepDone: (TrainingState) -> Void = { _ in },
+                             shouldStop: () -> Bool = { false }) throws(TrainingError) {
+        var statistics = TickStatistics()
+        var tickStart = Date()
+        var tickStartImages = state.imagesSeen
+        while !isFinished && !shouldStop() {
+            trainStep(&statistics)
+            stepDone(state)
+            let tickEnd = (state.tick + 1) * options.tickImages
+            guard state.imagesSeen >= tickEnd || isFinished else { continue }
+            state.tick += 1
+            let seconds = Date().timeIntervalSince(tickStart)
+            var snapshot: URL? = nil
+            if state.tick % options.snapshotTicks == 0 || isFinished {
+                snapshot = directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: state.imagesSeen))
+                try TrainingSnapshot.write(state, options: options, to: snapshot!)
+            }
+            try writeFakesGrid()
+            let images = Double(state.imagesSeen - tickStartImages)
+            let tick = TickReport(tick: state.tick, kimg: Double(state.imagesSeen) / 1000, totalKimg: options.totalKimg,
+                                  secondsPerKimg: images > 0 ? seconds / images * 1000 : 0, tickSeconds: seconds,
+                                  means: statistics.means, maxResidentMB: maxResidentMegabytes(), snapshot: snapshot)
+            try appendLog(tick.jsonLine)
+            report(tick)
+            statistics = TickStatistics()
+            tickStart = Date()
+            tickStartImages = state.imagesSeen
+        }
+    }
+
+    /// `count` steps with no ticks, logs or snapshots (for benchmarks and experiments).
+    public mutating func runSteps(_ count: Int) {
+        var statistics = TickStatistics()
+        for _ in 0..<count { trainStep(&statistics) }
+    }
+
+    /// One batch: Gmain, Greg (every gRegInterval), Dmain, Dreg (every dRegInterval), then G_ema.
+    mutating func trainStep(_ statistics: inout TickStatistics) {
+        let items = order.items(from: state.step * options.batch, count: options.batch, cache: &orderCache)
+        let reals = data.batch(items.map(\.index), mirrored: items.map(\.mirrored))
+        statistics.add("loss_G", phases.generatorMain(&state))
+        if options.plWeight > 0 && state.step % options.gRegInterval == 0 {
+            statistics.add("pl", phases.generatorRegularization(&state))
+        }
+        let d = phases.discriminatorMain(&state, reals: reals)
+        statistics.add("loss_D", d.loss)
+        statistics.add("D_real", d.real)
+        statistics.add("D_fake", d.fake)
+        if options.r1Gamma > 0 && state.step % options.dRegInterval == 0 {
+            statistics.add("r1", phases.discriminatorRegularization(&state, reals: reals))
+        }
+        phases.updateEMA(&state)
+        state.imagesSeen += options.batch
+        state.step += 1
+    }
+
+    /// The current G_ema as a generator.
+    public func generatorEMA() throws(TrainingError) -> Generator {
+        do { return try Generator(config: options.generator, parameters: state.generatorEMA) } catch { throw TrainingError(error) }
+    }
+
+    private func writeFakesGrid() throws(TrainingError) {
+        let name = String(format: "fakes%06d.png", state.imagesSeen / 1000)
+        let g = try generatorEMA()
+        let frames: [RGBFrame?]
+        do {
+            frames = try options.gridSeeds.map { seed throws(ToonIOError) -> RGBFrame? in
+                let z = Tensor.randomNormal(shape: [1, options.generator.zDim], seed: seed)
+                return try RGBFrame(tensor: g(z: z))
+            }
+        } catch { throw TrainingError(error) }
+        try writeGrid(frames, to: directory.appendingPathComponent(name))
+    }
+
+    private func writeRealsGrid() throws(ToonIOError) {
+        let n = min(options.gridSeeds.count, data.count)
+        let frames = try (0..<n).map { i throws(ToonIOError) -> RGBFrame? in try RGBFrame(tensor: data.batch([i], mirrored: [false])) }
+        do { try writeGrid(frames, to: directory.appendingPathComponent("reals.png")) } catch {
+            throw ToonIOError(url: directory, .write(.failed(error.description)))
+        }
+    }
+
+    private func writeGrid(_ frames: [RGBFrame?], to url: URL) throws(TrainingError) {
+        let columns = min(8, max(frames.count, 1))
+        let rows = (frames.count + columns - 1) / columns
+        do {
+            let grid = try ImageGrid.compose(frames, rows: rows, columns: columns)
+            try Image(frame: grid).write(to: url)
+        } catch { throw TrainingError(error) }
+    }
+
+    private func appendLog(_ line: String) throws(TrainingError) {
+        let url = directory.appendingPathComponent("log.jsonl")
+        do {
+            if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(line.utf8))
+        } catch {
+            throw TrainingError(url: url, .snapshot("cannot append to the log: \(error.localizedDescription)"))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import StyleGAN
+import ToonCore
+import ToonNN
+import ToonTestSupport
+@testable import Training
+
+/// A tiny run on random 16 px images: small enough to train a few steps in a test.
+func tinyOptions(kimg: Double = 0.064, tick: Double = 0.016, snap: Int = 1, pl: Bool = true) -> TrainingOptions {
+    var options = TrainingPreset.tiny.options(resolution: 16, kimg: kimg, tickKimg: tick, snapshotTicks: snap, mirror: true, seed: 7)
+    options.gridSeeds = [0, 1]
+    options.gRegInterval = 2
+    options.dRegInterval = 3
+    if !pl { options.plWeight = 0 }
+    return options
+}
+
+func tinyData() -> InMemoryImages {
+    var random = TestRandom(seed: 11)
+    return InMemoryImages(random.tensor([6, 3, 16, 16]))
+}
+
+func temporaryFolder(_ name: String) -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-\(name)-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+extension ParameterStore {
+    /// Every parameter's elements by name, for exact comparisons.
+    var values: [String: [Float]] { Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.tensor.scalars) }) }
+}
+
+@Suite struct TrainingResumeTests {
+    @Test func snapshotRestoresEveryPartOfTheState() throws {
+        let options = tinyOptions(kimg: 0.008, tick: 0.008)
+        let folder = temporaryFolder("snapshot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var run = try TrainingRun(options: options, data: tinyData(), directory: folder, state: .initial(options))
+        try run.prepareDirectory()
+        try run.run()
+        let snapshot = try #require(RunDirectory.latestSnapshot(in: folder))
+        let (readOptions, state) = try TrainingSnapshot.read(snapshot)
+        #expect(readOptions == options)
+        #expect(state.step == run.state.step && state.imagesSeen == run.state.imagesSeen && state.tick == run.state.tick)
+        #expect(state.plMean == run.state.plMean)
+        #expect(state.generator.values == run.state.generator.values)
+        #expect(state.generatorEMA.values == run.state.generatorEMA.values)
+        #expect(state.discriminator.values == run.state.discriminator.values)
+        #expect(state.generatorOptimizer.stepCount == run.state.generatorOptimizer.stepCount)
+        #expect(state.discriminatorOptimizer.secondMoments.mapValues(\.scalars) == run.state.discriminatorOptimizer.secondMoments.mapValues(\.scalars))
+        // The snapshot is also a generator file: its G_ema.
+        let loaded = try GeneratorLoader.load(snapshot).generator
+        #expect(loaded.parameters.values == run.state.generatorEMA.values)
+    }
+
+    @Test func resumedRunEndsBitIdenticalToTheUninterruptedOne() throws {
+        let options = tinyOptions()
+        let straight = temporaryFolder("straight"), interrupted = temporaryFolder("interrupted")
+        defer { for f in [straight, interrupted] { try? FileManager.default.removeItem(at: f) } }
+        var full = try TrainingRun(options: options, data: tinyData(), directory: straight, state: .initial(options))
+        try full.run()
+
+        // Stop after the second tick's snapshot plus one more step, as a kill would.
+        var first = try TrainingRun(options: options, data: tinyData(), directory: interrupted, state: .initial(options))
+        var stepsAfterSecondTick = 0
+        try first.run(stepDone: { state in if state.tick >= 2 { stepsAfterSecondTick += 1 } },
+                      shouldStop: { stepsAfterSecondTick >= 1 })
+        #expect(!first.isFinished)
+        let snapshot = try #require(RunDirectory.latestSnapshot(in: interrupted))
+        let (resumedOptions, state) = try TrainingSnapshot.read(snapshot)
+        #expect(state.tick == 2)
+        var resumed = try TrainingRun(options: resumedOptions, data: tinyData(), directory: interrupted, state: state)
+        try resumed.run()
+        #expect(resumed.state.step == full.state.step)
+        #expect(resumed.state.generator.values == full.state.generator.values)
+        #expect(resumed.state.generatorEMA.values == full.state.generatorEMA.values)
+        #expect(resumed.state.discriminator.values == full.state.discriminator.values)
+        #expect(resumed.state.plMean == full.state.plMean)
+        // And training did change the weights.
+        #expect(full.state.generator.values != TrainingState.initial(options).generator.values)
+    }
+}
