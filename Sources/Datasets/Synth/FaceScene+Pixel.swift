@@ -153,7 +153,8 @@ extension FaceScene {
             return tone
         case .anime:
             var tone = skin
-            let shade = 1 - Shapes.smoothstep(0.2, 0.24, lambert(u * 1.05, v))
+            // A crescent of shadow on the side away from the light.
+            let shade = Shapes.smoothstep(0.74, 0.78, u + 0.3 * max(v, 0) - 0.1 * (1 - u * u))
             if shade > 0 { tone = tone.mixed(with: skinShadow, shade) }
             if face.hairStyle != .bald {
                 let cast = frontHair(x - 0.01, y - 0.022)
@@ -185,8 +186,10 @@ extension FaceScene {
         case .twinTails:
             var d = max(cap, y - (eyeY + 0.01))
             for side: Float in [-1, 1] {
-                let (tx, ty) = Shapes.rotate(x - (capX + side * hw * 1.36), y - (hc + hh * 0.55), cos: 0.97, sin: side * 0.24)
-                d = min(d, Shapes.ellipse(tx, ty, 0.068, hh * 0.88))
+                // Tails hang from the ties and taper to a point.
+                let (tx, ty) = Shapes.rotate(x - (capX + side * hw * 1.42), y - (hc + hh * 0.5), cos: 0.95, sin: side * 0.3)
+                let t = min(max(ty / (hh * 0.95), -1), 1)
+                d = min(d, Shapes.ellipse(tx, ty, 0.06 * (1.05 - 0.45 * (t + 1) / 2), hh * 0.95))
             }
             return d
         case .ponytail:
