@@ -3,7 +3,7 @@ import ToonIO
 
 /// Where a dataset's files come from: the entries of a zip (read in place from the mapped file)
 /// or the files under a folder. Names are relative ("00000/img00000000.png") and sorted.
-struct DatasetSource: @unchecked Sendable {
+struct DatasetSource {
     private enum Storage {
         case zip(ZipArchive)
         case folder(URL)
