@@ -27,7 +27,7 @@ extension FaceScene {
         if head < soft + line {
             paintOutlined(&c, head, skinColor(x, y), skinLine)
             if head < soft {
-                faceFeatures(&c, x, y, head: head)
+                faceFeatures(&c, x, y)
             }
         }
         if face.hairStyle != .bald {
@@ -286,7 +286,7 @@ extension FaceScene {
 
     // MARK: Face
 
-    func faceFeatures(_ c: inout FaceColor, _ x: Float, _ y: Float, head: Float) {
+    func faceFeatures(_ c: inout FaceColor, _ x: Float, _ y: Float) {
         blush(&c, x, y)
         nose(&c, x, y)
         mouth(&c, x, y)
