@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ToonNN", targets: ["ToonNN"]),
         .library(name: "ToonIO", targets: ["ToonIO"]),
         .library(name: "StyleGAN", targets: ["StyleGAN"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Training", targets: ["Training"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
@@ -54,11 +55,12 @@ let package = Package(
         .target(name: "ToonNN", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
         .target(name: "ToonIO", dependencies: ["ToonCore", "CImage"], swiftSettings: releaseSwift),
         .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
-        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN"], swiftSettings: releaseSwift),
+        .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
+        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets"], swiftSettings: releaseSwift),
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSwift
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
         // Runs the built `toon` executable end to end.
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "ToonTestSupport"]),

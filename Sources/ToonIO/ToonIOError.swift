@@ -18,6 +18,8 @@ public struct ToonIOError: Error, CustomStringConvertible, Equatable, Sendable {
         case grid(GridProblem)
         /// An atomic write that did not complete; the destination was left as it was.
         case write(WriteProblem)
+        /// A dataset of images (zip or folder, dataset.json labels) that could not be read or written.
+        case dataset(DatasetProblem)
     }
 
     /// The file (and, for nested checkpoint data, the part of it) or a placeholder such as
@@ -54,6 +56,7 @@ public struct ToonIOError: Error, CustomStringConvertible, Equatable, Sendable {
         case .video(let problem): problem.message
         case .grid(let problem): problem.message
         case .write(let problem): problem.message
+        case .dataset(let problem): problem.message
         }
     }
 

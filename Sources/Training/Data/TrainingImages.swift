@@ -28,3 +28,8 @@ struct DataOrder: Sendable {
         }
     }
 }
+
+import Datasets
+
+/// Prepared datasets (NVLabs' zip layout, or a folder of images) train as they are.
+extension ImageDataset: TrainingImages {}

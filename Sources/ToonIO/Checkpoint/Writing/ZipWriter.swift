@@ -5,12 +5,17 @@ import Foundation
 /// the local header's extra field with an "FB" record of 'Z's, so a reader can map storages in place.
 /// Sizes and CRCs are known before an entry is written, so no data descriptors are needed. ZIP64
 /// records are added where a size, an offset or the entry count does not fit the classic fields.
-struct ZipWriter {
-    struct Options {
+package struct ZipWriter {
+    package struct Options {
         /// Data of every entry starts at a multiple of this (torch: 64).
         var alignment = 64
         /// Writes ZIP64 fields even where the classic ones would do (tests the large-file path on small files).
         var forceZip64 = false
+
+        package init(alignment: Int = 64, forceZip64: Bool = false) {
+            self.alignment = alignment
+            self.forceZip64 = forceZip64
+        }
     }
 
     private struct Record {
@@ -30,13 +35,13 @@ struct ZipWriter {
     private(set) var offset: UInt64 = 0
     private var records: [Record] = []
 
-    init(handle: FileHandle, options: Options = Options()) {
+    package init(handle: FileHandle, options: Options = Options()) {
         self.handle = handle
         self.options = options
     }
 
     /// Adds an entry holding `bytes`.
-    mutating func add(_ name: String, bytes: [UInt8]) throws {
+    package mutating func add(_ name: String, bytes: [UInt8]) throws {
         try add(name, size: UInt64(bytes.count), crc: CRC32.checksum(bytes)) { write in
             try bytes.withUnsafeBytes { try write($0) }
         }
@@ -90,7 +95,7 @@ struct ZipWriter {
     }
 
     /// Writes the central directory and end records; the writer must not be used afterwards.
-    mutating func finish() throws {
+    package mutating func finish() throws {
         let directoryOffset = offset
         var directory: [UInt8] = []
         for r in records {
