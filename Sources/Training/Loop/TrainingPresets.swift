@@ -52,7 +52,7 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
                         gamma: 0.1, emaKimg: nil, emaRampup: 0.05)
         case .small:
             // ToonKit's built-in models: a few MB, trained in an hour or two on two CPU cores.
-            return Spec(batch: 16, mbstd: 4, channelBase: 32 * r, channelMax: 128, latent: 128, mapping: 4, lr: 0.0025,
+            return Spec(batch: 16, mbstd: 4, channelBase: 16 * r, channelMax: 128, latent: 128, mapping: 4, lr: 0.0025,
                         gamma: nil, emaKimg: nil, emaRampup: 0.05)
         case .paper256:
             return Spec(batch: 64, mbstd: 8, channelBase: 16384, channelMax: 512, latent: 512, mapping: 8, lr: 0.0025,

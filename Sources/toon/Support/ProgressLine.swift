@@ -28,6 +28,13 @@ final class ProgressLine {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
 
+    /// Erases the line, so other output can be printed; the next update draws it again.
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        lastDraw = .distantPast
+    }
+
     /// Ends the line and prints a summary (terminal only).
     func finish(_ summary: String) {
         guard enabled else { return }

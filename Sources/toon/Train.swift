@@ -1,0 +1,155 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import StyleGAN
+import Training
+
+/// `toon train`: StyleGAN2 training in NVLabs' run-folder layout, with exact resume.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a StyleGAN2 generator on a dataset (NVLabs' recipe; exact resume).",
+        discussion: """
+            Each run writes RUNS/00000-<data>-<cfg>/: training_options.json, log.jsonl (one line per tick),
+            reals.png, fakes<kimg>.png grids from fixed seeds, and network-snapshot-<kimg>.safetensors
+            (G, G_ema, D, optimizer state, counters). A snapshot is a generator file for `toon generate`.
+            --resume latest continues the newest run in RUNS where it stopped and ends with the same
+            weights as a run never stopped; --resume FILE starts a new run from a snapshot, or fine-tunes
+            a generator from any checkpoint toon reads (D starts fresh). Ctrl-C finishes the current step,
+            writes a snapshot and exits with status 130.
+
+            Examples:
+              toon dataset synth --count 20000 --resolution 64 --style anime --out anime64.zip
+              toon train --data anime64.zip --outdir runs --cfg small --kimg 200 --mirror
+              toon train --data anime64.zip --outdir runs --resume latest
+            """
+    )
+
+    @Option(help: ArgumentHelp("Dataset: an NVLabs zip or a folder of square images.", valueName: "path")) var data: String
+    @Option(help: ArgumentHelp("Folder of run folders (created if missing).", valueName: "dir")) var outdir: String
+    @Option(help: "Configuration: \(TrainingPreset.allCases.map(\.rawValue).joined(separator: ", ")).") var cfg: String = "auto"
+    @Option(help: "Images per step (default: the configuration's).") var batch: Int?
+    @Option(help: "R1 weight gamma (default: the configuration's).") var gamma: Float?
+    @Option(help: "Length of the run in thousands of images (fractions allowed).") var kimg: Double?
+    @Option(help: "Thousands of images per tick: log line and sample grid.") var tick: Double = 4
+    @Option(help: "A snapshot every this many ticks (and at the end).") var snap: Int = 50
+    @Flag(help: "Add left-right mirrored copies of the images.") var mirror = false
+    @Option(help: ArgumentHelp("'latest' (continue the newest run in --outdir), or a snapshot or generator file.", valueName: "latest|file"))
+    var resume: String?
+    @Option(help: "Seed of everything random in the run.") var seed: UInt64 = 0
+
+    func validate() throws {
+        guard TrainingPreset(rawValue: cfg) != nil else { throw ValidationError("--cfg must be one of \(TrainingPreset.allCases.map(\.rawValue).joined(separator: ", ")), not '\(cfg)'") }
+        if let batch, !(1...4096).contains(batch) { throw ValidationError("--batch must be in 1...4096, not \(batch)") }
+        if let gamma, !(gamma >= 0 && gamma.isFinite) { throw ValidationError("--gamma must be a number of 0 or more") }
+        if let kimg, !(kimg > 0 && kimg.isFinite) { throw ValidationError("--kimg must be a number above 0") }
+        guard tick > 0, tick.isFinite else { throw ValidationError("--tick must be a number above 0") }
+        guard snap >= 1 else { throw ValidationError("--snap must be at least 1") }
+        guard !outdir.isEmpty else { throw ValidationError("--outdir must name a folder") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let dataset = try ImageDataset(contentsOf: URL(fileURLWithPath: data))
+            let root = URL(fileURLWithPath: outdir)
+            var (trainingRun, resumed) = try makeRun(dataset: dataset, root: root)
+            if !resumed {
+                try trainingRun.prepareDirectory(extra: ["dataset": data, "command": CommandLine.arguments.joined(separator: " ")])
+            }
+            let stop = StopRequest()
+            let progress = ProgressLine("Training", total: trainingRun.options.totalImages)
+            say("\(resumed ? "Resuming" : "Starting") \(trainingRun.directory.path) at \(kimgText(trainingRun.state.imagesSeen)) kimg: \(dataset.count) images of \(dataset.resolution)px, cfg \(trainingRun.options.configName), batch \(trainingRun.options.batch)")
+            try trainingRun.run(
+                report: { tick in
+                    progress.clear()
+                    say(tickLine(tick))
+                },
+                stepDone: { state in progress.update(state.imagesSeen) },
+                shouldStop: { stop.requested })
+            if stop.requested {
+                let url = trainingRun.directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: trainingRun.state.imagesSeen))
+                try TrainingSnapshot.write(trainingRun.state, options: trainingRun.options, to: url)
+                progress.clear()
+                say("Stopped at \(kimgText(trainingRun.state.imagesSeen)) kimg; wrote \(url.lastPathComponent). Continue with --resume latest.")
+                throw ExitCode(130)
+            }
+            progress.finish("Trained \(kimgText(trainingRun.options.totalImages)) kimg")
+        }
+    }
+
+    /// The run to carry on: resumed in place, from a file, or fresh.
+    private func makeRun(dataset: ImageDataset, root: URL) throws -> (TrainingRun, resumed: Bool) {
+        guard let preset = TrainingPreset(rawValue: cfg) else { throw ValidationError("unknown --cfg \(cfg)") }
+        var options = preset.options(resolution: dataset.resolution, batch: batch, gamma: gamma, kimg: kimg ?? 25000,
+                                     tickKimg: tick, snapshotTicks: snap, mirror: mirror, seed: seed)
+        guard let resume else {
+            let directory = RunDirectory.next(in: root, dataName: dataset.name, configName: cfg)
+            return (try TrainingRun(options: options, data: dataset, directory: directory, state: .initial(options)), false)
+        }
+        if resume == "latest" {
+            guard let (run, snapshot) = RunDirectory.latestSnapshot(under: root) else {
+                throw UsageProblem("\(outdir): no run with a snapshot to resume")
+            }
+            var (saved, state) = try TrainingSnapshot.read(snapshot)
+            if let kimg { saved.totalKimg = kimg }
+            return (try TrainingRun(options: saved, data: dataset, directory: run, state: state), true)
+        }
+        let url = URL(fileURLWithPath: resume)
+        let directory = RunDirectory.next(in: root, dataName: dataset.name, configName: cfg)
+        if let (saved, state) = try? TrainingSnapshot.read(url) {
+            var continued = saved
+            if let kimg { continued.totalKimg = kimg }
+            return (try TrainingRun(options: continued, data: dataset, directory: directory, state: state), false)
+        }
+        let loaded = try GeneratorLoader.load(url).generator
+        options = TrainingStart.transferOptions(loaded.config, base: options)
+        return (try TrainingRun(options: options, data: dataset, directory: directory,
+                                state: TrainingStart.transferState(loaded, options: options)), false)
+    }
+
+    private func tickLine(_ t: TickReport) -> String {
+        let m = t.means
+        func f(_ key: String) -> String { m[key].map { String(format: "%.3f", $0) } ?? "-" }
+        var line = String(format: "tick %-4d kimg %-8.1f", t.tick, t.kimg)
+        line += "loss G \(f("loss_G")) D \(f("loss_D"))  R1 \(f("r1"))  pl \(f("pl"))  "
+        line += String(format: "sec/kimg %.1f  maxrss %.0f MB", t.secondsPerKimg, t.maxResidentMB)
+        if let s = t.snapshot { line += "  -> \(s.lastPathComponent)" }
+        return line
+    }
+
+    private func kimgText(_ images: Int) -> String { String(format: "%.1f", Double(images) / 1000) }
+}
+
+/// A line on stdout, flushed at once so logs of long runs are current.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Set by the first SIGINT or SIGTERM; a second one ends the process at once.
+final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                let again = self.flag
+                self.flag = true
+                self.lock.unlock()
+                if again { exit(128 + sig) }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var requested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
+}
