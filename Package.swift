@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "StyleGAN", targets: ["StyleGAN"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "BuiltInModels", targets: ["BuiltInModels"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -57,10 +59,13 @@ let package = Package(
         .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets"], swiftSettings: releaseSwift),
+        .target(name: "Metrics", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
+        // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
+        .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSwift
@@ -82,6 +87,7 @@ let package = Package(
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonTestSupport"], exclude: ["Reference"]),
         // Runs the built `toon` executable end to end.
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "ToonTestSupport"]),
     ]

@@ -7,6 +7,6 @@ struct Toon: ParsableCommand {
         commandName: "toon",
         abstract: "Make anime and cartoon characters with StyleGAN2, in Swift.",
         version: ToonKitVersion.string,
-        subcommands: [Generate.self, Mix.self, Interpolate.self, Info.self, Convert.self, Dataset.self, Train.self]
+        subcommands: [Generate.self, Mix.self, Interpolate.self, Info.self, Convert.self, Dataset.self, Train.self, MetricsCommand.self]
     )
 }

@@ -1,15 +1,18 @@
 import ArgumentParser
 import Foundation
+import BuiltInModels
 import StyleGAN
 import ToonIO
 
-/// `--network FILE`: any checkpoint ToonKit reads (the format comes from the content).
+/// `--network FILE`: any checkpoint ToonKit reads (the format comes from the content); without it,
+/// ToonKit's built-in model.
 struct NetworkOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Generator checkpoint: NVLabs .pkl (TF or PyTorch), rosinality .pt, or ToonKit .safetensors.", valueName: "file"))
-    var network: String
+    @Option(name: .long, help: ArgumentHelp("Generator checkpoint: NVLabs .pkl (TF or PyTorch), rosinality .pt, ToonKit .safetensors or a training snapshot (default: the built-in \(BuiltInModel.default.rawValue) model).", valueName: "file"))
+    var network: String?
 
     func load() throws -> Generator {
-        try GeneratorLoader.load(URL(fileURLWithPath: network)).generator
+        guard let network else { return try BuiltInModel.default.load() }
+        return try GeneratorLoader.load(URL(fileURLWithPath: network)).generator
     }
 }
 

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import ToonIO
+
+@Suite("toon train", .enabled(if: Toon.available, "the toon executable is not built"), .serialized)
+struct TrainCommandTests {
+    /// A 16 px synthetic set and the arguments of a tiny run on it (tick 8 images, snapshot every tick).
+    func tinySetup(kimg: String = "0.048") throws -> (folder: URL, arguments: [String]) {
+        let folder = Toon.temporaryFolder()
+        let data = folder.appendingPathComponent("faces16.zip")
+        let made = try Toon.run(["dataset", "synth", "--count", "12", "--resolution", "16", "--style", "flat", "--out", data.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        return (folder, ["train", "--data", data.path, "--cfg", "tiny", "--batch", "4", "--kimg", kimg, "--tick", "0.008",
+                         "--snap", "1", "--mirror", "--seed", "5"])
+    }
+
+    func runFolders(_ root: URL) -> [URL] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().map { root.appendingPathComponent($0) }
+    }
+
+    @Test("a run writes NVLabs' run folder, and its snapshot generates images")
+    func runFolder() throws {
+        let (folder, arguments) = try tinySetup(kimg: "0.016")
+        let runs = folder.appendingPathComponent("runs")
+        let result = try Toon.run(arguments + ["--outdir", runs.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try #require(runFolders(runs).first)
+        #expect(run.lastPathComponent == "00000-faces16-tiny")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: run.path))
+        #expect(files == ["training_options.json", "log.jsonl", "reals.png", "fakes000000.png", "network-snapshot-000000.safetensors"])
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(log[0].utf8)) as? [String: Any]
+        #expect(first?["tick"] as? Int == 1 && first?["loss_G"] is Double && first?["sec_per_kimg"] is Double)
+        #expect(result.stdout.contains("tick 2"))
+
+        let out = folder.appendingPathComponent("out")
+        let generated = try Toon.run(["generate", "--network", run.appendingPathComponent("network-snapshot-000000.safetensors").path,
+                                      "--seeds", "0-1", "--outdir", out.path])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let image = try Image.decode(try Data(contentsOf: out.appendingPathComponent("seed0001.png")).map { $0 })
+        #expect(image.width == 16 && image.height == 16)
+
+        let metrics = try Toon.run(["metrics", "--metric", "swd", "--network", run.appendingPathComponent("network-snapshot-000000.safetensors").path,
+                                    "--data", arguments[2], "--num", "16", "--json"])
+        #expect(metrics.status == 0, "\(metrics.stderr)")
+        let swd = try JSONSerialization.jsonObject(with: Data(metrics.stdout.utf8)) as? [String: Any]
+        #expect((swd?["swd16"] as? Double ?? -1) > 0 && swd?["num"] as? Int == 12)
+    }
+
+    @Test("killed at random moments (SIGKILL) and resumed, a run ends bit-identical to one never stopped",
+          arguments: [0.0, 0.15, 0.4])
+    func killAndResume(delay: Double) throws {
+        let (folder, arguments) = try tinySetup()
+        let straight = folder.appendingPathComponent("straight"), interrupted = folder.appendingPathComponent("interrupted")
+        #expect(try Toon.run(arguments + ["--outdir", straight.path]).status == 0)
+
+        // Start the same run, wait for its first snapshot, then kill it without warning.
+        let process = Process()
+        process.executableURL = Toon.executable
+        process.arguments = arguments + ["--outdir", interrupted.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline && !hasSnapshot(interrupted) { usleep(2_000) }
+        usleep(UInt32(delay * 1_000_000))
+        let killedEarly = process.isRunning
+        if delay == 0 { #expect(killedEarly, "the run ended before it could be killed") }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let resumed = try Toon.run(arguments + ["--outdir", interrupted.path, "--resume", "latest"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        if killedEarly { #expect(resumed.stdout.contains("Resuming")) }
+        let name = "network-snapshot-000000.safetensors"
+        let a = try Data(contentsOf: runFolders(straight)[0].appendingPathComponent(name))
+        let b = try Data(contentsOf: runFolders(interrupted)[0].appendingPathComponent(name))
+        #expect(a == b, "the final snapshots differ")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: runFolders(interrupted)[0].path).contains { $0.contains("partial") })
+    }
+
+    func hasSnapshot(_ root: URL) -> Bool {
+        runFolders(root).contains { run in
+            ((try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? []).contains { $0.hasPrefix("network-snapshot-") && $0.hasSuffix(".safetensors") }
+        }
+    }
+
+    @Test("without --network, generate uses the built-in model")
+    func builtInModel() throws {
+        let out = Toon.temporaryFolder()
+        let result = try Toon.run(["generate", "--seeds", "0-1", "--outdir", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let image = try Image.decode(try Data(contentsOf: out.appendingPathComponent("seed0000.png")).map { $0 })
+        #expect(image.width == 64 && image.height == 64 && image.channels == 3)
+    }
+
+    @Test("--resume latest with no run says so", arguments: [["--resume", "latest"]])
+    func resumeWithoutRun(extra: [String]) throws {
+        let (folder, arguments) = try tinySetup()
+        let result = try Toon.run(arguments + ["--outdir", folder.appendingPathComponent("none").path] + extra)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no run with a snapshot to resume"))
+    }
+}
