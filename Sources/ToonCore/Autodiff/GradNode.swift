@@ -29,6 +29,23 @@ public enum GradMode {
     public static var isEnabled: Bool { !isDisabled }
 }
 
+/// Which inputs of the op whose VJP is running need a gradient: those through which the walk in
+/// `gradients(of:wrt:)` reaches a tensor it was asked about. R1 asks for the gradient of D with
+/// respect to its input while D's weights require gradients too; with this, no conv computes a
+/// weight gradient that nothing asked for.
+enum GradientRequest {
+    @TaskLocal static var needed: [Bool]? = nil
+}
+
+extension Tensor {
+    /// Whether the VJP now running must compute the gradient of its input number `index`, which is `input`.
+    static func isGradientNeeded(_ input: Tensor, index: Int) -> Bool {
+        guard input.requiresGrad else { return false }
+        guard let needed = GradientRequest.needed, index < needed.count else { return true }
+        return needed[index]
+    }
+}
+
 /// Runs `body` without recording any history (inference, optimizer updates, gradient application).
 public func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
     try GradMode.$isDisabled.withValue(true, operation: body)

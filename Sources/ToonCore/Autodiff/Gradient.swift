@@ -24,7 +24,8 @@ public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = n
             guard let vjp = node.vjp, let g = grads[id] else { continue }
             // Targets keep their gradient; everything else is released as soon as it is consumed.
             if !targets.contains(id) { grads[id] = nil }
-            let parentGrads = vjp(g)
+            let needed = node.inputs.map { $0.map { relevant.contains(ObjectIdentifier($0)) } ?? false }
+            let parentGrads = GradientRequest.$needed.withValue(needed) { vjp(g) }
             for (parent, pg) in zip(node.inputs, parentGrads) {
                 guard let parent, let pg, relevant.contains(ObjectIdentifier(parent)) else { continue }
                 precondition(pg.shape == parent.shape,

@@ -50,7 +50,7 @@ extension Tensor {
                 let gz = g * self.biasActivationKernel(bias, axis: axis, slope: slope, gain: gain, clamp: clamp,
                                                        slopes: true)
                 guard let bias else { return [gz] }
-                return [gz, bias.requiresGrad ? gz.sum(axes: reduceAxes).reshaped(bias.shape) : nil]
+                return [gz, Tensor.isGradientNeeded(bias, index: 1) ? gz.sum(axes: reduceAxes).reshaped(bias.shape) : nil]
             }
         }
         return out

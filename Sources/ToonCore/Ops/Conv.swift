@@ -39,8 +39,8 @@ extension Tensor {
         }
         if shouldRecord(x, w) {
             y.recordHistory("conv2d", inputs: [x, w]) { dy in
-                [x.requiresGrad ? convolutionInputGradient(dy, w, g) : nil,
-                 w.requiresGrad ? convolutionWeightGradient(x, dy, g) : nil]
+                [isGradientNeeded(x, index: 0) ? convolutionInputGradient(dy, w, g) : nil,
+                 isGradientNeeded(w, index: 1) ? convolutionWeightGradient(x, dy, g) : nil]
             }
         }
         return y
@@ -62,8 +62,8 @@ extension Tensor {
         }
         if shouldRecord(gy, w) {
             gx.recordHistory("conv2dInputGradient", inputs: [gy, w]) { u in
-                [gy.requiresGrad ? convolution(u, w, g) : nil,
-                 w.requiresGrad ? convolutionWeightGradient(u, gy, g) : nil]
+                [isGradientNeeded(gy, index: 0) ? convolution(u, w, g) : nil,
+                 isGradientNeeded(w, index: 1) ? convolutionWeightGradient(u, gy, g) : nil]
             }
         }
         return gx
@@ -79,8 +79,8 @@ extension Tensor {
         }
         if shouldRecord(x, gy) {
             gw.recordHistory("conv2dWeightGradient", inputs: [x, gy]) { u in
-                [x.requiresGrad ? convolutionInputGradient(gy, u, g) : nil,
-                 gy.requiresGrad ? convolution(x, u, g) : nil]
+                [isGradientNeeded(x, index: 0) ? convolutionInputGradient(gy, u, g) : nil,
+                 isGradientNeeded(gy, index: 1) ? convolution(x, u, g) : nil]
             }
         }
         return gw

@@ -24,8 +24,8 @@ extension Tensor {
         var out = a.zipValues(b, *)
         if shouldRecord(a, b) {
             out.recordHistory("mul", inputs: [a, b]) { g in
-                [a.requiresGrad ? (g * b).sum(toShape: a.shape) : nil,
-                 b.requiresGrad ? (g * a).sum(toShape: b.shape) : nil]
+                [isGradientNeeded(a, index: 0) ? (g * b).sum(toShape: a.shape) : nil,
+                 isGradientNeeded(b, index: 1) ? (g * a).sum(toShape: b.shape) : nil]
             }
         }
         return out
@@ -35,8 +35,8 @@ extension Tensor {
         var out = a.zipValues(b, /)
         if shouldRecord(a, b) {
             out.recordHistory("div", inputs: [a, b]) { g in
-                [a.requiresGrad ? (g / b).sum(toShape: a.shape) : nil,
-                 b.requiresGrad ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil]
+                [isGradientNeeded(a, index: 0) ? (g / b).sum(toShape: a.shape) : nil,
+                 isGradientNeeded(b, index: 1) ? (-(g * a) / (b * b)).sum(toShape: b.shape) : nil]
             }
         }
         return out

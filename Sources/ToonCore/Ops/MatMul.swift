@@ -30,11 +30,11 @@ extension Tensor {
             out.recordHistory("matmul", inputs: [a, b]) { g in
                 // C = A B  =>  dA = G Bᵀ, dB = Aᵀ G (flags carry any transposes of A and B).
                 var ga: Tensor? = nil, gb: Tensor? = nil
-                if a.requiresGrad {
+                if isGradientNeeded(a, index: 0) {
                     let r = transA ? matmul(b, g, transA: transB, transB: true) : matmul(g, b, transA: false, transB: !transB)
                     ga = r.sum(toShape: a.shape)
                 }
-                if b.requiresGrad {
+                if isGradientNeeded(b, index: 1) {
                     let r = transB ? matmul(g, a, transA: true, transB: transA) : matmul(a, g, transA: !transA, transB: false)
                     gb = r.sum(toShape: b.shape)
                 }
