@@ -33,6 +33,9 @@ struct Train: ParsableCommand {
     @Option(help: "Thousands of images per tick: log line and sample grid.") var tick: Double = 4
     @Option(help: "A snapshot every this many ticks (and at the end).") var snap: Int = 50
     @Flag(help: "Add left-right mirrored copies of the images.") var mirror = false
+    @Option(help: "Augment what D sees: none, or diffaug (colour, translation, cutout; for sets of a few thousand images or fewer).")
+    var aug: AugmentChoice = .none
+    enum AugmentChoice: String, ExpressibleByArgument, CaseIterable { case none, diffaug }
     @Option(help: ArgumentHelp("'latest' (continue the newest run in --outdir), or a snapshot or generator file.", valueName: "latest|file"))
     var resume: String?
     @Option(help: "Seed of everything random in the run.") var seed: UInt64 = 0
@@ -81,6 +84,7 @@ struct Train: ParsableCommand {
         guard let preset = TrainingPreset(rawValue: cfg) else { throw ValidationError("unknown --cfg \(cfg)") }
         var options = preset.options(resolution: dataset.resolution, batch: batch, gamma: gamma, kimg: kimg ?? 25000,
                                      tickKimg: tick, snapshotTicks: snap, mirror: mirror, seed: seed)
+        options.augment = aug == .diffaug ? .diffaug : nil
         guard let resume else {
             let directory = RunDirectory.next(in: root, dataName: dataset.name, configName: cfg)
             return (try TrainingRun(options: options, data: dataset, directory: directory, state: .initial(options)), false)

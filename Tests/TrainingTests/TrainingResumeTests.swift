@@ -7,12 +7,14 @@ import ToonTestSupport
 @testable import Training
 
 /// A tiny run on random 16 px images: small enough to train a few steps in a test.
-func tinyOptions(kimg: Double = 0.064, tick: Double = 0.016, snap: Int = 1, pl: Bool = true) -> TrainingOptions {
+func tinyOptions(kimg: Double = 0.064, tick: Double = 0.016, snap: Int = 1, pl: Bool = true,
+                 augment: TrainingOptions.Augmentation? = nil) -> TrainingOptions {
     var options = TrainingPreset.tiny.options(resolution: 16, kimg: kimg, tickKimg: tick, snapshotTicks: snap, mirror: true, seed: 7)
     options.gridSeeds = [0, 1]
     options.gRegInterval = 2
     options.dRegInterval = 3
     if !pl { options.plWeight = 0 }
+    options.augment = augment
     return options
 }
 
@@ -55,8 +57,9 @@ extension ParameterStore {
         #expect(loaded.parameters.values == run.state.generatorEMA.values)
     }
 
-    @Test func resumedRunEndsBitIdenticalToTheUninterruptedOne() throws {
-        let options = tinyOptions()
+    @Test(arguments: [nil, TrainingOptions.Augmentation.diffaug])
+    func resumedRunEndsBitIdenticalToTheUninterruptedOne(augment: TrainingOptions.Augmentation?) throws {
+        let options = tinyOptions(augment: augment)
         let straight = temporaryFolder("straight"), interrupted = temporaryFolder("interrupted")
         defer { for f in [straight, interrupted] { try? FileManager.default.removeItem(at: f) } }
         var full = try TrainingRun(options: options, data: tinyData(), directory: straight, state: .initial(options))

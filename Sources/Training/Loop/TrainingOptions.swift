@@ -32,6 +32,13 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var snapshotTicks: Int
     /// Doubles the data with left-right mirrored copies.
     public var mirror: Bool
+    /// Augmentation of everything D sees (nil: none; optional so older snapshots read back).
+    public var augment: Augmentation?
+
+    public enum Augmentation: String, Codable, Sendable, CaseIterable {
+        /// DiffAugment's colour, translation and cutout, on every image.
+        case diffaug
+    }
     /// Seeds every random choice of the run: initial weights, latents, noise, data order.
     public var seed: UInt64
     /// Seeds of the sample grid drawn every tick from G_ema.

@@ -12,6 +12,7 @@ struct TrainingPhases: Sendable {
     let random: TrainingRandom
     /// G's trainable names (everything but w_avg and the noise constants).
     let generatorTrainable: Set<String>
+    let augment: DiffAugment?
 
     init(options: TrainingOptions, initialGenerator: ParameterStore) throws(TrainingError) {
         self.options = options
@@ -20,6 +21,7 @@ struct TrainingPhases: Sendable {
         }
         discriminator = try Discriminator(options.discriminator)
         random = TrainingRandom(seed: options.seed)
+        augment = options.augment == .diffaug ? DiffAugment(random: random) : nil
         generatorTrainable = Set(initialGenerator.names.filter { !($0.hasSuffix(".w_avg") || $0.hasSuffix(".noise_const")) })
     }
 
@@ -77,13 +79,18 @@ struct TrainingPhases: Sendable {
         return Dictionary(uniqueKeysWithValues: zip(pairs.map(\.name), grads))
     }
 
+    /// D's logits for `images`, augmented first when the run augments (`call` keeps each D call's draws apart).
+    func discriminate(_ images: Tensor, _ p: ParameterStore, step: Int, call: Int) -> Tensor {
+        discriminator(augment.map { $0(images, step: step, call: call) } ?? images, p)
+    }
+
     // MARK: phases
 
     /// Gmain: non-saturating loss mean softplus(-D(G(z))).
     func generatorMain(_ state: inout TrainingState) -> Float {
         let leaves = generatorLeaves(state.generator)
         let (images, _) = runGenerator(&state.generator, trainable: leaves, batch: options.batch, step: state.step, Self.gMainLatents)
-        let logits = discriminator(images, state.discriminator)
+        let logits = discriminate(images, state.discriminator, step: state.step, call: 0)
         let loss = GANLoss.generator(fakeLogits: logits)
         let grads = gradients(of: loss, leaves, names: generatorTrainable)
         state.generatorOptimizer.step(&state.generator, gradients: grads)
@@ -115,8 +122,8 @@ struct TrainingPhases: Sendable {
             runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents).images
         }
         let leaves = state.discriminator.requiringGrad()
-        let fakeLogits = discriminator(fakes, leaves)
-        let realLogits = discriminator(reals, leaves)
+        let fakeLogits = discriminate(fakes, leaves, step: state.step, call: 1)
+        let realLogits = discriminate(reals, leaves, step: state.step, call: 2)
         let loss = GANLoss.discriminator(fakeLogits: fakeLogits, realLogits: realLogits)
         state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
         return (loss.scalar, realLogits.mean().scalar, fakeLogits.mean().scalar)
@@ -126,7 +133,7 @@ struct TrainingPhases: Sendable {
     func discriminatorRegularization(_ state: inout TrainingState, reals: Tensor) -> Float {
         let leaves = state.discriminator.requiringGrad()
         let x = reals.requiringGrad()
-        let penalty = GANLoss.r1Penalty(realLogits: discriminator(x, leaves), reals: x)
+        let penalty = GANLoss.r1Penalty(realLogits: discriminate(x, leaves, step: state.step, call: 3), reals: x)
         let loss = penalty * (options.r1Gamma / 2 * Float(options.dRegInterval))
         state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
         return penalty.scalar

@@ -8,7 +8,7 @@ struct TrainingRandom: Sendable {
         case generatorLatents = 1, mixingLatents, mixingCutoff, generatorNoise
         case regularizerLatents, regularizerMixing, regularizerMixingCutoff, regularizerNoise, pathLengthNoise
         case discriminatorLatents, discriminatorMixing, discriminatorMixingCutoff, discriminatorNoise
-        case dataOrder
+        case dataOrder, augment
     }
 
     let seed: UInt64
