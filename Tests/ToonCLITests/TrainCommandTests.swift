@@ -27,7 +27,9 @@ struct TrainCommandTests {
         let run = try #require(runFolders(runs).first)
         #expect(run.lastPathComponent == "00000-faces16-tiny")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: run.path))
-        #expect(files == ["training_options.json", "log.jsonl", "reals.png", "fakes000000.png", "network-snapshot-000000.safetensors"])
+        #expect(Set(files.filter { !$0.hasPrefix("events.out.tfevents.") }) ==
+                Set(["training_options.json", "log.jsonl", "reals.png", "fakes000000.png", "network-snapshot-000000.safetensors"]))
+        #expect(files.filter { $0.hasPrefix("events.out.tfevents.") }.count == 1, "one TensorBoard event file")
         let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(log.count == 2)
         let first = try JSONSerialization.jsonObject(with: Data(log[0].utf8)) as? [String: Any]

@@ -27,6 +27,16 @@ public struct TickReport: Sendable {
     public let maxResidentMB: Double
     public let snapshot: URL?
 
+    /// The tick as TensorBoard scalars, named as NVLabs' training loop names them where it has them.
+    var scalars: [(tag: String, value: Float)] {
+        let names = ["loss_G": "Loss/G/loss", "loss_D": "Loss/D/loss", "r1": "Loss/r1_penalty", "pl": "Loss/pl_penalty",
+                     "D_real": "Loss/scores/real", "D_fake": "Loss/scores/fake"]
+        var out = means.sorted { $0.key < $1.key }.map { (names[$0.key] ?? $0.key, Float($0.value)) }
+        out += [("Progress/kimg", Float(kimg)), ("Timing/sec_per_kimg", Float(secondsPerKimg)),
+                ("Resources/peak_rss_mb", Float(maxResidentMB))]
+        return out
+    }
+
     var jsonLine: String {
         var fields: [(String, Any)] = [("tick", tick), ("kimg", kimg), ("sec_per_kimg", secondsPerKimg),
                                        ("sec_per_tick", tickSeconds), ("maxrss_mb", maxResidentMB),

@@ -55,6 +55,10 @@ public struct TrainingRun {
     public mutating func run(report: (TickReport) -> Void = { _ in }, stepDone: (TrainingState) -> Void = { _ in },
                              shouldStop: () -> Bool = { false }) throws(TrainingError) {
         var statistics = TickStatistics()
+        let events = TensorBoardEvents(folder: directory)
+        do { try events.start(wallTime: Date().timeIntervalSince1970) } catch {
+            throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(error.localizedDescription)"))
+        }
         var tickStart = Date()
         var tickStartImages = state.imagesSeen
         while !isFinished && !shouldStop() {
@@ -75,6 +79,11 @@ public struct TrainingRun {
                                   secondsPerKimg: images > 0 ? seconds / images * 1000 : 0, tickSeconds: seconds,
                                   means: statistics.means, maxResidentMB: maxResidentMegabytes(), snapshot: snapshot)
             try appendLog(tick.jsonLine)
+            do {
+                try events.append(step: state.imagesSeen / 1000, wallTime: Date().timeIntervalSince1970, scalars: tick.scalars)
+            } catch {
+                throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(error.localizedDescription)"))
+            }
             report(tick)
             statistics = TickStatistics()
             tickStart = Date()
