@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "ToonIO", dependencies: ["ToonCore", "CImage"], swiftSettings: releaseSwift),
         .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
-        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets"], swiftSettings: releaseSwift),
+        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"], swiftSettings: releaseSwift),
         .target(name: "Metrics", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),

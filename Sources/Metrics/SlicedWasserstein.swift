@@ -79,12 +79,20 @@ public struct SlicedWasserstein: Sendable {
                 directions = directions / directions.square().sum(axes: [0], keepDims: true).sqrt()
                 let px = x.matmul(directions).permuted([1, 0]).scalars
                 let py = y.matmul(directions).permuted([1, 0]).scalars
-                var sum = 0.0
-                for d in 0..<directionsPerRepeat {
-                    let sx = px[(d * rows)..<((d + 1) * rows)].sorted(), sy = py[(d * rows)..<((d + 1) * rows)].sorted()
-                    for k in 0..<rows { sum += Double(Swift.abs(sx[k] - sy[k])) }
+                // Sorting dominates; directions are independent, so they sort in parallel.
+                var sums = [Double](repeating: 0, count: directionsPerRepeat)
+                sums.withUnsafeMutableBufferPointer { out in
+                    let out = SendableBuffer(out)
+                    Parallel.forEach(directionsPerRepeat, grain: 1) { range in
+                        for d in range {
+                            let sx = px[(d * rows)..<((d + 1) * rows)].sorted(), sy = py[(d * rows)..<((d + 1) * rows)].sorted()
+                            var sum = 0.0
+                            for k in 0..<rows { sum += Double(Swift.abs(sx[k] - sy[k])) }
+                            out.buffer[d] = sum
+                        }
+                    }
                 }
-                total += sum / Double(rows * directionsPerRepeat)
+                total += sums.reduce(0, +) / Double(rows * directionsPerRepeat)
             }
             out.append(total / Double(directionRepeats) * 1000)
         }
@@ -107,4 +115,10 @@ public struct SlicedWasserstein: Sendable {
         }
         return Tensor(shape: [rows, width], scalars: v)
     }
+}
+
+/// A buffer written at disjoint indices by a `Parallel` loop.
+private struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
 }

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import Metrics
 import StyleGAN
-import ToonCore
+import Training
 
 /// `toon metrics`: how close a generator's images are to a dataset's.
 struct MetricsCommand: ParsableCommand {
@@ -41,20 +40,11 @@ struct MetricsCommand: ParsableCommand {
             }
             guard dataset.resolution >= 16 else { throw UsageProblem("\(data): SWD needs images of 16px or more") }
             let n = min(num, dataset.count)
-            let swd = SlicedWasserstein(resolution: dataset.resolution)
-            var reals = swd.emptyDescriptors(), fakes = swd.emptyDescriptors()
             let progress = ProgressLine("Measuring", total: 2 * n)
-            let batch = 16
-            for start in stride(from: 0, to: n, by: batch) {
-                let indices = Array(start..<min(start + batch, n))
-                swd.add(dataset.batch(indices, mirrored: indices.map { _ in false }), to: &reals, seed: UInt32(start))
-                let z = Tensor.concatenate(indices.map { Tensor.randomNormal(shape: [1, generator.config.zDim], seed: UInt32($0)) }, axis: 0)
-                swd.add(generator(z: z), to: &fakes, seed: UInt32(start) &+ 0x8000_0000)
-                progress.update(2 * (start + indices.count))
-            }
-            let distances = swd.distances(reals, fakes)
+            let evaluation = SWDEvaluation(data: dataset, count: n) { progress.update($0) }
+            let distances = evaluation.evaluate(generator) { progress.update(n + $0) }
             progress.clear()
-            let levels = swd.levelResolutions
+            let levels = evaluation.levelResolutions
             if json {
                 var fields = zip(levels, distances).map { "\"swd\($0.0)\": \(String(format: "%.4f", $0.1))" }
                 fields.append("\"swd_mean\": \(String(format: "%.4f", distances.last!))")

@@ -36,6 +36,9 @@ struct Train: ParsableCommand {
     @Option(help: "Augment what D sees: none, or diffaug (colour, translation, cutout; for sets of a few thousand images or fewer).")
     var aug: AugmentChoice = .none
     enum AugmentChoice: String, ExpressibleByArgument, CaseIterable { case none, diffaug }
+    @Option(help: "Measured at each snapshot, into log.jsonl and TensorBoard: swd (sliced Wasserstein distance of 512 images) or none.")
+    var metrics: MetricChoice = .swd
+    enum MetricChoice: String, ExpressibleByArgument, CaseIterable { case swd, none }
     @Option(help: ArgumentHelp("'latest' (continue the newest run in --outdir), or a snapshot or generator file.", valueName: "latest|file"))
     var resume: String?
     @Option(help: "Seed of everything random in the run.") var seed: UInt64 = 0
@@ -85,6 +88,7 @@ struct Train: ParsableCommand {
         var options = preset.options(resolution: dataset.resolution, batch: batch, gamma: gamma, kimg: kimg ?? 25000,
                                      tickKimg: tick, snapshotTicks: snap, mirror: mirror, seed: seed)
         options.augment = aug == .diffaug ? .diffaug : nil
+        options.swdImages = metrics == .swd ? 512 : nil
         guard let resume else {
             let directory = RunDirectory.next(in: root, dataName: dataset.name, configName: cfg)
             return (try TrainingRun(options: options, data: dataset, directory: directory, state: .initial(options)), false)
@@ -116,6 +120,7 @@ struct Train: ParsableCommand {
         var line = String(format: "tick %-4d kimg %-8.1f", t.tick, t.kimg)
         line += "loss G \(f("loss_G")) D \(f("loss_D"))  R1 \(f("r1"))  pl \(f("pl"))  "
         line += String(format: "sec/kimg %.1f  maxrss %.0f MB", t.secondsPerKimg, t.maxResidentMB)
+        if let swd = m["swd_mean"] { line += String(format: "  swd %.2f", swd) }
         if let s = t.snapshot { line += "  -> \(s.lastPathComponent)" }
         return line
     }

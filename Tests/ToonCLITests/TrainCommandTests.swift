@@ -34,6 +34,7 @@ struct TrainCommandTests {
         #expect(log.count == 2)
         let first = try JSONSerialization.jsonObject(with: Data(log[0].utf8)) as? [String: Any]
         #expect(first?["tick"] as? Int == 1 && first?["loss_G"] is Double && first?["sec_per_kimg"] is Double)
+        #expect((first?["swd_mean"] as? Double ?? -1) > 0, "the snapshot's SWD is logged")
         #expect(result.stdout.contains("tick 2"))
 
         let out = folder.appendingPathComponent("out")

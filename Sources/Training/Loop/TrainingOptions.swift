@@ -39,6 +39,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         /// DiffAugment's colour, translation and cutout, on every image.
         case diffaug
     }
+    /// Images for the sliced Wasserstein distance measured at every snapshot (nil: no metric).
+    public var swdImages: Int?
     /// Seeds every random choice of the run: initial weights, latents, noise, data order.
     public var seed: UInt64
     /// Seeds of the sample grid drawn every tick from G_ema.

@@ -10,8 +10,15 @@ struct TickStatistics {
         counts[name, default: 0] += 1
     }
 
+    /// Values measured once per tick (snapshot metrics), reported as they are.
+    private var measured: [String: Double] = [:]
+
+    mutating func record(snapshotMetrics: [String: Double]) {
+        measured.merge(snapshotMetrics) { $1 }
+    }
+
     var means: [String: Double] {
-        Dictionary(uniqueKeysWithValues: sums.map { ($0.key, $0.value / Double(counts[$0.key]!)) })
+        Dictionary(uniqueKeysWithValues: sums.map { ($0.key, $0.value / Double(counts[$0.key]!)) }).merging(measured) { $1 }
     }
 }
 
@@ -30,8 +37,8 @@ public struct TickReport: Sendable {
     /// The tick as TensorBoard scalars, named as NVLabs' training loop names them where it has them.
     var scalars: [(tag: String, value: Float)] {
         let names = ["loss_G": "Loss/G/loss", "loss_D": "Loss/D/loss", "r1": "Loss/r1_penalty", "pl": "Loss/pl_penalty",
-                     "D_real": "Loss/scores/real", "D_fake": "Loss/scores/fake"]
-        var out = means.sorted { $0.key < $1.key }.map { (names[$0.key] ?? $0.key, Float($0.value)) }
+                     "D_real": "Loss/scores/real", "D_fake": "Loss/scores/fake", "swd_mean": "Metrics/swd_mean"]
+        var out = means.sorted { $0.key < $1.key }.map { (names[$0.key] ?? ($0.key.hasPrefix("swd") ? "Metrics/\($0.key)" : $0.key), Float($0.value)) }
         out += [("Progress/kimg", Float(kimg)), ("Timing/sec_per_kimg", Float(secondsPerKimg)),
                 ("Resources/peak_rss_mb", Float(maxResidentMB))]
         return out

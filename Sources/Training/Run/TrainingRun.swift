@@ -14,6 +14,8 @@ public struct TrainingRun {
     let data: any TrainingImages
     let order: DataOrder
     private var orderCache: (epoch: Int, order: [Int])?
+    /// The reals' side of the snapshot metric, gathered at the first snapshot.
+    private var swdEvaluation: SWDEvaluation?
 
     /// A run in `directory` (created if missing) from `state` (fresh, resumed or transferred).
     public init(options: TrainingOptions, data: any TrainingImages, directory: URL, state: TrainingState) throws(TrainingError) {
@@ -72,6 +74,7 @@ public struct TrainingRun {
             if state.tick % options.snapshotTicks == 0 || isFinished {
                 snapshot = directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: state.imagesSeen))
                 try TrainingSnapshot.write(state, options: options, to: snapshot!)
+                if let n = options.swdImages { statistics.record(snapshotMetrics: try measureSWD(images: n)) }
             }
             try writeFakesGrid()
             let images = Double(state.imagesSeen - tickStartImages)
@@ -115,6 +118,16 @@ public struct TrainingRun {
         phases.updateEMA(&state)
         state.imagesSeen += options.batch
         state.step += 1
+    }
+
+    /// SWD of G_ema against the data, by name (swd64, ..., swd_mean).
+    private mutating func measureSWD(images: Int) throws(TrainingError) -> [String: Double] {
+        if swdEvaluation == nil { swdEvaluation = SWDEvaluation(data: data, count: images) }
+        let evaluation = swdEvaluation!
+        let distances = evaluation.evaluate(try generatorEMA())
+        var named = Dictionary(uniqueKeysWithValues: zip(evaluation.levelResolutions.map { "swd\($0)" }, distances))
+        named["swd_mean"] = distances.last
+        return named
     }
 
     /// The current G_ema as a generator.

@@ -1,0 +1,38 @@
+import Metrics
+import StyleGAN
+import ToonCore
+
+/// The sliced Wasserstein distance between a generator and a dataset: the reals' patches gathered
+/// once, fakes from seeds 0..<count (NumPy's z for each seed, no truncation, constant noise).
+public struct SWDEvaluation: Sendable {
+    public let count: Int
+    let swd: SlicedWasserstein
+    let reals: SlicedWasserstein.Descriptors
+
+    /// Gathers the first `count` images of `data` (all of them when fewer); `progress` gets images done.
+    public init(data: any TrainingImages, count: Int, progress: (Int) -> Void = { _ in }) {
+        self.count = min(count, data.count)
+        swd = SlicedWasserstein(resolution: data.resolution)
+        var reals = swd.emptyDescriptors()
+        for start in stride(from: 0, to: self.count, by: 16) {
+            let indices = Array(start..<min(start + 16, self.count))
+            swd.add(data.batch(indices, mirrored: indices.map { _ in false }), to: &reals, seed: UInt32(start))
+            progress(indices.last! + 1)
+        }
+        self.reals = reals
+    }
+
+    public var levelResolutions: [Int] { swd.levelResolutions }
+
+    /// Distances x1000 per level (finest first), then their mean.
+    public func evaluate(_ generator: Generator, progress: (Int) -> Void = { _ in }) -> [Double] {
+        var fakes = swd.emptyDescriptors()
+        for start in stride(from: 0, to: count, by: 16) {
+            let seeds = (start..<min(start + 16, count)).map(UInt32.init)
+            let z = Tensor.concatenate(seeds.map { Tensor.randomNormal(shape: [1, generator.config.zDim], seed: $0) }, axis: 0)
+            swd.add(generator(z: z), to: &fakes, seed: UInt32(start) &+ 0x8000_0000)
+            progress(start + seeds.count)
+        }
+        return swd.distances(reals, fakes)
+    }
+}
