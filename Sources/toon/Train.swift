@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import StyleGAN
+import ToonIO
 import Training
 
 /// `toon train`: StyleGAN2 training in NVLabs' run-folder layout, with exact resume.
@@ -36,6 +37,8 @@ struct Train: ParsableCommand {
     @Option(help: "Augment what D sees: none, or diffaug (colour, translation, cutout; for sets of a few thousand images or fewer).")
     var aug: AugmentChoice = .none
     enum AugmentChoice: String, ExpressibleByArgument, CaseIterable { case none, diffaug }
+    @Option(name: .customLong("freeze-d"), help: ArgumentHelp("Freeze-D: keep D's first N layers fixed (transfer learning).", valueName: "N"))
+    var freezeD: Int?
     @Option(help: "Measured at each snapshot, into log.jsonl and TensorBoard: swd (sliced Wasserstein distance of 512 images) or none.")
     var metrics: MetricChoice = .swd
     enum MetricChoice: String, ExpressibleByArgument, CaseIterable { case swd, none }
@@ -51,6 +54,7 @@ struct Train: ParsableCommand {
         guard tick > 0, tick.isFinite else { throw ValidationError("--tick must be a number above 0") }
         guard snap >= 1 else { throw ValidationError("--snap must be at least 1") }
         guard !outdir.isEmpty else { throw ValidationError("--outdir must name a folder") }
+        if let freezeD, freezeD < 0 { throw ValidationError("--freeze-d must be 0 or more") }
     }
 
     func run() throws {
@@ -89,6 +93,7 @@ struct Train: ParsableCommand {
                                      tickKimg: tick, snapshotTicks: snap, mirror: mirror, seed: seed)
         options.augment = aug == .diffaug ? .diffaug : nil
         options.swdImages = metrics == .swd ? 512 : nil
+        options.freezeDiscriminatorLayers = freezeD
         guard let resume else {
             let directory = RunDirectory.next(in: root, dataName: dataset.name, configName: cfg)
             return (try TrainingRun(options: options, data: dataset, directory: directory, state: .initial(options)), false)
@@ -109,9 +114,12 @@ struct Train: ParsableCommand {
             return (try TrainingRun(options: continued, data: dataset, directory: directory, state: state), false)
         }
         let loaded = try GeneratorLoader.load(url).generator
-        options = TrainingStart.transferOptions(loaded.config, base: options)
+        // NVLabs' pickles carry D beside G; other formats hold a generator alone, and D starts fresh.
+        let foreign = try? ForeignCheckpoint.load(from: url)
+        let d = try foreign.flatMap { try DiscriminatorLoader.load($0, resolution: loaded.config.imageResolution) }
+        options = TrainingStart.transferOptions(loaded.config, discriminator: d?.0, base: options)
         return (try TrainingRun(options: options, data: dataset, directory: directory,
-                                state: TrainingStart.transferState(loaded, options: options)), false)
+                                state: TrainingStart.transferState(loaded, discriminator: d?.1, options: options)), false)
     }
 
     private func tickLine(_ t: TickReport) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ToonIO
+import ToonTestSupport
 
 @Suite("toon train", .enabled(if: Toon.available, "the toon executable is not built"), .serialized)
 struct TrainCommandTests {
@@ -104,5 +105,31 @@ struct TrainCommandTests {
         let result = try Toon.run(arguments + ["--outdir", folder.appendingPathComponent("none").path] + extra)
         #expect(result.status == 1)
         #expect(result.stderr.contains("no run with a snapshot to resume"))
+    }
+}
+
+@Suite("toon train --resume FILE", .enabled(if: Toon.available && SharedFixtures.available, "needs the toon executable and shared/fixtures"))
+struct TrainTransferTests {
+    @Test("fine-tunes an NVLabs pickle: G from the file, D from the file, Freeze-D keeps the first layers")
+    func transferFromNVLabsPickle() throws {
+        let folder = Toon.temporaryFolder()
+        let data = folder.appendingPathComponent("faces64.zip")
+        #expect(try Toon.run(["dataset", "synth", "--count", "8", "--resolution", "64", "--style", "anime", "--out", data.path]).status == 0)
+        let pickle = Toon.fixture("nvlabs/nv_ada_64.pkl")
+        let runs = folder.appendingPathComponent("runs")
+        let result = try Toon.run(["train", "--data", data.path, "--outdir", runs.path, "--cfg", "tiny", "--batch", "4",
+                                   "--kimg", "0.008", "--tick", "0.008", "--resume", pickle, "--freeze-d", "2", "--metrics", "none"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+        let snapshot = try SafeTensorsFile(url: runs.appendingPathComponent(run).appendingPathComponent("network-snapshot-000000.safetensors"))
+        let original = try ForeignCheckpoint.load(from: URL(fileURLWithPath: pickle))
+        let d = try #require(original.networks["D"])
+        // Freeze-D 2: fromrgb and conv0 of the 64 px block stay; conv1 trained.
+        for name in ["b64.fromrgb.weight", "b64.conv0.weight"] {
+            #expect(try snapshot.tensor("D." + name).scalars == d[name]!.scalars, "\(name) changed")
+        }
+        #expect(try snapshot.tensor("D.b64.conv1.weight").scalars != d["b64.conv1.weight"]!.scalars)
+        // G started from the file's G_ema: same architecture (z 128, 64 px).
+        #expect(try snapshot.tensor("G.mapping.fc0.weight").shape == [128, 128])
     }
 }

@@ -65,3 +65,15 @@ import ToonTestSupport
         #expect(DiscriminatorLoader.tfName("b4.out.bias") == "Output/bias")
     }
 }
+
+@Suite struct FreezeDTests {
+    @Test func layersCountFromTheInputAsNVLabsCountsThem() throws {
+        let d = try Discriminator(DiscriminatorConfig(imageResolution: 16, channelBase: 64, channelMax: 8))
+        // b16: fromrgb 0, conv0 1, conv1 2, skip 3; b8: conv0 4, ...
+        #expect(d.frozenNames(firstLayers: 0).isEmpty)
+        #expect(d.frozenNames(firstLayers: 2) == ["b16.fromrgb.weight", "b16.fromrgb.bias", "b16.conv0.weight", "b16.conv0.bias"])
+        #expect(d.frozenNames(firstLayers: 5).contains("b8.conv0.weight"))
+        #expect(d.frozenNames(firstLayers: 5).contains("b16.skip.weight"))
+        #expect(!d.frozenNames(firstLayers: 100).contains { $0.hasPrefix("b4.") })
+    }
+}

@@ -27,6 +27,14 @@ public struct Discriminator: Sendable {
         return spec
     }
 
+    /// The parameter names of D's first `count` layers, counted as NVLabs' Freeze-D counts them: from
+    /// the input, each block's fromRGB, conv0, conv1 and skip in turn; the 4x4 epilogue is never frozen.
+    public func frozenNames(firstLayers count: Int) -> Set<String> {
+        let layers = blocks.flatMap { block in [block.fromRGB, block.conv0, block.conv1, block.skip].compactMap { $0 } }
+        let frozen = layers.prefix(max(count, 0)).map(\.name)
+        return Set(spec.entries.map(\.name).filter { name in frozen.contains { name.hasPrefix($0 + ".") } })
+    }
+
     /// images: [N, C, R, R] in about -1...1 -> logits [N, 1].
     public func callAsFunction(_ images: Tensor, _ p: ParameterStore) -> Tensor {
         let r = config.imageResolution

@@ -39,6 +39,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         /// DiffAugment's colour, translation and cutout, on every image.
         case diffaug
     }
+    /// Freeze-D (Mo et al.): D's first this many layers keep their weights (nil: none), for transfer learning.
+    public var freezeDiscriminatorLayers: Int?
     /// Images for the sliced Wasserstein distance measured at every snapshot (nil: no metric).
     public var swdImages: Int?
     /// Seeds every random choice of the run: initial weights, latents, noise, data order.

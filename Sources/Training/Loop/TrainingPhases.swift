@@ -13,6 +13,8 @@ struct TrainingPhases: Sendable {
     /// G's trainable names (everything but w_avg and the noise constants).
     let generatorTrainable: Set<String>
     let augment: DiffAugment?
+    /// D's parameters that Freeze-D keeps fixed.
+    let discriminatorFrozen: Set<String>
 
     init(options: TrainingOptions, initialGenerator: ParameterStore) throws(TrainingError) {
         self.options = options
@@ -22,6 +24,7 @@ struct TrainingPhases: Sendable {
         discriminator = try Discriminator(options.discriminator)
         random = TrainingRandom(seed: options.seed)
         augment = options.augment == .diffaug ? DiffAugment(random: random) : nil
+        discriminatorFrozen = discriminator.frozenNames(firstLayers: options.freezeDiscriminatorLayers ?? 0)
         generatorTrainable = Set(initialGenerator.names.filter { !($0.hasSuffix(".w_avg") || $0.hasSuffix(".noise_const")) })
     }
 
@@ -70,6 +73,11 @@ struct TrainingPhases: Sendable {
     /// The generator's parameters with its trainable ones as gradient leaves.
     func generatorLeaves(_ g: ParameterStore) -> ParameterStore {
         ParameterStore(g.pairs.map { ($0.name, generatorTrainable.contains($0.name) ? $0.tensor.requiringGrad() : $0.tensor) })
+    }
+
+    /// D's parameters with the trainable ones (all but Freeze-D's) as gradient leaves.
+    func discriminatorLeaves(_ d: ParameterStore) -> ParameterStore {
+        ParameterStore(d.pairs.map { ($0.name, discriminatorFrozen.contains($0.name) ? $0.tensor : $0.tensor.requiringGrad()) })
     }
 
     /// Gradients of `loss` for `store`'s leaves, by name.
@@ -121,7 +129,7 @@ struct TrainingPhases: Sendable {
         let fakes = withoutGradients {
             runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents).images
         }
-        let leaves = state.discriminator.requiringGrad()
+        let leaves = discriminatorLeaves(state.discriminator)
         let fakeLogits = discriminate(fakes, leaves, step: state.step, call: 1)
         let realLogits = discriminate(reals, leaves, step: state.step, call: 2)
         let loss = GANLoss.discriminator(fakeLogits: fakeLogits, realLogits: realLogits)
@@ -131,7 +139,7 @@ struct TrainingPhases: Sendable {
 
     /// Dreg: R1, gamma / 2 * |dD(x)/dx|^2 on the reals, weighted by the interval.
     func discriminatorRegularization(_ state: inout TrainingState, reals: Tensor) -> Float {
-        let leaves = state.discriminator.requiringGrad()
+        let leaves = discriminatorLeaves(state.discriminator)
         let x = reals.requiringGrad()
         let penalty = GANLoss.r1Penalty(realLogits: discriminate(x, leaves, step: state.step, call: 3), reals: x)
         let loss = penalty * (options.r1Gamma / 2 * Float(options.dRegInterval))

@@ -20,7 +20,7 @@ public enum TrainingPreset: String, CaseIterable, Sendable {
             r1Gamma: gamma ?? spec.gamma ?? 0.0002 * Float(r * r) / Float(spec.batch),
             plWeight: spec.plWeight, styleMixing: spec.styleMixing,
             emaKimg: spec.emaKimg ?? Double(spec.batch) * 10 / 32, emaRampup: spec.emaRampup,
-            totalKimg: kimg, tickKimg: tickKimg, snapshotTicks: snapshotTicks, mirror: mirror, augment: nil, swdImages: nil, seed: seed,
+            totalKimg: kimg, tickKimg: tickKimg, snapshotTicks: snapshotTicks, mirror: mirror, augment: nil, freezeDiscriminatorLayers: nil, swdImages: nil, seed: seed,
             gridSeeds: Array(0..<32))
     }
 
