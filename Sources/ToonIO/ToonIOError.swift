@@ -62,7 +62,7 @@ public struct ToonIOError: Error, CustomStringConvertible, Equatable, Sendable {
 
     /// Quotes text taken from a file (a tensor name, a dtype) so that hostile content cannot break
     /// the one-line message: control characters are escaped and long text is cut.
-    static func quoted(_ text: String, limit: Int = 80) -> String {
+    package static func quoted(_ text: String, limit: Int = 80) -> String {
         var body = String(text.unicodeScalars.prefix(limit).map { scalar -> String in
             scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
         }.joined())

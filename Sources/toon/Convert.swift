@@ -18,7 +18,8 @@ struct Convert: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Input checkpoint (.pkl, .pt or .safetensors).", valueName: "in")) var input: String
+    @Argument(help: ArgumentHelp("Input checkpoint (.pkl, .pt or .safetensors).", valueName: "in"),
+              completion: .file(extensions: ["pkl", "pt", "safetensors"])) var input: String
     @Argument(help: ArgumentHelp("Output file: .safetensors (ToonKit) or .pt (rosinality).", valueName: "out")) var output: String
 
     func validate() throws {
@@ -31,6 +32,10 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            // By identity too: a hard link or symlink to the input is the input.
+            var plan = RunPlan()
+            try plan.read(input)
+            try plan.write(output)
             let loaded = try GeneratorLoader.load(URL(fileURLWithPath: input))
             let url = URL(fileURLWithPath: output)
             if url.pathExtension.lowercased() == "pt" {

@@ -14,23 +14,26 @@ struct Generate: ParsableCommand {
             Examples:
               toon generate --network ffhq.pkl --seeds 0-7 --trunc 0.7 --outdir out
               toon generate --network anime.pt --seeds 1-16 --grid 4x4 --outdir out
-              toon generate --network model.safetensors --projected-w me.npy --outdir out
+              toon generate --network model.safetensors --projected-w me.npy \\
+                  --outdir out
             """
     )
 
     @OptionGroup var network: NetworkOption
-    @Option(help: ArgumentHelp("Seeds, e.g. 0-99,120.", valueName: "list")) var seeds: String?
-    @Option(name: .customLong("projected-w"), help: ArgumentHelp("A .npy of w or w+ ([numWs, wDim] or [N, numWs, wDim]) to render instead of seeds.", valueName: "file"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seeds, e.g. 0-99,120.", valueName: "list")) var seeds: String?
+    @Option(name: .customLong("projected-w"), help: ArgumentHelp("A .npy of w or w+ ([numWs, wDim] or [N, numWs, wDim]) to render instead of seeds.", valueName: "file"),
+            completion: .file(extensions: ["npy"]))
     var projectedW: String?
     @OptionGroup var sampling: SamplingFlags
-    @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir")) var outdir: String
-    @Option(help: ArgumentHelp("Also compose all images into grid.png with R rows and C columns.", valueName: "RxC")) var grid: String?
+    @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"), completion: .directory) var outdir: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Also compose all images into grid.png with R rows and C columns.", valueName: "RxC"))
+    var grid: String?
     @Option(help: "File format of each image.") var format: ImageFileFormat = .png
-    @Option(help: "Images generated together (faster per image on many CPUs; uses more memory).") var batch: Int = 1
+    @Option(parsing: .unconditional, help: "Images generated together (faster per image on many CPUs; uses more memory).") var batch: Int = 1
 
     func validate() throws {
         if (seeds == nil) == (projectedW == nil) { throw ValidationError("give either --seeds or --projected-w") }
-        if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
         if let seeds { _ = try parseSeeds(seeds) }
         if grid != nil && format == .npy { throw ValidationError("--grid makes an image; it cannot be combined with --format npy") }
         _ = try parseGrid(grid)
@@ -38,49 +41,81 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            // The whole plan first: inputs, sizes, outputs. Nothing is generated or created before.
+            var plan = RunPlan()
+            try network.register(in: &plan)
+            if let projectedW { try plan.read(projectedW) }
             let layout = try parseGrid(grid)
             let generator = try network.load()
-            let folder = try ensureFolder(outdir)
+            try sampling.check(against: generator)
+            let projected = try projectedW.map { try ProjectedW.read($0, for: generator) }
+            let seedList = try seeds.map { try parseSeeds($0) } ?? []
+            let stems = projected.map { ws in (0..<ws.shape[0]).map { String(format: "proj%02d", $0) } } ?? seedList.map(seedFileStem)
+            // Random noise is seeded by each image's seed, and projected ws render one by one.
+            let batchSize = projected != nil || sampling.noiseMode == .random ? 1 : min(batch, stems.count)
+            try GeneratePlan(count: stems.count, batch: batch, batchSize: batchSize, layout: layout, config: generator.config).check(plan)
+            try plan.writeFolder(outdir, names: stems.map { "\($0).\(format.fileExtension)" } + (layout == nil ? [] : ["grid.png"]))
+            let folder = try plan.createFolder(outdir)
+
             var cells: [RGBFrame] = []
-            let save = { (name: String, image: Tensor) throws in
-                try format.write(image, to: folder.appendingPathComponent("\(name).\(format.fileExtension)"))
+            let save = { (stem: String, image: Tensor) throws in
+                try format.write(image, to: folder.appendingPathComponent("\(stem).\(format.fileExtension)"))
                 if layout != nil { cells.append(try RGBFrame(tensor: image)) }
             }
-            if let projectedW {
-                let url = URL(fileURLWithPath: projectedW)
-                let ws: Tensor
-                do { ws = try generator.validatedWs(try NPY.read(url)) } catch let error as StyleGANError {
-                    throw UsageProblem("\(projectedW): \(error)")
-                }
+            if let ws = projected {
                 let progress = ProgressLine("Rendering", total: ws.shape[0])
                 for i in 0..<ws.shape[0] {
                     let image = withoutGradients { generator.synthesis(ws: ws.slice(axis: 0, i..<(i + 1)), noise: sampling.options().noise) }
-                    try save(String(format: "proj%02d", i), image)
+                    try save(stems[i], image)
                     progress.update(i + 1)
                 }
                 progress.finish("Rendered \(ws.shape[0]) images to \(outdir)")
             } else {
-                let list = try parseSeeds(seeds!)
-                if let layout, list.count > layout.rows * layout.columns {
-                    throw ValidationError("\(list.count) seeds do not fit a \(layout) grid")
-                }
-                let progress = ProgressLine("Generating", total: list.count)
+                let progress = ProgressLine("Generating", total: seedList.count)
                 var done = 0
-                // Random noise is seeded by each image's seed, so images come one at a time.
-                let batchSize = sampling.noiseMode == .random ? 1 : batch
-                try generator.generate(seeds: list, options: sampling.options(), batchSize: batchSize) { batchSeeds, images in
+                try generator.generate(seeds: seedList, options: sampling.options(), batchSize: batchSize) { batchSeeds, images in
                     for (offset, seed) in batchSeeds.enumerated() {
-                        try save(String(format: "seed%04d", seed), images.slice(axis: 0, offset..<(offset + 1)))
+                        try save(seedFileStem(seed), images.slice(axis: 0, offset..<(offset + 1)))
                     }
                     done += batchSeeds.count
                     progress.update(done)
                 }
-                progress.finish("Generated \(list.count) images to \(outdir)")
+                progress.finish("Generated \(seedList.count) images to \(outdir)")
             }
             if let layout {
                 let composed = try ImageGrid.compose(cells, layout: layout)
                 try Image(frame: composed).write(to: folder.appendingPathComponent("grid.png"))
             }
         }
+    }
+}
+
+/// The sizes `generate` will reach, checked against the image limits and the memory budget.
+struct GeneratePlan {
+    let count: Int
+    let batch: Int
+    let batchSize: Int
+    let layout: GridLayout?
+    let config: GeneratorConfig
+
+    func check(_ plan: RunPlan) throws {
+        let resolution = config.imageResolution
+        let cellPixels = Double(resolution * resolution)
+        // One image is written at a time; with --grid every image is also kept for the grid.
+        var held = MemoryEstimate.writtenImage(pixels: cellPixels)
+        if let layout {
+            let cells = Double(layout.rows) * Double(layout.columns)
+            if Double(count) > cells {
+                throw UsageProblem("\(count) images do not fit a \(layout) grid of \(layout.rows * layout.columns) cells")
+            }
+            let what = "--grid \(layout)"
+            try plan.requireImage(columns: layout.columns, rows: layout.rows, cell: resolution, for: what)
+            held += Double(count) * cellPixels * 3 + MemoryEstimate.writtenImage(pixels: cells * cellPixels)
+            try plan.requireMemory(held, for: what)
+        }
+        let perImage = MemoryEstimate.synthesis(config)
+        let fitting = Int(max(0, (plan.budget.bytes - held) / perImage))
+        try plan.requireMemory(held + Double(batchSize) * perImage, for: "--batch \(batch) at \(resolution)x\(resolution)",
+                               hint: fitting >= 1 ? "at most --batch \(fitting) fits" : nil)
     }
 }

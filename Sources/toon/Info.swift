@@ -5,11 +5,14 @@ import StyleGAN
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Describe a generator checkpoint: format, architecture, size.")
 
-    @Argument(help: ArgumentHelp("Checkpoint file.", valueName: "file")) var file: String
+    @Argument(help: ArgumentHelp("Checkpoint file.", valueName: "file"),
+              completion: .file(extensions: ["pkl", "pt", "safetensors"])) var file: String
     @Flag(help: "Print the architecture as JSON.") var json = false
 
     func run() throws {
         try reportingFailures {
+            var plan = RunPlan()
+            try plan.read(file)
             let loaded = try GeneratorLoader.load(URL(fileURLWithPath: file))
             let g = loaded.generator, c = g.config
             if json {

@@ -13,20 +13,23 @@ struct Interpolate: ParsableCommand {
             MP4 needs ffmpeg; GIFs are written by toon itself.
 
             Examples:
-              toon interpolate --network ffhq.pkl --seeds 0,5,9 --frames 120 --loop --out walk.mp4
-              toon interpolate --network anime.pt --seeds 0-7 --grid 2x2 --frames 60 --out walk.gif
+              toon interpolate --network ffhq.pkl --seeds 0,5,9 --frames 120 \\
+                  --loop --out walk.mp4
+              toon interpolate --network anime.pt --seeds 0-7 --grid 2x2 \\
+                  --frames 60 --out walk.gif
             """
     )
 
     @OptionGroup var network: NetworkOption
-    @Option(help: ArgumentHelp("Keyframe seeds, visited in order.", valueName: "list")) var seeds: String
-    @Option(help: "Total number of frames.") var frames: Int = 120
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keyframe seeds, visited in order.", valueName: "list")) var seeds: String
+    @Option(parsing: .unconditional, help: "Total number of frames.") var frames: Int = 120
     @Option(help: "Interpolate in w (smooth, default) or z.") var space: LatentSpace = .w
     @Flag(help: "Return to the first seed at the end, for a seamless loop.") var loop = false
-    @Option(help: ArgumentHelp("Several walks side by side, R rows by C columns.", valueName: "RxC")) var grid: String?
-    @Option(help: "Frames per second.") var fps: Double = 30
+    @Option(parsing: .unconditional, help: ArgumentHelp("Several walks side by side, R rows by C columns.", valueName: "RxC")) var grid: String?
+    @Option(parsing: .unconditional, help: "Frames per second.") var fps: Double = 30
     @OptionGroup var sampling: SamplingFlags
-    @Option(help: ArgumentHelp("Output video: .mp4 or .gif.", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("Output video: .mp4 or .gif.", valueName: "file"),
+            completion: .file(extensions: ["mp4", "gif"])) var out: String
 
     enum LatentSpace: String, ExpressibleByArgument, CaseIterable { case z, w }
 
@@ -42,10 +45,23 @@ struct Interpolate: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            var plan = RunPlan()
+            try network.register(in: &plan)
             let layout = try parseGrid(grid) ?? GridLayout(rows: 1, columns: 1)!
+            let keyframes = try parseSeeds(seeds)
             let generator = try network.load()
-            let walk = try LatentWalk(generator: generator, seeds: try parseSeeds(seeds), cellCount: layout.rows * layout.columns,
+            try sampling.check(against: generator)
+            try InterpolatePlan(layout: layout, format: URL(fileURLWithPath: out).pathExtension.lowercased(), config: generator.config).check(plan)
+            let walk: LatentWalk
+            do {
+                walk = try LatentWalk(generator: generator, seeds: keyframes, cellCount: layout.rows * layout.columns,
                                       space: space == .w ? .w : .z, looping: loop, options: sampling.options())
+            } catch let error as StyleGANError {
+                // Seeds that do not split into the grid's walks are a usage problem, as in generate.
+                guard case .latentWalk = error.problem else { throw error }
+                throw UsageProblem("--seeds and --grid \(layout): \(error)")
+            }
+            try plan.write(out)
             let size = generator.config.imageResolution
             let writer = try VideoFormat.openWriter(url: URL(fileURLWithPath: out), width: size * layout.columns,
                                                    height: size * layout.rows, fps: fps)
@@ -64,5 +80,27 @@ struct Interpolate: ParsableCommand {
             }
             progress.finish("Wrote \(out)")
         }
+    }
+}
+
+/// The sizes `interpolate` will reach: frame size against the format's limit, and every cell of a
+/// frame rendered as one batch against the memory budget.
+struct InterpolatePlan {
+    let layout: GridLayout
+    let format: String
+    let config: GeneratorConfig
+
+    func check(_ plan: RunPlan) throws {
+        let resolution = config.imageResolution
+        let what = "--grid \(layout)"
+        if format == "mp4" {
+            try plan.requireFrame(columns: layout.columns, rows: layout.rows, cell: resolution, limit: 16_384, format: "MP4 (H.264)", for: what)
+        } else {
+            try plan.requireFrame(columns: layout.columns, rows: layout.rows, cell: resolution, limit: 65_535, format: "GIF", for: what)
+        }
+        let cells = Double(layout.rows) * Double(layout.columns)
+        let pixels = cells * Double(resolution * resolution)
+        try plan.requireMemory(cells * MemoryEstimate.synthesis(config) + MemoryEstimate.videoFrame(pixels: pixels),
+                               for: "\(what) (\(layout.rows * layout.columns) images rendered for each frame)")
     }
 }

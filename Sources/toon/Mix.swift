@@ -12,17 +12,19 @@ struct Mix: ParsableCommand {
             row seeds, and each cell the row image with the --styles layers taken from the column image.
 
             Example:
-              toon mix --network ffhq.pkl --rows 85,100,75 --cols 55,821,1789 --styles 0-6 --outdir out
+              toon mix --network ffhq.pkl --rows 85,100,75 --cols 55,821,1789 \\
+                  --styles 0-6 --outdir out
             """
     )
 
     @OptionGroup var network: NetworkOption
-    @Option(help: ArgumentHelp("Row seeds.", valueName: "list")) var rows: String
-    @Option(help: ArgumentHelp("Column seeds.", valueName: "list")) var cols: String
-    @Option(help: ArgumentHelp("Layers (ws) taken from the column seeds, e.g. 0-6 (coarse), 8-17 (fine).", valueName: "list"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Row seeds.", valueName: "list")) var rows: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Column seeds.", valueName: "list")) var cols: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Layers (ws) taken from the column seeds, e.g. 0-6 (coarse), 8-17 (fine).", valueName: "list"))
     var styles: String = "0-6"
     @OptionGroup var sampling: SamplingFlags
-    @Option(help: ArgumentHelp("Output folder for grid.png and each cell (row-col.png).", valueName: "dir")) var outdir: String
+    @Option(help: ArgumentHelp("Output folder for grid.png and each cell (row-col.png).", valueName: "dir"),
+            completion: .directory) var outdir: String
 
     func validate() throws {
         _ = try parseSeeds(rows, option: "--rows")
@@ -32,13 +34,25 @@ struct Mix: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            var plan = RunPlan()
+            try network.register(in: &plan)
             let rowSeeds = try parseSeeds(rows, option: "--rows"), colSeeds = try parseSeeds(cols, option: "--cols")
             let layers = try parseSeeds(styles, option: "--styles").map(Int.init)
             let generator = try network.load()
+            try sampling.check(against: generator)
             if let bad = layers.first(where: { $0 >= generator.numWs }) {
-                throw ValidationError("--styles: layer \(bad) does not exist; this network has ws 0-\(generator.numWs - 1)")
+                throw UsageProblem("--styles: layer \(bad) does not exist; this network has ws 0-\(generator.numWs - 1)")
             }
-            let folder = try ensureFolder(outdir)
+            // Every cell is kept for the grid: (rows + 1) x (cols + 1) images and the grid itself.
+            let resolution = generator.config.imageResolution, cellPixels = Double(resolution * resolution)
+            let what = "a grid of \(rowSeeds.count) --rows and \(colSeeds.count) --cols"
+            try plan.requireImage(columns: colSeeds.count + 1, rows: rowSeeds.count + 1, cell: resolution, for: what)
+            let cellCount = Double(rowSeeds.count + 1) * Double(colSeeds.count + 1)
+            try plan.requireMemory(cellCount * cellPixels * 3 + MemoryEstimate.writtenImage(pixels: cellCount * cellPixels)
+                                   + MemoryEstimate.synthesis(generator.config), for: what)
+            let names = rowSeeds.lazy.flatMap { r in colSeeds.lazy.map { c in "\(r)-\(c).png" } }
+            try plan.writeFolder(outdir, names: Array(names) + ["grid.png"])
+            let folder = try plan.createFolder(outdir)
             let total = rowSeeds.count + colSeeds.count + rowSeeds.count * colSeeds.count
             let progress = ProgressLine("Mixing", total: total)
             var done = 0

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ToonCore
 
 @main
@@ -9,4 +10,19 @@ struct Toon: ParsableCommand {
         version: ToonKitVersion.string,
         subcommands: [Generate.self, Mix.self, Interpolate.self, Info.self, Convert.self, Dataset.self, Train.self, MetricsCommand.self]
     )
+
+    static func main() {
+        Interrupts.install()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // ArgumentParser answers `toon help bogus` with the main help and exit 0, which hides a typo
+        // from scripts; an unknown topic is a usage error.
+        // Each subcommand's name is its type's name in lower case (none sets commandName).
+        let names = configuration.subcommands.map { String(describing: $0).lowercased() }
+        if arguments.first == "help", arguments.count > 1, !names.contains(arguments[1]) {
+            let message = "toon: help: no command '\(arguments[1])'; the commands are \(names.joined(separator: ", "))\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            Foundation.exit(64)
+        }
+        main(arguments)
+    }
 }

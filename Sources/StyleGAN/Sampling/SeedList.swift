@@ -12,6 +12,10 @@ public enum SeedList {
             switch bounds.count {
             case 1:
                 seeds.append(try number(bounds[0], in: text))
+            case 2 where bounds[0].trimmingCharacters(in: .whitespaces).isEmpty:
+                throw .seedList(.invalid(text, "\(item) is negative; numbers here are 0...\(UInt32.max)"))
+            case 2 where bounds[1].trimmingCharacters(in: .whitespaces).isEmpty:
+                throw .seedList(.invalid(text, "range \(item) has no end"))
             case 2:
                 let lo = try number(bounds[0], in: text), hi = try number(bounds[1], in: text)
                 guard lo <= hi else { throw .seedList(.invalid(text, "range \(item) runs backwards")) }
@@ -26,7 +30,7 @@ public enum SeedList {
 
     private static func number(_ s: Substring, in text: String) throws(StyleGANError) -> UInt32 {
         guard let v = UInt32(s.trimmingCharacters(in: .whitespaces)) else {
-            throw .seedList(.invalid(text, "\(s) is not a seed (0...\(UInt32.max))"))
+            throw .seedList(.invalid(text, "'\(s)' is not a number in 0...\(UInt32.max)"))
         }
         return v
     }

@@ -13,14 +13,24 @@ public enum AtomicFile {
     public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws(ToonIOError) {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw ToonIOError(url: url, .write(.failed("cannot create a file in \(folder.path) (\(String(cString: strerror(errno))))")))
+        // Created through the run's registry, so an interrupted run removes it (not with
+        // FileManager.createFile, which itself writes through a hidden temporary file).
+        let created: (descriptor: Int32, token: RunCleanup.Token)
+        do { created = try RunCleanup.shared.createFile(temporary.path) } catch {
+            throw ToonIOError(url: url, .write(.failed("cannot create a file in \(folder.path) (\(error.reason))")))
         }
+        defer { RunCleanup.shared.release(created.token) }
         do {
-            let handle = try FileHandle(forWritingTo: temporary)
+            let handle = FileHandle(fileDescriptor: created.descriptor, closeOnDealloc: false)
             do {
                 try body(handle)
                 try handle.synchronize()
+                // Every byte written must be in the file before it takes the destination's name.
+                let written = try handle.offset()
+                var info = stat()
+                guard fstat(created.descriptor, &info) == 0, UInt64(info.st_size) == written else {
+                    throw ToonIOError(url: url, .write(.failed("the file holds fewer bytes than were written")))
+                }
                 try handle.close()
             } catch {
                 try? handle.close()
@@ -30,7 +40,7 @@ public enum AtomicFile {
                 throw ToonIOError(url: url, .write(.failed("cannot rename into place (\(String(cString: strerror(errno))))")))
             }
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
+            unlink(temporary.path)
             // Our own write failures pass through; anything else becomes one, with its reason.
             if let error = error as? ToonIOError, case .write = error.problem { throw error }
             throw ToonIOError(url: url, .write(.failed(Self.describe(error))))

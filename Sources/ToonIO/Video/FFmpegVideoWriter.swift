@@ -25,6 +25,9 @@ public final class FFmpegVideoWriter: VideoWriter {
     private let log: URL
     private var isOpen = true
     private var launched = false
+    /// ffmpeg and its log in the run's registry, so an interrupted run ends and removes them.
+    private var childRegistration: RunCleanup.Token?
+    private var logRegistration: RunCleanup.Token?
 
     /// Starts ffmpeg for `width` x `height` frames at `fps`. `executable` overrides the PATH search.
     ///
@@ -66,10 +69,14 @@ public final class FFmpegVideoWriter: VideoWriter {
         input = ends[0]
         let childInput = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
         // stderr goes to a file, not a pipe: nothing has to drain it while we block on stdin.
-        guard FileManager.default.createFile(atPath: log.path, contents: nil),
-              let logHandle = try? FileHandle(forWritingTo: log) else {
+        let logHandle: FileHandle
+        do {
+            let created = try RunCleanup.shared.createFile(log.path)
+            logRegistration = created.token
+            logHandle = FileHandle(fileDescriptor: created.descriptor, closeOnDealloc: true)
+        } catch {
             closeInput(); try? childInput.close()
-            throw ToonIOError(url: url, .video(.io("cannot create \(log.path) for ffmpeg's messages")))
+            throw ToonIOError(url: url, .video(.io("cannot create \(log.path) for ffmpeg's messages (\(error.reason))")))
         }
         process.executableURL = program
         process.arguments = FFmpegExecutable.mp4Arguments(
@@ -78,10 +85,14 @@ public final class FFmpegVideoWriter: VideoWriter {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = logHandle
         do {
-            try process.run()
+            let process = self.process
+            childRegistration = try RunCleanup.shared.launch {
+                try process.run()
+                return process.processIdentifier
+            }
         } catch {
             closeInput(); try? childInput.close(); try? logHandle.close()
-            try? FileManager.default.removeItem(at: log)
+            removeLog()
             throw ToonIOError(url: url, .video(.io("cannot start \(program.path): \(error.localizedDescription)")))
         }
         launched = true
@@ -99,8 +110,10 @@ public final class FFmpegVideoWriter: VideoWriter {
             // ffmpeg stopped reading; its exit status and stderr say why better than EPIPE does.
             closeInput()
             let status = waitForExit()
+            // Read ffmpeg's message before `abandon` removes the log it is in.
+            let line = readLastLogLine()
             abandon()
-            if status != 0 { throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: readLastLogLine()))) }
+            if status != 0 { throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: line))) }
             throw ToonIOError(url: url, .video(.io("cannot send a frame to ffmpeg (\(String(cString: strerror(failure))))")))
         }
         frameCount += 1
@@ -116,7 +129,7 @@ public final class FFmpegVideoWriter: VideoWriter {
             throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: line)))
         }
         isOpen = false
-        try? FileManager.default.removeItem(at: log)
+        removeLog()
         try file.commit()
     }
 
@@ -151,7 +164,15 @@ public final class FFmpegVideoWriter: VideoWriter {
     private func waitForExit() -> Int32 {
         guard launched else { return -1 }
         process.waitUntilExit()
+        if let childRegistration { RunCleanup.shared.release(childRegistration) }
+        childRegistration = nil
         return process.terminationStatus
+    }
+
+    private func removeLog() {
+        unlink(log.path)
+        if let logRegistration { RunCleanup.shared.release(logRegistration) }
+        logRegistration = nil
     }
 
     private func readLastLogLine() -> String {
@@ -162,6 +183,6 @@ public final class FFmpegVideoWriter: VideoWriter {
     private func abandon() {
         isOpen = false
         file.discard()
-        try? FileManager.default.removeItem(at: log)
+        removeLog()
     }
 }

@@ -10,6 +10,10 @@ final class PartialFile {
     let temporary: URL
     private var handle: FileHandle?
     private var isOpen = true
+    /// The temporary file's entry in the run's registry, so an interrupted run removes it.
+    private let registration: RunCleanup.Token
+    /// Bytes handed to `write`, checked against the file's size before the rename.
+    private var bytesWritten: UInt64 = 0
 
     /// Reserves a temporary name beside `destination`; with `open`, creates it for writing.
     /// Without `open`, another program (ffmpeg) is expected to create it.
@@ -23,12 +27,17 @@ final class PartialFile {
         // Same folder as the destination, so the final rename never crosses file systems.
         temporary = folder.appendingPathComponent(
             ".\(destination.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        guard open else { return }
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: temporary) else {
-            throw ToonIOError(url: destination, .video(.io("cannot create a file in \(folder.path) (\(String(cString: strerror(errno))))")))
+        guard open else {
+            registration = RunCleanup.shared.reserve(temporary.path)
+            return
         }
-        self.handle = handle
+        do {
+            let created = try RunCleanup.shared.createFile(temporary.path)
+            registration = created.token
+            handle = FileHandle(fileDescriptor: created.descriptor, closeOnDealloc: true)
+        } catch {
+            throw ToonIOError(url: destination, .video(.io("cannot create a file in \(folder.path) (\(error.reason))")))
+        }
     }
 
     /// Appends bytes to the temporary file.
@@ -36,6 +45,7 @@ final class PartialFile {
         guard isOpen, let handle else { throw ToonIOError(url: destination, .video(.closed)) }
         do {
             try handle.write(contentsOf: bytes)
+            bytesWritten += UInt64(bytes.count)
         } catch {
             throw ToonIOError(url: destination, .video(.io("cannot write: \(error.localizedDescription)")))
         }
@@ -45,19 +55,25 @@ final class PartialFile {
     func commit() throws(ToonIOError) {
         guard isOpen else { throw ToonIOError(url: destination, .video(.closed)) }
         isOpen = false
-        do {
-            try handle?.synchronize()
-            try handle?.close()
-            handle = nil
-        } catch {
-            discardFile()
-            throw ToonIOError(url: destination, .video(.io("cannot flush: \(error.localizedDescription)")))
+        if let handle {
+            // Everything written must be in the file before it takes the destination's name.
+            var flushed = true
+            do { try handle.synchronize() } catch { flushed = false }
+            var info = stat()
+            let complete = fstat(handle.fileDescriptor, &info) == 0 && UInt64(info.st_size) == bytesWritten
+            if !flushed || !complete || (try? handle.close()) == nil {
+                let reason = String(cString: strerror(errno))
+                discardFile()
+                throw ToonIOError(url: destination, .video(.io(complete ? "cannot flush (\(reason))" : "the file holds fewer bytes than were written")))
+            }
         }
+        handle = nil
         guard rename(temporary.path, destination.path) == 0 else {
             let reason = String(cString: strerror(errno))
             discardFile()
             throw ToonIOError(url: destination, .video(.io("cannot rename into place (\(reason))")))
         }
+        RunCleanup.shared.release(registration)
     }
 
     /// Closes and removes the temporary file; the destination is left as it was.
@@ -70,7 +86,8 @@ final class PartialFile {
     private func discardFile() {
         try? handle?.close()
         handle = nil
-        try? FileManager.default.removeItem(at: temporary)
+        unlink(temporary.path)
+        RunCleanup.shared.release(registration)
     }
 
     deinit { discard() }

@@ -7,24 +7,38 @@ import ToonIO
 /// `--network FILE`: any checkpoint ToonKit reads (the format comes from the content); without it,
 /// ToonKit's built-in model.
 struct NetworkOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Generator checkpoint: NVLabs .pkl (TF or PyTorch), rosinality .pt, ToonKit .safetensors or a training snapshot (default: the built-in \(BuiltInModel.default.rawValue) model).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Generator checkpoint: NVLabs .pkl (TF or PyTorch), rosinality .pt, ToonKit .safetensors or a training snapshot (default: the built-in \(BuiltInModel.default.rawValue) model).", valueName: "file"),
+            completion: .file(extensions: ["pkl", "pt", "safetensors"]))
     var network: String?
 
+    /// Adds the network file (the built-in model's when none is named) to the plan's inputs.
+    func register(in plan: inout RunPlan) throws {
+        if let path = network ?? BuiltInModel.default.url?.path { try plan.read(path) }
+    }
+
+    /// Loads the network; the plan must have checked the path (`RunPlan.read`) first, so a FIFO
+    /// or a folder never reaches the loader. Errors name the file.
     func load() throws -> Generator {
         guard let network else { return try BuiltInModel.default.load() }
-        return try GeneratorLoader.load(URL(fileURLWithPath: network)).generator
+        do { return try GeneratorLoader.load(URL(fileURLWithPath: network)).generator } catch {
+            guard error.file == nil else { throw error }
+            throw RunFailure("\(network): \(error)")
+        }
     }
 }
 
 /// Truncation, noise and class: the options every sampling command shares.
 struct SamplingFlags: ParsableArguments {
-    @Option(name: .customLong("trunc"), help: "Truncation psi (1 = none; 0.5-0.7 gives cleaner, less varied faces).")
+    // Unconditional parsing: `--trunc -0.5` is a value (negative psi is meaningful), not an option.
+    @Option(name: .customLong("trunc"), parsing: .unconditional,
+            help: "Truncation psi (1 = none; 0.5-0.7 gives cleaner, less varied faces).")
     var truncationPsi: Float = 1
 
-    @Option(name: .customLong("trunc-cutoff"), help: ArgumentHelp("Truncate only the first N ws (coarse styles).", valueName: "N"))
+    @Option(name: .customLong("trunc-cutoff"), parsing: .unconditional,
+            help: ArgumentHelp("Truncate only the first N ws (coarse styles).", valueName: "N"))
     var truncationCutoff: Int?
 
-    @Option(name: .customLong("class"), help: ArgumentHelp("Class index for conditional networks.", valueName: "N"))
+    @Option(name: .customLong("class"), parsing: .unconditional, help: ArgumentHelp("Class index for conditional networks.", valueName: "N"))
     var classIndex: Int?
 
     @Option(name: .customLong("noise-mode"), help: "Per-pixel noise: const (the network's stored noise, reproducible), random, none.")
@@ -33,8 +47,16 @@ struct SamplingFlags: ParsableArguments {
     enum NoiseChoice: String, ExpressibleByArgument, CaseIterable { case const, random, none }
 
     func validate() throws {
-        if let cutoff = truncationCutoff, cutoff < 0 { throw ValidationError("--trunc-cutoff must be 0 or more") }
-        if !truncationPsi.isFinite { throw ValidationError("--trunc must be a number") }
+        if let cutoff = truncationCutoff, cutoff < 0 { throw ValidationError("--trunc-cutoff must be 0 or more, got \(cutoff)") }
+        if !truncationPsi.isFinite { throw ValidationError("--trunc must be a finite number (e.g. 0.7), got \(truncationPsi)") }
+        if let classIndex, classIndex < 0 { throw ValidationError("--class must be 0 or more, got \(classIndex)") }
+    }
+
+    /// Checks against the loaded network what parsing alone cannot.
+    func check(against generator: Generator) throws {
+        if let cutoff = truncationCutoff, cutoff > generator.numWs {
+            throw UsageProblem("--trunc-cutoff \(cutoff) is beyond this network's \(generator.numWs) ws (0-\(generator.numWs))")
+        }
     }
 
     /// Sampling options; random noise is seeded per image so a run can be repeated.
@@ -55,16 +77,10 @@ func parseGrid(_ text: String?) throws -> GridLayout? {
     do { return try GridLayout(parsing: text) } catch { throw ValidationError("--grid: \(error)") }
 }
 
-/// Seeds as `0-99,120`.
+/// Seeds (or layers, for `--styles`) as `0-99,120`.
 func parseSeeds(_ text: String, option: String = "--seeds") throws -> [UInt32] {
-    do { return try SeedList.parse(text) } catch { throw ValidationError("\(option): \(error)") }
-}
-
-/// Creates `folder` (and parents) if needed.
-func ensureFolder(_ path: String) throws -> URL {
-    let url = URL(fileURLWithPath: path, isDirectory: true)
-    do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-        throw UsageProblem("\(path): cannot create the output folder (\(error.localizedDescription))")
+    do { return try SeedList.parse(text) } catch {
+        if case .seedList(.invalid(_, let why)) = error.problem { throw ValidationError("\(option) '\(text)': \(why)") }
+        throw ValidationError("\(option): \(error)")
     }
-    return url
 }

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import ToonIO
+import ToonTestSupport
+
+/// SIGINT and SIGTERM at random moments of a run: toon exits with 130 or 143, no temporary file of
+/// the run is left (neither `.partial-*` beside the outputs nor ffmpeg's log), no ffmpeg is left
+/// running, and every output that was already finished is complete.
+@Suite("toon stops cleanly on SIGINT and SIGTERM", .enabled(if: SharedFixtures.available && Toon.available, SharedFixtures.skipReason))
+struct SignalCommandTests {
+    static let moments: [(Int32, String)] = [
+        (SIGINT, "generate"), (SIGTERM, "generate"), (SIGINT, "generate"), (SIGTERM, "generate"),
+        (SIGINT, "gif"), (SIGTERM, "gif"), (SIGINT, "mp4"), (SIGTERM, "mp4"), (SIGINT, "mp4"), (SIGTERM, "mix"),
+    ]
+
+    @Test("an interrupted run leaves no temporary file and no child, and exits 128 + signal", arguments: moments)
+    func interrupted(signal: Int32, command: String) throws {
+        if command == "mp4" && FFmpegProbe.missing { return }
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = folder.appendingPathComponent("tmp"), out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let network = Toon.fixture("nvlabs/nv_ada_64.pkl")
+        let arguments: [String] = switch command {
+        case "generate": ["generate", "--network", network, "--seeds", "0-2000", "--grid", "40x51", "--outdir", out.path]
+        case "mix": ["mix", "--network", network, "--rows", "0-200", "--cols", "0-200", "--outdir", out.path]
+        default: ["interpolate", "--network", network, "--seeds", "0-3", "--frames", "2000", "--out", out.path + "/walk.\(command)"]
+        }
+        if command == "gif" || command == "mp4" { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) }
+
+        let process = Process()
+        process.executableURL = Toon.executable
+        process.arguments = arguments
+        // ffmpeg's log goes to TMPDIR: a folder of the test's own, checked afterwards.
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Work has begun once the output folder has an entry; then a random moment inside the run.
+        var waited = 0
+        while process.isRunning && ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).isEmpty && waited < 6000 {
+            usleep(10_000); waited += 1
+        }
+        let delay = UInt32.random(in: 0...1_500_000)
+        usleep(delay)
+        #expect(process.isRunning, "the run ended before the signal (delay \(delay) µs)")
+        kill(process.processIdentifier, signal)
+        // A bound, not a timing check: a toon that ignores the signal must not hang the suite.
+        var grace = 0
+        while process.isRunning && grace < 3000 { usleep(10_000); grace += 1 }
+        if process.isRunning {
+            Issue.record("toon still runs after the signal (delay \(delay) µs)")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
+                "delay \(delay) µs: status \(process.terminationStatus), reason \(process.terminationReason.rawValue)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(!left.contains { $0.contains(".partial") }, "delay \(delay) µs: \(left.filter { $0.contains(".partial") })")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "ffmpeg's log was left")
+        #expect(ChildProcesses.mentioning(folder.path).isEmpty, "a child still runs: \(ChildProcesses.mentioning(folder.path))")
+        // What was finished stays, complete.
+        for name in left where name.hasSuffix(".png") {
+            #expect(throws: Never.self, "\(name) is incomplete") { try Image.read(from: out.appendingPathComponent(name)) }
+        }
+    }
+}
+
+enum FFmpegProbe {
+    static let missing = !((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/ffmpeg") })
+}
+
+/// Processes whose command line mentions a path: children a test's run may have left behind.
+enum ChildProcesses {
+    static func mentioning(_ text: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { Int($0) != nil }.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+            // Zombies have an empty command line; only live processes count.
+            return line.contains(text) ? "\(pid): \(line)" : nil
+        }
+    }
+}
