@@ -103,7 +103,7 @@ struct TrainCommandTests {
     func resumeWithoutRun(extra: [String]) throws {
         let (folder, arguments) = try tinySetup()
         let result = try Toon.run(arguments + ["--outdir", folder.appendingPathComponent("none").path] + extra)
-        #expect(result.status == 1)
+        #expect(result.status == 64, "a usage problem")
         #expect(result.stderr.contains("no run with a snapshot to resume"))
     }
 }
