@@ -1,0 +1,91 @@
+import Foundation
+import ToonIO
+
+/// The files a dataset is prepared from: every regular file under a folder (recursively) or every
+/// entry of a zip, by relative name in byte order. Only read, never changed.
+struct PrepareSource {
+    private enum Storage {
+        case zip(ZipArchive)
+        case folder(String)
+    }
+
+    private let storage: Storage
+    /// Relative names ("cats/a.png"), sorted; unsafe zip names are among them and dropped by the caller.
+    let names: [String]
+    /// Files larger than this are not read (a stored zip entry is bounded by the archive already).
+    static let maximumFileBytes = 1 << 30
+
+    /// Opens a folder or a zip; a missing source or a damaged zip directory is an error naming it.
+    init(_ url: URL) throws(ToonIOError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            throw ToonIOError(url: url, .dataset(.badRequest("no such file or folder")))
+        }
+        if isFolder.boolValue {
+            let base = url.standardizedFileURL.path
+            storage = .folder(base)
+            names = PrepareNames.sorted(Self.files(under: base))
+        } else {
+            let bytes = try FileBytes.map(url)
+            guard ZipArchive.looksLikeZip(bytes.all) else {
+                throw ToonIOError(url: url, .dataset(.badRequest("the source must be a folder or a zip of images")))
+            }
+            let archive = try ZipArchive(bytes.all, source: url.path)
+            storage = .zip(archive)
+            names = PrepareNames.sorted(archive.entries.map(\.name).filter { !$0.hasSuffix("/") })
+        }
+    }
+
+    /// The bytes of `name`, or why they cannot be had.
+    func bytes(of name: String) -> Result<[UInt8], PrepareDropReason> {
+        switch storage {
+        case .zip(let archive):
+            guard let entry = archive.entry(named: name) else { return .failure(.unreadable("no such entry")) }
+            guard entry.method == 0 else {
+                return .failure(.unreadable("compressed zip entry (method \(entry.method)); only stored entries are read, e.g. zip -0"))
+            }
+            do { return .success(try archive.data(of: entry).bytes) } catch {
+                return .failure(.unreadable(error.message))
+            }
+        case .folder(let base):
+            return Self.read(base + "/" + name)
+        }
+    }
+
+    /// Reads a regular file of at most `maximumFileBytes`, through its own descriptor.
+    private static func read(_ path: String) -> Result<[UInt8], PrepareDropReason> {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { return .failure(.unreadable("not a regular file")) }
+        guard status.st_size <= maximumFileBytes else {
+            return .failure(.unreadable("file of \(status.st_size) bytes is over the \(maximumFileBytes >> 20) MiB limit"))
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var filled = 0
+        while filled < bytes.count {
+            let got = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return .failure(.unreadable(String(cString: strerror(errno)))) }
+            if got == 0 { break }
+            filled += got
+        }
+        bytes.removeSubrange(filled...)
+        return .success(bytes)
+    }
+
+    /// Regular files under `base` (symbolic links to files included, folders not followed through links).
+    private static func files(under base: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
+        var names: [String] = []
+        while let relative = walker.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
+                names.append(relative)
+            }
+        }
+        return names
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import ToonIO
+@testable import Datasets
+
+@Suite("dataset prepare: hostile input")
+struct PrepareHostileInputTests {
+    typealias Files = PrepareTestFiles
+
+    @Test("empty, truncated, corrupt, non-image and oversized files are each skipped with their reason")
+    func brokenFiles() throws {
+        let source = Files.folder(), out = Files.folder().appendingPathComponent("set.zip")
+        let good = Files.png(Files.picture(seed: 1))
+        Files.write(good, "a/good.png", in: source)
+        Files.write([], "b/empty.png", in: source)
+        Files.write(Array(good.prefix(good.count / 2)), "c/truncated.png", in: source)
+        var corrupt = Files.jpeg(Files.picture(seed: 2))
+        for i in 200..<min(corrupt.count - 2, 400) { corrupt[i] = 0xFF }
+        Files.write(corrupt, "d/corrupt.jpg", in: source)
+        Files.write(Array("just some notes\n".utf8), "e/notes.png", in: source)
+        Files.write(Files.claimingPNG(width: 100_000, height: 100_000), "f/huge.png", in: source)
+        // Within ToonIO's decoder limits, but over the prepare budget: refused from the header too.
+        Files.write(Files.claimingPNG(width: 16_385, height: 8), "g/wide.png", in: source)
+        Files.write(Files.claimingPNG(width: 0, height: 8), "h/zero.png", in: source)
+
+        var drops: [PrepareDrop] = []
+        let summary = try DatasetPreparer.prepare(from: source, to: out, options: PrepareOptions(resolution: 16)) {
+            drops.append($0)
+        }
+        #expect(summary.total == 8 && summary.kept == 1)
+        #expect(drops == summary.dropped)
+        let reasons = Dictionary(uniqueKeysWithValues: drops.map { ($0.name, $0.reason) })
+        #expect(reasons["b/empty.png"] == .empty)
+        #expect(reasons["c/truncated.png"] == .truncated)
+        #expect(reasons["d/corrupt.jpg"].map { $0.key == "corrupt" || $0.key == "truncated" } == true, "\(drops)")
+        #expect(reasons["e/notes.png"] == .notAnImage)
+        #expect(reasons["f/huge.png"] == .tooLarge(width: 100_000, height: 100_000))
+        #expect(reasons["g/wide.png"] == .tooLarge(width: 16_385, height: 8))
+        #expect(reasons["h/zero.png"]?.key == "corrupt")
+        #expect(drops.first { $0.name == "f/huge.png" }?.description == "f/huge.png: skipped, image too large: 100000x100000 (over the pixel budget)")
+        #expect(summary.description.hasPrefix("kept 1 of 8 files; dropped 7: "))
+        #expect(try ImageDataset(contentsOf: out).count == 1)
+    }
+
+    @Test("zip entries named to climb out are skipped; nothing is written beside the output; sources unchanged")
+    func hostileZip() throws {
+        let root = Files.folder()
+        let sourceFolder = root.appendingPathComponent("in"), outFolder = root.appendingPathComponent("out/deeper")
+        try FileManager.default.createDirectory(at: sourceFolder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: outFolder, withIntermediateDirectories: true)
+        let zip = sourceFolder.appendingPathComponent("photos.zip")
+        let image = Files.png(Files.picture(seed: 3))
+        Files.zip([("../x.png", image), ("/tmp/abs.png", image), ("ok/../../y.png", image), ("C:\\z.png", image),
+                   ("dir\\..\\w.png", image), ("./dot.png", image), ("fine/good.png", image)], to: zip)
+        let before = Files.snapshot(root)
+
+        let out = outFolder.appendingPathComponent("set.zip")
+        let summary = try DatasetPreparer.prepare(from: zip, to: out, options: PrepareOptions(resolution: 8))
+        #expect(summary.kept == 1)
+        #expect(summary.dropped.map(\.reason) == Array(repeating: .unsafeName, count: 6))
+        #expect(Set(summary.dropped.map(\.name)) == ["../x.png", "/tmp/abs.png", "ok/../../y.png", "C:\\z.png", "dir\\..\\w.png", "./dot.png"])
+        var after = Files.snapshot(root)
+        #expect(after.removeValue(forKey: "out/deeper/set.zip") != nil)
+        #expect(after == before, "only the output was added")
+    }
+
+    @Test("a folder source is read, never changed, and the output may not go inside it")
+    func sourcesUnchanged() throws {
+        let source = Files.folder()
+        for seed in 0..<3 { Files.write(Files.png(Files.picture(seed: seed, width: 40, height: 30)), "p\(seed).png", in: source) }
+        let before = Files.snapshot(source)
+        let out = Files.folder().appendingPathComponent("set.zip")
+        try DatasetPreparer.prepare(from: source, to: out, options: PrepareOptions(resolution: 16))
+        #expect(Files.snapshot(source) == before)
+
+        #expect(throws: ToonIOError.self) {
+            try DatasetPreparer.prepare(from: source, to: source.appendingPathComponent("inside.zip"), options: PrepareOptions(resolution: 16))
+        }
+        #expect(Files.snapshot(source) == before)
+    }
+
+    @Test("when nothing is kept, nothing is written and the error says why")
+    func nothingKept() throws {
+        let source = Files.folder(), outFolder = Files.folder()
+        Files.write([], "empty.png", in: source)
+        Files.write(Array("text".utf8), "notes.txt", in: source)
+        do {
+            try DatasetPreparer.prepare(from: source, to: outFolder.appendingPathComponent("set.zip"), options: PrepareOptions(resolution: 16))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("no image was kept (kept 0 of 2 files; dropped 2: 1 empty, 1 not an image)"), "\(error)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outFolder.path).isEmpty)
+    }
+}
