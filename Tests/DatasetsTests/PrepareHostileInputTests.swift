@@ -22,12 +22,17 @@ struct PrepareHostileInputTests {
         // Within ToonIO's decoder limits, but over the prepare budget: refused from the header too.
         Files.write(Files.claimingPNG(width: 16_385, height: 8), "g/wide.png", in: source)
         Files.write(Files.claimingPNG(width: 0, height: 8), "h/zero.png", in: source)
+        // A JPEG whose frame header claims 20000 x 100: within the decoder's limits, over the budget's side.
+        var wideJPEG = Files.jpeg(Files.picture(seed: 5, width: 16, height: 16))
+        let frame = try #require((0..<(wideJPEG.count - 1)).first { wideJPEG[$0] == 0xFF && wideJPEG[$0 + 1] == 0xC0 })
+        wideJPEG.replaceSubrange((frame + 5)..<(frame + 9), with: [0, 100, 0x4E, 0x20])
+        Files.write(wideJPEG, "i/wide.jpg", in: source)
 
         var drops: [PrepareDrop] = []
         let summary = try DatasetPreparer.prepare(from: source, to: out, options: PrepareOptions(resolution: 16)) {
             drops.append($0)
         }
-        #expect(summary.total == 8 && summary.kept == 1)
+        #expect(summary.total == 9 && summary.kept == 1)
         #expect(drops == summary.dropped)
         let reasons = Dictionary(uniqueKeysWithValues: drops.map { ($0.name, $0.reason) })
         #expect(reasons["b/empty.png"] == .empty)
@@ -37,8 +42,9 @@ struct PrepareHostileInputTests {
         #expect(reasons["f/huge.png"] == .tooLarge(width: 100_000, height: 100_000))
         #expect(reasons["g/wide.png"] == .tooLarge(width: 16_385, height: 8))
         #expect(reasons["h/zero.png"]?.key == "corrupt")
+        #expect(reasons["i/wide.jpg"] == .tooLarge(width: 20_000, height: 100))
         #expect(drops.first { $0.name == "f/huge.png" }?.description == "f/huge.png: skipped, image too large: 100000x100000 (over the pixel budget)")
-        #expect(summary.description.hasPrefix("kept 1 of 8 files; dropped 7: "))
+        #expect(summary.description.hasPrefix("kept 1 of 9 files; dropped 8: "))
         #expect(try ImageDataset(contentsOf: out).count == 1)
     }
 
@@ -91,5 +97,17 @@ struct PrepareHostileInputTests {
             #expect(error.description.contains("no image was kept (kept 0 of 2 files; dropped 2: 1 empty, 1 not an image)"), "\(error)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: outFolder.path).isEmpty)
+    }
+
+    @Test("a zip with deflated entries is read")
+    func deflatedZip() throws {
+        let folder = Files.folder()
+        let zip = folder.appendingPathComponent("src.zip")
+        try Data(Files.deflatedZip).write(to: zip)
+        let out = folder.appendingPathComponent("set.zip")
+        let summary = try DatasetPreparer.prepare(from: zip, to: out, options: PrepareOptions(resolution: 16))
+        #expect(summary.kept == 1 && summary.dropped == [PrepareDrop(name: "notes.txt", reason: .notAnImage)])
+        let image = try ImageDataset(contentsOf: out).image(at: 0)
+        #expect((0..<3).map { Int((image.sample(channel: $0, x: 3, y: 5) * 255).rounded()) } == [48, 80, 64])
     }
 }

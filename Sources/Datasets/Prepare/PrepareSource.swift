@@ -12,7 +12,7 @@ struct PrepareSource {
     private let storage: Storage
     /// Relative names ("cats/a.png"), sorted; unsafe zip names are among them and dropped by the caller.
     let names: [String]
-    /// Files larger than this are not read (a stored zip entry is bounded by the archive already).
+    /// Files (and zip entries, once inflated) larger than this are not read.
     static let maximumFileBytes = 1 << 30
 
     /// Opens a folder or a zip; a missing source or a damaged zip directory is an error naming it.
@@ -41,10 +41,7 @@ struct PrepareSource {
         switch storage {
         case .zip(let archive):
             guard let entry = archive.entry(named: name) else { return .failure(.unreadable("no such entry")) }
-            guard entry.method == 0 else {
-                return .failure(.unreadable("compressed zip entry (method \(entry.method)); only stored entries are read, e.g. zip -0"))
-            }
-            do { return .success(try archive.data(of: entry).bytes) } catch {
+            do { return .success(try archive.contents(of: entry, limit: Self.maximumFileBytes)) } catch {
                 return .failure(.unreadable(error.message))
             }
         case .folder(let base):
