@@ -27,12 +27,14 @@ struct PrepareHostileInputTests {
         let frame = try #require((0..<(wideJPEG.count - 1)).first { wideJPEG[$0] == 0xFF && wideJPEG[$0 + 1] == 0xC0 })
         wideJPEG.replaceSubrange((frame + 5)..<(frame + 9), with: [0, 100, 0x4E, 0x20])
         Files.write(wideJPEG, "i/wide.jpg", in: source)
+        // A named pipe: opening it for reading must not wait for a writer.
+        #expect(mkfifo(source.appendingPathComponent("j-pipe.png").path, 0o600) == 0)
 
         var drops: [PrepareDrop] = []
         let summary = try DatasetPreparer.prepare(from: source, to: out, options: PrepareOptions(resolution: 16)) {
             drops.append($0)
         }
-        #expect(summary.total == 9 && summary.kept == 1)
+        #expect(summary.total == 10 && summary.kept == 1)
         #expect(drops == summary.dropped)
         let reasons = Dictionary(uniqueKeysWithValues: drops.map { ($0.name, $0.reason) })
         #expect(reasons["b/empty.png"] == .empty)
@@ -43,8 +45,9 @@ struct PrepareHostileInputTests {
         #expect(reasons["g/wide.png"] == .tooLarge(width: 16_385, height: 8))
         #expect(reasons["h/zero.png"]?.key == "corrupt")
         #expect(reasons["i/wide.jpg"] == .tooLarge(width: 20_000, height: 100))
+        #expect(reasons["j-pipe.png"] == .unreadable("not a regular file"))
         #expect(drops.first { $0.name == "f/huge.png" }?.description == "f/huge.png: skipped, image too large: 100000x100000 (over the pixel budget)")
-        #expect(summary.description.hasPrefix("kept 1 of 9 files; dropped 8: "))
+        #expect(summary.description.hasPrefix("kept 1 of 10 files; dropped 9: "))
         #expect(try ImageDataset(contentsOf: out).count == 1)
     }
 
@@ -57,14 +60,20 @@ struct PrepareHostileInputTests {
         let zip = sourceFolder.appendingPathComponent("photos.zip")
         let image = Files.png(Files.picture(seed: 3))
         Files.zip([("../x.png", image), ("/tmp/abs.png", image), ("ok/../../y.png", image), ("C:\\z.png", image),
-                   ("dir\\..\\w.png", image), ("./dot.png", image), ("fine/good.png", image)], to: zip)
+                   ("dir\\..\\w.png", image), ("./dot.png", image), ("fine/good.png", image),
+                   ("fine/good.png", Files.png(Files.picture(seed: 4)))], to: zip)
         let before = Files.snapshot(root)
 
         let out = outFolder.appendingPathComponent("set.zip")
         let summary = try DatasetPreparer.prepare(from: zip, to: out, options: PrepareOptions(resolution: 8))
         #expect(summary.kept == 1)
-        #expect(summary.dropped.map(\.reason) == Array(repeating: .unsafeName, count: 6))
-        #expect(Set(summary.dropped.map(\.name)) == ["../x.png", "/tmp/abs.png", "ok/../../y.png", "C:\\z.png", "dir\\..\\w.png", "./dot.png"])
+        #expect(summary.dropped.filter { $0.reason == .unsafeName }.count == 6)
+        #expect(summary.dropped.filter { $0.reason != .unsafeName } == [PrepareDrop(name: "fine/good.png", reason: .repeatedName)])
+        #expect(Set(summary.dropped.map(\.name)) == ["fine/good.png", "../x.png", "/tmp/abs.png", "ok/../../y.png", "C:\\z.png", "dir\\..\\w.png", "./dot.png"])
+        // Of two entries with one name, the first is the one read.
+        let kept = try ImageDataset(contentsOf: out).image(at: 0)
+        let first = try Image.decode(image).resized(width: 8, height: 8)
+        #expect(Swift.zip(kept.samples, first.samples).allSatisfy { abs($0 - $1) <= 0.5 / 255 + 1e-6 })
         var after = Files.snapshot(root)
         #expect(after.removeValue(forKey: "out/deeper/set.zip") != nil)
         #expect(after == before, "only the output was added")

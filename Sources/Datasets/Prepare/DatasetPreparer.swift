@@ -32,6 +32,7 @@ public enum DatasetPreparer {
                     var labels: [(String, PrepareLabel)] = []
                     var hashes = PerceptualHashIndex()
                     var start = 0
+                    progress?(0, names.count)
                     while start < names.count {
                         let range = start..<min(names.count, start + chunk)
                         for (offset, prepared) in makeChunk(range, names: names, files: files, options: options).enumerated() {
@@ -90,7 +91,9 @@ public enum DatasetPreparer {
         results.withUnsafeMutableBufferPointer { slots in
             Parallel.forEach(range.count, grain: 1) { part in
                 for offset in part {
-                    slots[offset] = PreparedImage.make(names[range.lowerBound + offset], from: files, options: options)
+                    let index = range.lowerBound + offset
+                    slots[offset] = files.repeated.contains(index)
+                        ? .dropped(.repeatedName) : PreparedImage.make(names[index], from: files, options: options)
                 }
             }
         }

@@ -2,6 +2,8 @@
 public enum PrepareDropReason: Error, Equatable, Sendable {
     /// A zip entry whose name could escape a folder (`../x.png`, `/etc/x.png`, `C:\x.png`).
     case unsafeName
+    /// A zip entry with the same name as an earlier one (only the first is read).
+    case repeatedName
     /// The file could not be read, or a zip entry could not be (compressed, outside the archive); the reason.
     case unreadable(String)
     /// No bytes.
@@ -35,6 +37,7 @@ public enum PrepareDropReason: Error, Equatable, Sendable {
     public var key: String {
         switch self {
         case .unsafeName: "unsafe name"
+        case .repeatedName: "repeated name"
         case .unreadable: "unreadable"
         case .empty: "empty"
         case .notAnImage: "not an image"
@@ -56,6 +59,7 @@ public enum PrepareDropReason: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .unsafeName: "unsafe name (absolute, or climbs out with ..)"
+        case .repeatedName: "another zip entry has the same name"
         case .unreadable(let why): "cannot read: \(why)"
         case .empty: "empty file"
         case .notAnImage: "not an image (neither PNG nor JPEG)"

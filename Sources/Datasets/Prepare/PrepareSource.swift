@@ -5,13 +5,17 @@ import ToonIO
 /// entry of a zip, by relative name in byte order. Only read, never changed.
 struct PrepareSource {
     private enum Storage {
-        case zip(ZipArchive)
+        /// The archive and, for each name, its first entry.
+        case zip(ZipArchive, [String: ZipArchive.Entry])
         case folder(String)
     }
 
     private let storage: Storage
-    /// Relative names ("cats/a.png"), sorted; unsafe zip names are among them and dropped by the caller.
+    /// Relative names ("cats/a.png"), sorted; unsafe and repeated zip names are among them and
+    /// dropped by the caller.
     let names: [String]
+    /// Positions in `names` of the second and later zip entries with a name already seen.
+    let repeated: Set<Int>
     /// Files (and zip entries, once inflated) larger than this are not read.
     static let maximumFileBytes = 1 << 30
 
@@ -25,22 +29,27 @@ struct PrepareSource {
             let base = url.standardizedFileURL.path
             storage = .folder(base)
             names = PrepareNames.sorted(Self.files(under: base))
+            repeated = []
         } else {
             let bytes = try FileBytes.map(url)
             guard ZipArchive.looksLikeZip(bytes.all) else {
                 throw ToonIOError(url: url, .dataset(.badRequest("the source must be a folder or a zip of images")))
             }
             let archive = try ZipArchive(bytes.all, source: url.path)
-            storage = .zip(archive)
-            names = PrepareNames.sorted(archive.entries.map(\.name).filter { !$0.hasSuffix("/") })
+            var first: [String: ZipArchive.Entry] = [:]
+            for entry in archive.entries where first[entry.name] == nil { first[entry.name] = entry }
+            storage = .zip(archive, first)
+            let sorted = PrepareNames.sorted(archive.entries.map(\.name).filter { !$0.hasSuffix("/") })
+            names = sorted
+            repeated = Set(sorted.indices.filter { $0 > 0 && sorted[$0] == sorted[$0 - 1] })
         }
     }
 
     /// The bytes of `name`, or why they cannot be had.
     func bytes(of name: String) -> Result<[UInt8], PrepareDropReason> {
         switch storage {
-        case .zip(let archive):
-            guard let entry = archive.entry(named: name) else { return .failure(.unreadable("no such entry")) }
+        case .zip(let archive, let first):
+            guard let entry = first[name] else { return .failure(.unreadable("no such entry")) }
             do { return .success(try archive.contents(of: entry, limit: Self.maximumFileBytes)) } catch {
                 return .failure(.unreadable(error.message))
             }
@@ -51,7 +60,8 @@ struct PrepareSource {
 
     /// Reads a regular file of at most `maximumFileBytes`, through its own descriptor.
     private static func read(_ path: String) -> Result<[UInt8], PrepareDropReason> {
-        let descriptor = open(path, O_RDONLY)
+        // Non-blocking, so that a named pipe planted in the source cannot stall the run before fstat sees it.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK)
         guard descriptor >= 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
         defer { close(descriptor) }
         var status = stat()
