@@ -90,6 +90,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonTestSupport"], exclude: ["Reference"]),
         // Runs the built `toon` executable end to end.
-        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "ToonTestSupport"]),
+        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "ToonTestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 import ToonIO
@@ -45,7 +46,44 @@ struct DatasetPrepareCommandTests {
         #expect(archive.entries.map(\.name) == (0..<4).map { String(format: "00000/img%08d.png", $0) } + ["dataset.json"])
         let json = String(decoding: try archive.data(of: archive.entry(named: "dataset.json")!).bytes, as: UTF8.self)
         #expect(json == "{\"labels\": null}")
+        let dataset = try ImageDataset(contentsOf: out)
+        #expect(dataset.count == 4 && dataset.resolution == 16 && dataset.labelDimension == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: outFolder.path) == ["prepared.zip"])
+    }
+
+    @Test("a zip source with a climbing entry name and labels: the entry is skipped, labels reach dataset.json")
+    func zipWithLabels() throws {
+        let folder = Toon.temporaryFolder()
+        let zip = folder.appendingPathComponent("photos.zip")
+        #expect(FileManager.default.createFile(atPath: zip.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: zip)
+        var writer = ZipWriter(handle: handle)
+        try writer.add("../evil.png", bytes: try picture(1).encoded(as: .png))
+        try writer.add("b/two.png", bytes: try picture(2).encoded(as: .png))
+        try writer.add("a/one.png", bytes: try picture(3).encoded(as: .png))
+        try writer.add("a/unlabelled.png", bytes: try picture(4).encoded(as: .png))
+        try writer.finish()
+        try handle.close()
+        let labels = folder.appendingPathComponent("labels.json")
+        try Data(#"{"a/one.png": [1, 0], "b/two.png": [0, 1], "../evil.png": [1, 1]}"#.utf8).write(to: labels)
+
+        let out = folder.appendingPathComponent("out/set.zip")
+        try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let result = try Toon.run(["dataset", "prepare", zip.path, "--out", out.path, "--resolution", "8",
+                                   "--crop", "center-wide", "--labels", labels.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("\(zip.path)/../evil.png: skipped, unsafe name"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(zip.path)/a/unlabelled.png: skipped, no label"), "\(result.stderr)")
+        #expect(result.stdout.contains("kept 2 of 4 files; dropped 2: 1 no label, 1 unsafe name"), "\(result.stdout)")
+        let archive = try ZipArchive(try FileBytes.map(out).all, source: out.path)
+        let json = String(decoding: try archive.data(of: archive.entry(named: "dataset.json")!).bytes, as: UTF8.self)
+        #expect(json == #"{"labels": [["00000/img00000000.png", [1.0, 0.0]], ["00000/img00000001.png", [0.0, 1.0]]]}"#)
+        let dataset = try ImageDataset(contentsOf: out)
+        #expect(dataset.count == 2 && dataset.labels([0, 1])?.scalars == [1, 0, 0, 1])
+        // center-wide: a black band above and below the picture.
+        #expect(dataset.image(at: 0).samples[0..<8].allSatisfy { $0 == 0 })
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("evil.png").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["labels.json", "out", "photos.zip"])
     }
 
     @Test("usage errors exit 64; a missing source is one line naming it, exit 1", arguments: [
