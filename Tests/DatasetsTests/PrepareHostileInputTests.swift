@@ -119,4 +119,32 @@ struct PrepareHostileInputTests {
         let image = try ImageDataset(contentsOf: out).image(at: 0)
         #expect((0..<3).map { Int((image.sample(channel: $0, x: 3, y: 5) * 255).rounded()) } == [48, 80, 64])
     }
+
+    @Test("large files are read whole after their header; a JPEG frame header past the first 64 KiB is still checked")
+    func headerPastPrefix() throws {
+        let source = Files.folder()
+        var state: UInt32 = 12_345
+        let noise = (0..<(3 * 200 * 200)).map { _ -> Float in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 24) / 255
+        }
+        let big = Files.png(Image(width: 200, height: 200, channels: 3, samples: noise))
+        #expect(big.count > PreparedImage.headerBytes)
+        Files.write(big, "a_big.png", in: source)
+        // Two 64 KiB APP15 segments between SOI and the frame header.
+        let jpeg = Files.jpeg(Files.picture(seed: 8, width: 16, height: 16))
+        let padding: [UInt8] = (0..<2).flatMap { _ in [0xFF, 0xEF, 0xFF, 0xFF] + [UInt8](repeating: 0x41, count: 65_533) }
+        let padded = Array(jpeg[0..<2]) + padding + Array(jpeg[2...])
+        Files.write(padded, "b_padded.jpg", in: source)
+        var claiming = padded
+        let frame = try #require((2..<(claiming.count - 1)).first { claiming[$0] == 0xFF && claiming[$0 + 1] == 0xC0 })
+        #expect(frame > PreparedImage.headerBytes)
+        claiming.replaceSubrange((frame + 5)..<(frame + 9), with: [0, 100, 0x4E, 0x20])
+        Files.write(claiming, "c_claiming.jpg", in: source)
+
+        let out = Files.folder().appendingPathComponent("set.zip")
+        let summary = try DatasetPreparer.prepare(from: source, to: out, options: PrepareOptions(resolution: 16))
+        #expect(summary.kept == 2)
+        #expect(summary.dropped == [PrepareDrop(name: "c_claiming.jpg", reason: .tooLarge(width: 20_000, height: 100))])
+    }
 }

@@ -45,21 +45,22 @@ struct PrepareSource {
         }
     }
 
-    /// The bytes of `name`, or why they cannot be had.
-    func bytes(of name: String) -> Result<[UInt8], PrepareDropReason> {
+    /// The bytes of `name`, or why they cannot be had; from a folder, only the first `prefix` bytes
+    /// when given (enough for the header), with `complete` saying whether that was the whole file.
+    func bytes(of name: String, prefix: Int? = nil) -> Result<(bytes: [UInt8], complete: Bool), PrepareDropReason> {
         switch storage {
         case .zip(let archive, let first):
             guard let entry = first[name] else { return .failure(.unreadable("no such entry")) }
-            do { return .success(try archive.contents(of: entry, limit: Self.maximumFileBytes)) } catch {
+            do { return .success((try archive.contents(of: entry, limit: Self.maximumFileBytes), true)) } catch {
                 return .failure(.unreadable(error.message))
             }
         case .folder(let base):
-            return Self.read(base + "/" + name)
+            return Self.read(base + "/" + name, prefix: prefix)
         }
     }
 
-    /// Reads a regular file of at most `maximumFileBytes`, through its own descriptor.
-    private static func read(_ path: String) -> Result<[UInt8], PrepareDropReason> {
+    /// Reads a regular file of at most `maximumFileBytes` (or its first `prefix` bytes), through its own descriptor.
+    private static func read(_ path: String, prefix: Int?) -> Result<(bytes: [UInt8], complete: Bool), PrepareDropReason> {
         // Non-blocking, so that a named pipe planted in the source cannot stall the run before fstat sees it.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK)
         guard descriptor >= 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
@@ -70,7 +71,8 @@ struct PrepareSource {
         guard status.st_size <= maximumFileBytes else {
             return .failure(.unreadable("file of \(status.st_size) bytes is over the \(maximumFileBytes >> 20) MiB limit"))
         }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        let size = Int(status.st_size)
+        var bytes = [UInt8](repeating: 0, count: min(size, prefix ?? size))
         var filled = 0
         while filled < bytes.count {
             let got = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
@@ -80,7 +82,7 @@ struct PrepareSource {
             filled += got
         }
         bytes.removeSubrange(filled...)
-        return .success(bytes)
+        return .success((bytes, filled == size))
     }
 
     /// Regular files under `base` (symbolic links to files included, folders not followed through links).

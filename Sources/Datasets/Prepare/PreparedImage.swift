@@ -10,25 +10,30 @@ enum PreparedImage {
     /// test is left to the caller.
     static func make(_ name: String, from source: PrepareSource, options: PrepareOptions) -> PreparedImage {
         guard PrepareNames.isSafe(name) else { return .dropped(.unsafeName) }
-        let bytes: [UInt8]
-        switch source.bytes(of: name) {
-        case .success(let read): bytes = read
+        // The header first: a non-image or an oversized image costs one small read, not the whole file.
+        var bytes: [UInt8], complete: Bool
+        switch source.bytes(of: name, prefix: headerBytes) {
+        case .success(let read): (bytes, complete) = read
         case .failure(let reason): return .dropped(reason)
         }
         guard !bytes.isEmpty else { return .dropped(.empty) }
-        guard let header = ImageHeader(bytes) else { return .dropped(.notAnImage) }
-        if let width = header.width, let height = header.height {
-            guard options.budget.allows(width: width, height: height) else {
-                return .dropped(.tooLarge(width: width, height: height))
-            }
-            if min(width, height) < options.minimumSize {
-                return .dropped(.tooSmall(width: width, height: height, minimum: options.minimumSize))
-            }
-        }
+        guard var header = ImageHeader(bytes) else { return .dropped(.notAnImage) }
+        if let reason = check(header, options) { return .dropped(reason) }
         var label: PrepareLabel?
         if let labels = options.labels {
             guard let found = labels.label(for: name) else { return .dropped(.noLabel) }
             label = found
+        }
+        if !complete {
+            switch source.bytes(of: name) {
+            case .success(let read): bytes = read.bytes
+            case .failure(let reason): return .dropped(reason)
+            }
+            // The frame header may lie past the prefix (large EXIF or ICC segments before it).
+            if header.width == nil, let full = ImageHeader(bytes) {
+                header = full
+                if let reason = check(header, options) { return .dropped(reason) }
+            }
         }
         let decoded: Image
         do { decoded = try Image.decode(bytes, path: name) } catch {
@@ -50,6 +55,19 @@ enum PreparedImage {
         } catch {
             return .dropped(.unsupported(error.message))
         }
+    }
+
+    /// Bytes read first from a folder's file: the signature and, in all but odd files, the frame header.
+    static let headerBytes = 65_536
+
+    /// Why the size the header declares rules the image out, if it does.
+    private static func check(_ header: ImageHeader, _ options: PrepareOptions) -> PrepareDropReason? {
+        guard let width = header.width, let height = header.height else { return nil }
+        guard options.budget.allows(width: width, height: height) else { return .tooLarge(width: width, height: height) }
+        if min(width, height) < options.minimumSize {
+            return .tooSmall(width: width, height: height, minimum: options.minimumSize)
+        }
+        return nil
     }
 
     /// The drop reason for a decoder error.
