@@ -55,13 +55,15 @@ struct Dataset: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a folder or zip of PNG/JPEG files into a training set.",
             discussion: """
-                Converts to 8-bit sRGB RGB (gray expanded, alpha composited over black, 16-bit and
-                palette images converted, CMYK JPEG converted), crops, resizes with Lanczos-3 and writes
-                NVLabs' layout. A file that cannot be used is skipped with its reason on stderr; the
-                summary (kept and dropped files by reason) goes to stdout. docs/datasets.md has the rules.
+                Converts to 8-bit sRGB RGB (gray expanded, alpha composited over black,
+                16-bit, palette and CMYK images converted), crops, resizes (Lanczos-3) and
+                writes NVLabs' layout. A file that cannot be used is skipped with its
+                reason on stderr; the summary (kept, and dropped by reason) goes to stdout.
+                docs/datasets.md has the rules.
 
                 Example:
-                  toon dataset prepare photos/ --out faces256.zip --resolution 256 --dedupe 4 --drop-grayscale
+                  toon dataset prepare photos/ --out faces256.zip --resolution 256 \\
+                    --dedupe 4 --drop-grayscale
                 """
         )
 

@@ -111,8 +111,11 @@ struct PrepareFilterTests {
         try DatasetPreparer.prepare(from: source.appendingPathComponent("cats"), to: out, options: options)
         #expect(try ImageDataset(contentsOf: out).labels([0, 1])?.scalars == [0.5, 1, 1.5, -2])
 
-        try Data(#"{"a.png": 1, "b.png": [1.0]}"#.utf8).write(to: labelsFile)
-        #expect(throws: ToonIOError.self) { try PrepareLabels(contentsOf: labelsFile) }
+        for bad in [#"{"a.png": 1, "b.png": [1.0]}"#, #"{"a.png": [1], "b.png": [1.0, 2]}"#, #"{"a.png": -1}"#,
+                    #"{"a.png": 1.5}"#, #"{"labels": null}"#, #"[1, 2]"#, #"{"a.png": "cat"}"#] {
+            try Data(bad.utf8).write(to: labelsFile)
+            #expect(throws: ToonIOError.self, "\(bad)") { try PrepareLabels(contentsOf: labelsFile) }
+        }
     }
 
     @Test("the same source gives the same bytes")

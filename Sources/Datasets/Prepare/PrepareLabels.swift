@@ -31,6 +31,7 @@ public struct PrepareLabels: Sendable {
             throw bad("not a JSON object")
         }
         var pairs: [(String, Any)] = []
+        if object.count == 1, object["labels"] is NSNull { throw bad("\"labels\" is null: there are no labels to use") }
         if let list = object["labels"] as? [Any], object.count == 1 {
             for entry in list {
                 guard let pair = entry as? [Any], pair.count == 2, let name = pair[0] as? String else {
