@@ -114,15 +114,16 @@ struct PrepareImageTests {
         #expect(pixel(p, 0, 0) == [200, 30, 60] && pixel(p, 7, 0) == [0, 0, 0])
     }
 
-    @Test("an Adobe CMYK JPEG is converted to RGB")
-    func cmykJPEG() throws {
-        let direct = try Image.decode(Files.adobeCMYK)
+    @Test("CMYK JPEGs (Adobe inverted, plain, Adobe YCCK) are converted to RGB",
+          arguments: [Files.adobeCMYK, Files.plainCMYK, Files.adobeYCCK])
+    func cmykJPEG(file: [UInt8]) throws {
+        let direct = try Image.decode(file)
         #expect(direct.channels == 3 && direct.width == 8)
         let left = (0..<3).map { Int((direct.sample(channel: $0, x: 1, y: 1) * 255).rounded()) }
         let right = (0..<3).map { Int((direct.sample(channel: $0, x: 6, y: 6) * 255).rounded()) }
         #expect(zip(left, [204, 41, 41]).allSatisfy { abs($0 - $1) <= 3 }, "\(left)")
         #expect(right.allSatisfy { $0 <= 3 }, "\(right)")
-        let (image, drops) = try prepareOne(Files.adobeCMYK, name: "cmyk.jpg")
+        let (image, drops) = try prepareOne(file, name: "cmyk.jpg")
         #expect(image != nil && drops.isEmpty)
     }
 }
