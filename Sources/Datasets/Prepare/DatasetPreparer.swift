@@ -9,8 +9,8 @@ import ToonIO
 public enum DatasetPreparer {
     /// Prepares `source` into the zip `out`. `dropped` hears of each file left out and `progress`
     /// gets (files done, files in all), both in source order on the calling thread. Throws, leaving
-    /// nothing at `out`, when the source cannot be listed, `out` cannot be written or lies inside
-    /// the source, the labels file is malformed, or no image is kept.
+    /// nothing at `out`, when the options are invalid, the source cannot be listed, `out` cannot be
+    /// written or is the source or lies inside it, or no image is kept.
     @discardableResult
     public static func prepare(
         from source: URL, to out: URL, options: PrepareOptions,
