@@ -92,6 +92,13 @@ struct PrepareHostileInputTests {
             try DatasetPreparer.prepare(from: source, to: source.appendingPathComponent("inside.zip"), options: PrepareOptions(resolution: 16))
         }
         #expect(Files.snapshot(source) == before)
+
+        // A zip source cannot be its own output.
+        let zip = Files.folder().appendingPathComponent("src.zip")
+        Files.zip([("a.png", Files.png(Files.picture(seed: 1)))], to: zip)
+        let zipBytes = try Data(contentsOf: zip)
+        #expect(throws: ToonIOError.self) { try DatasetPreparer.prepare(from: zip, to: zip, options: PrepareOptions(resolution: 16)) }
+        #expect(try Data(contentsOf: zip) == zipBytes)
     }
 
     @Test("when nothing is kept, nothing is written and the error says why")
