@@ -32,7 +32,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
-        // A small C layer: libpng and libjpeg report errors by longjmp, which Swift cannot catch.
+        // A small C layer: libpng and libjpeg report errors by longjmp, which Swift cannot catch; zlib
+        // (already there under libpng) inflates compressed zip entries.
         .target(
             name: "CImage",
             dependencies: [
@@ -40,7 +41,7 @@ let package = Package(
                 .target(name: "CJPEG", condition: .when(platforms: [.linux])),
             ],
             cSettings: releaseC,
-            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
         ),
         // Runtime-dispatched AVX-512 SGEMM: built for the baseline, AVX-512 only inside functions
         // that run after a cpuid check. Optimised in debug builds too, so tests stay fast.
@@ -89,6 +90,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonTestSupport"], exclude: ["Reference"]),
         // Runs the built `toon` executable end to end.
-        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "ToonTestSupport"]),
+        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "ToonTestSupport"]),
     ]
 )

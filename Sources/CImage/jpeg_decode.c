@@ -71,8 +71,9 @@ static toon_image_status jpeg_decode_guarded(struct jpeg_decompress_struct *cinf
         break;
     case JCS_CMYK:
     case JCS_YCCK:
-        toon_set_message(reader->message, reader->capacity, "CMYK JPEG is not supported");
-        return TOON_IMAGE_UNSUPPORTED;
+        // libjpeg turns YCCK into CMYK; the ink is converted to RGB below, without a colour profile.
+        cinfo->out_color_space = JCS_CMYK;
+        break;
     default:
         toon_set_message(reader->message, reader->capacity, "JPEG colour space %d with %d components is not supported",
                          (int)cinfo->jpeg_color_space, cinfo->num_components);
@@ -80,17 +81,41 @@ static toon_image_status jpeg_decode_guarded(struct jpeg_decompress_struct *cinf
     }
     jpeg_start_decompress(cinfo);
 
-    uint32_t channels = (uint32_t)cinfo->output_components;
+    int cmyk = cinfo->out_color_space == JCS_CMYK;
+    if (cmyk && cinfo->output_components != 4) {
+        toon_set_message(reader->message, reader->capacity, "CMYK JPEG with %d components", cinfo->output_components);
+        return TOON_IMAGE_UNSUPPORTED;
+    }
+    uint32_t channels = cmyk ? 3 : (uint32_t)cinfo->output_components;
     size_t row_bytes = (size_t)cinfo->output_width * channels;
-    reader->pixels = malloc(row_bytes * cinfo->output_height);
+    // One extra CMYK row at the end of the buffer to decode into before converting in place.
+    size_t extra = cmyk ? (size_t)cinfo->output_width * 4 : 0;
+    reader->pixels = malloc(row_bytes * cinfo->output_height + extra);
     if (reader->pixels == NULL) {
         toon_set_message(reader->message, reader->capacity, "out of memory for %ux%u pixels",
                          cinfo->output_width, cinfo->output_height);
         return TOON_IMAGE_NO_MEMORY;
     }
+    // Photoshop (and most tools after it) writes CMYK JPEGs with an Adobe marker and every
+    // sample inverted (255 = no ink); without the marker the samples are the ink itself.
+    int inverted = cinfo->saw_Adobe_marker;
+    uint8_t *ink = reader->pixels + row_bytes * cinfo->output_height;
     while (cinfo->output_scanline < cinfo->output_height) {
         JSAMPROW row = reader->pixels + row_bytes * cinfo->output_scanline;
-        jpeg_read_scanlines(cinfo, &row, 1);
+        if (!cmyk) {
+            jpeg_read_scanlines(cinfo, &row, 1);
+            continue;
+        }
+        JSAMPROW source = ink;
+        jpeg_read_scanlines(cinfo, &source, 1);
+        for (uint32_t x = 0; x < cinfo->output_width; x++) {
+            const uint8_t *p = ink + 4 * (size_t)x;
+            unsigned k = inverted ? p[3] : 255u - p[3];
+            for (int c = 0; c < 3; c++) {
+                unsigned paper = inverted ? p[c] : 255u - p[c];
+                row[3 * (size_t)x + c] = (uint8_t)((paper * k + 127u) / 255u);
+            }
+        }
     }
     // Reading to EOI is what tells a complete file from one cut after its last scan.
     jpeg_finish_decompress(cinfo);

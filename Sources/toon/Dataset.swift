@@ -6,7 +6,7 @@ import Foundation
 struct Dataset: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make training datasets (NVLabs' zip layout: 00000/img00000000.png + dataset.json).",
-        subcommands: [Synth.self]
+        subcommands: [Synth.self, Prepare.self]
     )
 
     struct Synth: ParsableCommand {
@@ -47,6 +47,80 @@ struct Dataset: ParsableCommand {
                 try SynthDataset.write(to: URL(fileURLWithPath: out), count: count, resolution: resolution,
                                        style: style.style, seed: seed) { done in progress.update(done) }
                 progress.finish("Wrote \(count) \(style.rawValue) faces to \(out)")
+            }
+        }
+    }
+
+    struct Prepare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a folder or zip of PNG/JPEG files into a training set.",
+            discussion: """
+                Converts to 8-bit sRGB RGB (gray expanded, alpha composited over black,
+                16-bit, palette and CMYK images converted), crops, resizes (Lanczos-3) and
+                writes NVLabs' layout. A file that cannot be used is skipped with its
+                reason on stderr; the summary (kept, and dropped by reason) goes to stdout.
+                docs/datasets.md has the rules.
+
+                Example:
+                  toon dataset prepare photos/ --out faces256.zip --resolution 256 \\
+                    --dedupe 4 --drop-grayscale
+                """
+        )
+
+        @Argument(help: ArgumentHelp("A folder (searched recursively) or a zip of images.", valueName: "source"))
+        var source: String
+        @Option(help: ArgumentHelp("The zip to write.", valueName: "file")) var out: String
+        @Option(help: "Image side in pixels: a power of two in 4...4096.") var resolution: Int
+        @Option(help: "center: largest centred square; center-wide: NVLabs' center-crop-wide; none: square images only.")
+        var crop: CropChoice = .center
+        @Flag(help: "Drop images whose pixels are all gray, also gray stored as RGB.") var dropGrayscale = false
+        @Flag(help: "Drop single-colour images.") var dropFlat = false
+        @Option(help: ArgumentHelp("Drop images within this many bits (0...64) of the perceptual hash of one kept earlier.",
+                                   valueName: "bits"))
+        var dedupe: Int?
+        @Option(help: ArgumentHelp("Drop images whose shorter side is under this many pixels.", valueName: "pixels"))
+        var minSize: Int = 0
+        @Option(help: ArgumentHelp("JSON mapping source-relative paths to labels (class indices or lists of numbers).",
+                                   valueName: "file"))
+        var labels: String?
+
+        enum CropChoice: String, ExpressibleByArgument, CaseIterable {
+            case center, centerWide = "center-wide", none
+            var crop: PrepareCrop { PrepareCrop(rawValue: rawValue)! }
+        }
+
+        func validate() throws {
+            guard PrepareOptions.resolutions.contains(resolution), resolution & (resolution - 1) == 0 else {
+                throw ValidationError("--resolution must be a power of two in 4...4096, not \(resolution)")
+            }
+            if let dedupe, !(0...64).contains(dedupe) { throw ValidationError("--dedupe must be in 0...64, not \(dedupe)") }
+            guard minSize >= 0 else { throw ValidationError("--min-size must not be negative") }
+            guard !out.isEmpty else { throw ValidationError("--out must name a file") }
+        }
+
+        func run() throws {
+            try reportingFailures {
+                var options = PrepareOptions(resolution: resolution, crop: crop.crop)
+                options.dropGrayscale = dropGrayscale
+                options.dropFlat = dropFlat
+                options.dedupeDistance = dedupe
+                options.minimumSize = minSize
+                if let labels { options.labels = try PrepareLabels(contentsOf: URL(fileURLWithPath: labels)) }
+                let shown = source.hasSuffix("/") && source.count > 1 ? String(source.dropLast()) : source
+                var progress: ProgressLine?
+                let summary = try DatasetPreparer.prepare(
+                    from: URL(fileURLWithPath: source), to: URL(fileURLWithPath: out), options: options,
+                    dropped: { drop in
+                        progress?.clear()
+                        FileHandle.standardError.write(Data("\(shown)/\(drop.description)\n".utf8))
+                    },
+                    progress: { done, total in
+                        if progress == nil { progress = ProgressLine("Preparing", total: total, unit: "files") }
+                        progress?.update(done)
+                    })
+                progress?.clear()
+                print("\(out): \(summary.description)")
+                for (reason, count) in summary.droppedByReason { print("  \(reason): \(count)") }
             }
         }
     }

@@ -20,7 +20,7 @@ typedef enum {
     TOON_IMAGE_TRUNCATED = 1,   ///< the data ended before the image did
     TOON_IMAGE_CORRUPT = 2,     ///< the library rejected the data; the message says why
     TOON_IMAGE_TOO_LARGE = 3,   ///< the header declares more pixels than we accept; width/height are set
-    TOON_IMAGE_UNSUPPORTED = 4, ///< valid but not a layout we handle (e.g. CMYK JPEG)
+    TOON_IMAGE_UNSUPPORTED = 4, ///< valid but not a layout we handle (e.g. JPEG with 2 components)
     TOON_IMAGE_NO_MEMORY = 5,
     TOON_IMAGE_BAD_ARGUMENT = 6 ///< the caller passed an impossible layout (a bug on the Swift side)
 } toon_image_status;
@@ -63,6 +63,12 @@ toon_image_status toon_png_encode(const void *pixels, uint32_t width, uint32_t h
 /// Encodes interleaved 8-bit gray (1 channel) or RGB (3 channels) as JPEG; quality is 1...100.
 toon_image_status toon_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
                                    uint32_t channels, int quality, toon_image_buffer *out,
+                                   char *message, size_t message_capacity);
+
+/// Inflates raw deflate data (zip method 8) into `out`, which must be exactly `out_count` bytes:
+/// TOON_IMAGE_OK only when the stream ends there; CORRUPT when it is longer, shorter or damaged,
+/// TRUNCATED when the data ends first.
+toon_image_status toon_inflate_raw(const uint8_t *data, size_t count, uint8_t *out, size_t out_count,
                                    char *message, size_t message_capacity);
 
 void toon_image_free_pixels(toon_decoded_image *image);

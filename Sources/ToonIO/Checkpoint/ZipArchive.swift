@@ -108,7 +108,9 @@ public struct ZipArchive: Sendable {
                 }
                 e += 4 + length
             }
-            guard size <= UInt64(bytes.count), compressed <= UInt64(bytes.count), local < UInt64(bytes.count) else {
+            // A compressed entry may inflate to more than the archive holds; its reader bounds that.
+            guard size <= UInt64(bytes.count) || method != 0, size <= UInt64(Int.max),
+                  compressed <= UInt64(bytes.count), local < UInt64(bytes.count) else {
                 throw fail("entry sizes outside the file")
             }
             let name = String(decoding: nameBytes.bytes, as: UTF8.self)

@@ -20,7 +20,7 @@ extension ToonIOError {
         case corrupt(ImageCodec, String)
         /// The header declares more than 65535 pixels a side or 2^28 pixels in all.
         case tooLarge(width: Int, height: Int)
-        /// A valid file or request that ToonIO does not handle (CMYK JPEG, alpha in JPEG, ...).
+        /// A valid file or request that ToonIO does not handle (an unusual JPEG colour space, alpha in JPEG, ...).
         case unsupported(String)
         /// Writing without a format to a name whose extension names none.
         case unknownExtension(String)

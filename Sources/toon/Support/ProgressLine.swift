@@ -23,7 +23,9 @@ final class ProgressLine {
         let elapsed = Date().timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let left = rate > 0 ? Double(total - done) / rate : 0
-        let rateText = rate >= 1 ? String(format: "%.1f %@/s", rate, unit) : String(format: "%.1f s/%@", rate > 0 ? 1 / rate : 0, String(unit.dropLast()))
+        // Interpolation, not %@: Foundation on Linux prints a Swift String passed to %@ as "(null)".
+        let rateText = rate >= 1 ? String(format: "%.1f", rate) + " \(unit)/s"
+            : String(format: "%.1f", rate > 0 ? 1 / rate : 0) + " s/\(unit.dropLast())"
         let line = "\(label) \(done)/\(total)  \(rateText)  ETA \(Self.clock(left))"
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
