@@ -83,6 +83,11 @@ struct MetricsCommandTests {
         }
         let same = try swd(real), other = try swd(noise)
         #expect(same < other / 2, "same \(same), noise \(other)")
+
+        let small = try Self.folder(["0.png"], seed: 3, side: 16)
+        let mismatch = try Toon.run(["metrics", "--metric", "swd", "--real", real.path, "--fake", small.path])
+        #expect(mismatch.status == 1)
+        #expect(mismatch.stderr.hasPrefix("toon: \(small.path): 16px images where the reals are 32px"), "\(mismatch.stderr)")
     }
 
     @Test("usage errors exit with 64", arguments: [
