@@ -8,21 +8,23 @@ struct MetricsCommand: ParsableCommand {
         commandName: "metrics",
         abstract: "Measure a generator or a folder against reals (SWD), or image pairs (SSIM, PSNR, MSE).",
         discussion: """
-            swd: Karras et al.'s sliced Wasserstein distance on Laplacian-pyramid patches, x1000 per level
-            (finest first) and their mean; lower is closer. It needs no pretrained network. With
-            --network/--data, images are generated from seeds 0..N-1 without truncation and the reals are
-            the dataset's first N; with --real/--fake, the first N images of each folder (square, one
-            power-of-two size of 16px or more).
+            swd: Karras et al.'s sliced Wasserstein distance on Laplacian-pyramid
+            patches, x1000 per level (finest first) and their mean; lower is closer.
+            It needs no pretrained network. With --network/--data, images are
+            generated from seeds 0..N-1 without truncation and the reals are the
+            dataset's first N; with --real/--fake, the first N images of each folder
+            (square, one power-of-two size of 16px or more).
 
-            ssim, psnr, mse: each image of --real against the image of the same relative path in --fake,
-            as 8-bit RGB (data range 255), as scikit-image's skimage.metrics computes them; prints the
-            mean over the pairs (--json: mean, min, max and count). SSIM is skimage's default (7x7
-            uniform window, sample covariance) or, with --ssim-variant wang, Wang et al.'s (Gaussian
-            sigma 1.5, population covariance). PSNR is in dB and infinite for identical images: "inf"
-            in text and the string "inf" in JSON.
+            ssim, psnr, mse: each image of --real against the image of the same
+            relative path in --fake, as 8-bit RGB (data range 255), as scikit-image's
+            skimage.metrics computes them; prints the mean over the pairs (--json:
+            mean, min, max and count). SSIM is skimage's default (7x7 uniform window,
+            sample covariance) or, with --ssim-variant wang, Wang et al.'s (Gaussian
+            sigma 1.5, population covariance). PSNR is in dB and infinite for
+            identical images: "inf" in text, the string "inf" in JSON.
 
             Examples:
-              toon metrics --metric swd --network runs/00000-anime64-small/network-snapshot-000100.safetensors --data anime64.zip
+              toon metrics --metric swd --network snapshot.safetensors --data anime64.zip
               toon metrics --metric swd --real photos64 --fake generated64
               toon metrics --metric ssim --real references --fake outputs --json
             """

@@ -62,6 +62,33 @@ import ToonIO
         #expect(try PairedFolders(real: small, fake: small).values(of: .ssim(.skimage)) == [1])
     }
 
+    @Test("read back from PNG files, the reference pairs still give scikit-image's values")
+    func filesMatchSkimage() throws {
+        let reference = ImageSimilarityTests.reference
+        let folders = (real: Self.emptyFolder(), fake: Self.emptyFolder())
+        for (i, pair) in reference.pairs.enumerated() {
+            for (folder, name) in [(folders.real, pair.a), (folders.fake, pair.b)] {
+                let planes = reference.planes(name)
+                try Image(width: planes.width, height: planes.height, channels: 3, samples: planes.values.map { Float($0) / 255 })
+                    .write(to: folder.appendingPathComponent("pair\(i).png"))
+            }
+        }
+        let pairs = try PairedFolders(real: folders.real, fake: folders.fake)
+        for (metric, expected) in [(PairMetric.mse, reference.pairs.map(\.mse)), (.psnr, reference.pairs.map(\.psnr)),
+                                   (.ssim(.skimage), reference.pairs.map(\.ssim)), (.ssim(.wang), reference.pairs.map(\.ssim_gaussian))] {
+            let values = try pairs.values(of: metric)
+            for (value, wanted) in zip(values, expected) {
+                #expect(ImageSimilarityTests.close(value, wanted), "\(metric.name): \(value) vs \(wanted)")
+            }
+        }
+    }
+
+    static func emptyFolder() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("toon-metrics-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
     @Test("gray images are compared as RGB with three equal channels")
     func grayAsRGB() {
         let gray = Image(width: 2, height: 1, channels: 1, samples: [0, 1])
