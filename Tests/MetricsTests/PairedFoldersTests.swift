@@ -18,11 +18,14 @@ import ToonIO
         return url
     }
 
-    @Test("images pair by relative path; the summary is the mean, min and max over the pairs")
+    @Test("images pair by relative path (hidden files and other files ignored); the summary is the mean, min and max over the pairs")
     func pairsByName() throws {
         let names = ["a.png", "b.png", "sub/c.png"]
         let real = try Self.folder(names, seed: 1), fake = try Self.folder(names, seed: 2)
         try Data("not an image".utf8).write(to: real.appendingPathComponent("notes.txt"))
+        let hidden = try Self.folder([".cache/d.png", ".e.png"], seed: 3)
+        try FileManager.default.moveItem(at: hidden.appendingPathComponent(".cache"), to: real.appendingPathComponent(".cache"))
+        try FileManager.default.moveItem(at: hidden.appendingPathComponent(".e.png"), to: real.appendingPathComponent(".e.png"))
         let pairs = try PairedFolders(real: real, fake: fake)
         #expect(pairs.names == names)
         let values = try pairs.values(of: .mse)

@@ -128,7 +128,7 @@ public struct PairedFolders: Sendable {
         do { return ImagePlanes(rgb8: try Image.read(from: url)) } catch { throw MetricsError(file: url.path, .underlying(error.description)) }
     }
 
-    /// Relative paths of the PNG and JPEG files under `folder` (hidden files skipped).
+    /// Relative paths of the PNG and JPEG files under `folder` (hidden files and folders skipped).
     static func images(in folder: URL) throws(MetricsError) -> Set<String> {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
@@ -138,8 +138,8 @@ public struct PairedFolders: Sendable {
         var names: Set<String> = []
         if let walker = FileManager.default.enumerator(atPath: base) {
             while let relative = walker.nextObject() as? String {
-                let file = (relative as NSString).lastPathComponent
-                guard !file.hasPrefix("."), imageExtensions.contains((file as NSString).pathExtension.lowercased()) else { continue }
+                guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
+                      imageExtensions.contains((relative as NSString).pathExtension.lowercased()) else { continue }
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
                     names.insert(relative)
