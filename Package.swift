@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"], swiftSettings: releaseSwift),
-        .target(name: "Metrics", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
+        .target(name: "Metrics", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         // Runs the built `toon` executable end to end.
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "ToonTestSupport"]),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import StyleGAN
 import ToonCore
@@ -32,6 +33,31 @@ public struct SWDEvaluation: Sendable {
             let z = Tensor.concatenate(seeds.map { Tensor.randomNormal(shape: [1, generator.config.zDim], seed: $0) }, axis: 0)
             swd.add(generator(z: z), to: &fakes, seed: UInt32(start) &+ 0x8000_0000)
             progress(start + seeds.count)
+        }
+        return swd.distances(reals, fakes)
+    }
+}
+
+extension SWDEvaluation {
+    /// Throws unless SWD can measure images of `resolution` (a power of two, 16 or more); `source` is named.
+    public static func check(resolution: Int, source: URL? = nil) throws(TrainingError) {
+        guard resolution >= 16, resolution & (resolution - 1) == 0 else {
+            throw TrainingError(url: source, .config("\(resolution)px images; SWD needs a power of two of 16 or more"))
+        }
+    }
+
+    /// Distances x1000 per level, then their mean, between the gathered reals and the first `count`
+    /// of `images` (another set of the same resolution, e.g. a folder of a model's outputs).
+    public func evaluate(images: any TrainingImages, source: URL? = nil, progress: (Int) -> Void = { _ in }) throws(TrainingError) -> [Double] {
+        guard images.resolution == swd.resolution else {
+            throw TrainingError(url: source, .config("\(images.resolution)px images where the reals are \(swd.resolution)px"))
+        }
+        let n = Swift.min(count, images.count)
+        var fakes = swd.emptyDescriptors()
+        for start in stride(from: 0, to: n, by: 16) {
+            let indices = Array(start..<Swift.min(start + 16, n))
+            swd.add(images.batch(indices, mirrored: indices.map { _ in false }), to: &fakes, seed: UInt32(start) &+ 0x8000_0000)
+            progress(indices.last! + 1)
         }
         return swd.distances(reals, fakes)
     }

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Why a measurement could not be made: one line naming the file or folder.
+public struct MetricsError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Problem: Sendable, Equatable {
+        /// The path is not a folder.
+        case notAFolder
+        /// The folder holds no PNG or JPEG image.
+        case noImages
+        /// The file does not exist; `partner` (the other folder's file of that name) does.
+        case missingPartner(partner: String)
+        /// The image's size differs from its partner's.
+        case sizeMismatch(width: Int, height: Int, partner: String, partnerWidth: Int, partnerHeight: Int)
+        /// Smaller than the metric's window.
+        case tooSmall(width: Int, height: Int, window: Int)
+        /// From a layer below (decoding), already worded.
+        case underlying(String)
+    }
+
+    /// The file or folder at fault.
+    public let file: String
+    public let problem: Problem
+
+    public init(file: String, _ problem: Problem) {
+        self.file = file
+        self.problem = problem
+    }
+
+    public var description: String {
+        switch problem {
+        case .notAFolder: "\(file): not a folder"
+        case .noImages: "\(file): no PNG or JPEG images"
+        case .missingPartner(let partner): "\(file): missing, the partner of \(partner)"
+        case let .sizeMismatch(w, h, partner, pw, ph): "\(file): \(w)x\(h) pixels where its partner \(partner) has \(pw)x\(ph)"
+        case let .tooSmall(w, h, window): "\(file): \(w)x\(h) pixels, smaller than the \(window)x\(window) window"
+        case .underlying(let text): text
+        }
+    }
+}
