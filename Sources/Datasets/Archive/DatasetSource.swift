@@ -26,7 +26,7 @@ struct DatasetSource {
         var names: [String]
         if isFolder.boolValue {
             storage = .folder(url)
-            names = Self.files(under: url)
+            names = FolderFiles.relativePaths(under: url.standardizedFileURL.path)
         } else {
             let bytes = try FileBytes.map(url)
             let archive = try ZipArchive(bytes.all, source: url.path)
@@ -117,18 +117,5 @@ struct DatasetSource {
             throw bad("\(image) has \(row.count) labels where the first image has \(dimension)")
         }
         return (dimension, rows.flatMap { $0 })
-    }
-
-    private static func files(under folder: URL) -> [String] {
-        let base = folder.standardizedFileURL.path
-        guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
-        var names: [String] = []
-        while let relative = walker.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
-                names.append(relative)
-            }
-        }
-        return names
     }
 }

@@ -28,7 +28,7 @@ struct PrepareSource {
         if isFolder.boolValue {
             let base = url.standardizedFileURL.path
             storage = .folder(base)
-            names = PrepareNames.sorted(Self.files(under: base))
+            names = PrepareNames.sorted(FolderFiles.relativePaths(under: base))
             repeated = []
         } else {
             let bytes = try FileBytes.map(url)
@@ -83,18 +83,5 @@ struct PrepareSource {
         }
         bytes.removeSubrange(filled...)
         return .success((bytes, filled == size))
-    }
-
-    /// Regular files under `base` (symbolic links to files included, folders not followed through links).
-    private static func files(under base: String) -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: base) else { return [] }
-        var names: [String] = []
-        while let relative = walker.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
-                names.append(relative)
-            }
-        }
-        return names
     }
 }

@@ -1,3 +1,4 @@
+import ToonCore
 /// Everything that makes one synthetic person: the renderer draws the same parameters as the same
 /// person in every `FaceStyle`. Lengths are in frame units (the frame is 1 wide, its centre is 0,
 /// y grows downwards), so a face looks the same at every resolution.

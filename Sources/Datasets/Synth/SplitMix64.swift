@@ -1,10 +1,7 @@
-/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64). Faces need a stream
-/// that is the same on every platform and Swift version, which `SystemRandomNumberGenerator` is not.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+import ToonCore
 
-    init(state: UInt64) { self.state = state }
-
+/// Faces draw from SplitMix64 (ToonCore): a stream that is the same on every platform and Swift version.
+extension SplitMix64 {
     /// The stream for face `index` of dataset `seed`: both are mixed in, so neighbouring seeds and
     /// indices give unrelated streams.
     init(seed: UInt64, index: Int) {
@@ -12,14 +9,6 @@ struct SplitMix64: RandomNumberGenerator {
         let a = keyed.next()
         var indexed = SplitMix64(state: a ^ (UInt64(bitPattern: Int64(index)) &* 0xD1B5_4A32_D192_ED03))
         self.init(state: indexed.next())
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// A uniform Float in `range`, from the top 24 bits (exact in Float, same everywhere).

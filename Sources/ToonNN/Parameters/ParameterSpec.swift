@@ -29,7 +29,7 @@ public struct ParameterSpec: Sendable {
     /// Fresh parameters, reproducible from `seed`: each normal parameter draws from its own
     /// stream derived from the seed and its position.
     public func initialize(seed: UInt64) -> ParameterStore {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(state: seed)
         return ParameterStore(entries.map { entry in
             switch entry.initializer {
             case .zeros: return (entry.name, Tensor.zeros(entry.shape))
@@ -76,16 +76,7 @@ public struct ParameterMismatch: Error, CustomStringConvertible {
     }
 }
 
-/// Small, fast, seedable generator for weight initialisation (not the NumPy-compatible one).
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in (0, 1].
+extension SplitMix64 {
+    /// Uniform in (0, 1], for weight initialisation.
     mutating func nextUnit() -> Double { (Double(next() >> 11) + 1) / 9_007_199_254_740_992 }
 }
