@@ -3,16 +3,10 @@ import ToonCore
 
 /// Deterministic test data (SplitMix64): every test sees the same numbers on every run and platform.
 public struct TestRandom {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
+    private var generator: SplitMix64
+    public init(seed: UInt64) { generator = SplitMix64(state: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// Uniform in 0..<bound.
     public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
