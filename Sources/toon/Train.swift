@@ -2,7 +2,6 @@ import ArgumentParser
 import Datasets
 import Foundation
 import StyleGAN
-import ToonIO
 import Training
 
 /// `toon train`: StyleGAN2 training in NVLabs' run-folder layout, with exact resume.
@@ -94,32 +93,15 @@ struct Train: ParsableCommand {
         options.augment = aug == .diffaug ? .diffaug : nil
         options.swdImages = metrics == .swd ? 512 : nil
         options.freezeDiscriminatorLayers = freezeD
-        guard let resume else {
-            let directory = RunDirectory.next(in: root, dataName: dataset.name, configName: cfg)
-            return (try TrainingRun(options: options, data: dataset, directory: directory, state: .initial(options)), false)
+        let source: TrainingStart.Source = switch resume {
+        case nil: .fresh
+        case "latest": .latest
+        case let path?: .file(URL(fileURLWithPath: path))
         }
-        if resume == "latest" {
-            guard let (run, snapshot) = RunDirectory.latestSnapshot(under: root) else {
-                throw UsageProblem("\(outdir): no run with a snapshot to resume")
-            }
-            var (saved, state) = try TrainingSnapshot.read(snapshot)
-            if let kimg { saved.totalKimg = kimg }
-            return (try TrainingRun(options: saved, data: dataset, directory: run, state: state), true)
+        if case .latest = source, RunDirectory.latestSnapshot(under: root) == nil {
+            throw UsageProblem("\(outdir): no run with a snapshot to resume")
         }
-        let url = URL(fileURLWithPath: resume)
-        let directory = RunDirectory.next(in: root, dataName: dataset.name, configName: cfg)
-        if let (saved, state) = try? TrainingSnapshot.read(url) {
-            var continued = saved
-            if let kimg { continued.totalKimg = kimg }
-            return (try TrainingRun(options: continued, data: dataset, directory: directory, state: state), false)
-        }
-        let loaded = try GeneratorLoader.load(url).generator
-        // NVLabs' pickles carry D beside G; other formats hold a generator alone, and D starts fresh.
-        let foreign = try? ForeignCheckpoint.load(from: url)
-        let d = try foreign.flatMap { try DiscriminatorLoader.load($0, resolution: loaded.config.imageResolution) }
-        options = TrainingStart.transferOptions(loaded.config, discriminator: d?.0, base: options)
-        return (try TrainingRun(options: options, data: dataset, directory: directory,
-                                state: TrainingStart.transferState(loaded, discriminator: d?.1, options: options)), false)
+        return try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root)
     }
 
     private func tickLine(_ t: TickReport) -> String {

@@ -49,6 +49,11 @@ public enum TrainingSnapshot {
         do { try SafeTensors.write(tensors, metadata: metadata, to: url) } catch { throw TrainingError(error) }
     }
 
+    /// Whether `url` is a readable safetensors file holding a training state (not just a generator).
+    public static func isSnapshot(_ url: URL) -> Bool {
+        (try? SafeTensorsFile(url: url))?.metadata[stateKey] != nil
+    }
+
     /// The options and state a snapshot holds.
     public static func read(_ url: URL) throws(TrainingError) -> (options: TrainingOptions, state: TrainingState) {
         do {

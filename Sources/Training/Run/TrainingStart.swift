@@ -1,12 +1,59 @@
 import Foundation
 import StyleGAN
+import ToonIO
 import ToonNN
 
-/// How a run begins: fresh weights, a snapshot's complete state, or a generator from any
-/// checkpoint format (transfer learning: G and G_ema from the file, D fresh).
+/// How a run begins: fresh weights, a snapshot's complete state continued in place or in a new
+/// folder, or a generator from any checkpoint format (transfer learning).
 public enum TrainingStart {
-    /// Options for a generator loaded from a file: its architecture, with `preset`'s training settings
-    /// and a discriminator of the same widths.
+    /// Where a run's weights come from.
+    public enum Source: Sendable {
+        /// Fresh weights from the options' seed, in a new run folder.
+        case fresh
+        /// The newest snapshot of the highest-numbered run under the root, continued in its folder.
+        case latest
+        /// A file: a training snapshot (its whole state, in a new folder) or any generator file
+        /// `GeneratorLoader` reads (G and G_ema from it; D from NVLabs' pickles, else fresh).
+        case file(URL)
+    }
+
+    /// The run for `source` under `root`; `options` are used for new runs (a snapshot brings its own,
+    /// where only `totalKimg` is taken from `kimg` when given). `resumed` is true when an existing run
+    /// folder goes on.
+    public static func run(_ source: Source, options: TrainingOptions, kimg: Double?, data: any TrainingImages,
+                           dataName: String, root: URL) throws -> (run: TrainingRun, resumed: Bool) {
+        let newFolder = { RunDirectory.next(in: root, dataName: dataName, configName: options.configName) }
+        func continued(_ snapshot: URL) throws -> (TrainingOptions, TrainingState) {
+            var (saved, state) = try TrainingSnapshot.read(snapshot)
+            if let kimg { saved.totalKimg = kimg }
+            return (saved, state)
+        }
+        switch source {
+        case .fresh:
+            return (try TrainingRun(options: options, data: data, directory: newFolder(), state: .initial(options)), false)
+        case .latest:
+            guard let (folder, snapshot) = RunDirectory.latestSnapshot(under: root) else {
+                throw TrainingError(url: root, .config("no run with a snapshot to resume"))
+            }
+            let (saved, state) = try continued(snapshot)
+            return (try TrainingRun(options: saved, data: data, directory: folder, state: state), true)
+        case .file(let url):
+            if TrainingSnapshot.isSnapshot(url) {
+                let (saved, state) = try continued(url)
+                return (try TrainingRun(options: saved, data: data, directory: newFolder(), state: state), false)
+            }
+            let loaded = try GeneratorLoader.load(url).generator
+            // NVLabs' pickles carry D beside G; other formats hold a generator alone, and D starts fresh.
+            let foreign = try? ForeignCheckpoint.load(from: url)
+            let d = try foreign.flatMap { try DiscriminatorLoader.load($0, resolution: loaded.config.imageResolution) }
+            let transferred = transferOptions(loaded.config, discriminator: d?.0, base: options)
+            return (try TrainingRun(options: transferred, data: data, directory: newFolder(),
+                                    state: transferState(loaded, discriminator: d?.1, options: transferred)), false)
+        }
+    }
+
+    /// Options for a generator loaded from a file: its architecture, with `base`'s training settings
+    /// and the file's discriminator widths (`discriminator`), or a fresh D as wide as the generator.
     public static func transferOptions(_ generator: GeneratorConfig, discriminator: DiscriminatorConfig? = nil,
                                        base: TrainingOptions) -> TrainingOptions {
         var options = base
