@@ -85,7 +85,7 @@ public struct SlicedWasserstein: Sendable {
                     let out = SendableBuffer(out)
                     Parallel.forEach(directionsPerRepeat, grain: 1) { range in
                         for d in range {
-                            let sx = px[(d * rows)..<((d + 1) * rows)].sorted(), sy = py[(d * rows)..<((d + 1) * rows)].sorted()
+                            let sx = RadixSort.sorted(px[(d * rows)..<((d + 1) * rows)]), sy = RadixSort.sorted(py[(d * rows)..<((d + 1) * rows)])
                             var sum = 0.0
                             for k in 0..<rows { sum += Double(Swift.abs(sx[k] - sy[k])) }
                             out.buffer[d] = sum
