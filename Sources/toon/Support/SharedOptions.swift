@@ -44,10 +44,15 @@ struct SamplingFlags: ParsableArguments {
         if let classIndex, classIndex < 0 { throw ValidationError("--class must be 0 or more, got \(classIndex)") }
     }
 
-    /// Checks against the loaded network what parsing alone cannot.
-    func check(against generator: Generator) throws {
+    /// Checks against the loaded network (read from `network`) what parsing alone cannot.
+    func check(against generator: Generator, network: String) throws {
         if let cutoff = truncationCutoff, cutoff > generator.numWs {
             throw UsageProblem("--trunc-cutoff \(cutoff) is beyond this network's \(generator.numWs) ws (0-\(generator.numWs))")
+        }
+        // The class against the network's labels, naming the network: the same check sampling
+        // makes later, made before any work.
+        do { _ = try Latents.classLabels(classIndex, count: 0, cDim: generator.config.cDim) } catch {
+            throw RunFailure("\(network): \(error)")
         }
     }
 
