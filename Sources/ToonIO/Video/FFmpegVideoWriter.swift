@@ -23,14 +23,13 @@ public final class FFmpegVideoWriter: VideoWriter {
     public static let defaultStallTimeout: Double = 60
 
     private let file: PartialFile
-    private let process = Process()
+    /// ffmpeg, once started; it dies with toon (see `ChildProcess`).
+    private var child: ChildProcess?
     /// Our end of the socket that is ffmpeg's stdin; -1 once closed.
     private var input: Int32 = -1
     private let log: URL
     private var isOpen = true
-    private var launched = false
-    /// ffmpeg and its log in the run's registry, so an interrupted run ends and removes them.
-    private var childRegistration: RunCleanup.Token?
+    /// ffmpeg's log in the run's registry, so an interrupted run removes it.
     private var logRegistration: RunCleanup.Token?
 
     /// Starts ffmpeg for `width` x `height` frames at `fps`. `executable` overrides the PATH search.
@@ -84,24 +83,19 @@ public final class FFmpegVideoWriter: VideoWriter {
             closeInput(); try? childInput.close()
             throw ToonIOError(url: url, .video(.io("cannot create \(log.path) for ffmpeg's messages (\(error.reason))")))
         }
-        process.executableURL = program
-        process.arguments = FFmpegExecutable.mp4Arguments(
-            width: width, height: height, fps: fps, crf: crf, preset: preset, output: file.temporary.path)
-        process.standardInput = childInput
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = logHandle
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
         do {
-            let process = self.process
-            childRegistration = try RunCleanup.shared.launch {
-                try process.run()
-                return process.processIdentifier
-            }
+            child = try ChildProcess(
+                executable: program.path,
+                arguments: FFmpegExecutable.mp4Arguments(width: width, height: height, fps: fps, crf: crf, preset: preset,
+                                                         output: file.temporary.path),
+                stdin: childInput.fileDescriptor, stdout: null >= 0 ? null : logHandle.fileDescriptor, stderr: logHandle.fileDescriptor)
         } catch {
             closeInput(); try? childInput.close(); try? logHandle.close()
             removeLog()
-            throw ToonIOError(url: url, .video(.io("cannot start \(program.path): \(error.localizedDescription)")))
+            throw ToonIOError(url: url, .video(.io("cannot start \(program.path): \(error.reason)")))
         }
-        launched = true
         try? childInput.close()
         try? logHandle.close()
     }
@@ -163,7 +157,7 @@ public final class FFmpegVideoWriter: VideoWriter {
         guard isOpen else { return }
         closeInput()
         // Without its input ffmpeg finishes on its own; one that does not is killed.
-        if launched && process.isRunning && !waitWhileProgressing(limit: min(stallTimeout, 5)) { killChild() }
+        if let child, child.isRunning, !waitWhileProgressing(limit: min(stallTimeout, 5)) { killChild() }
         _ = waitForExit()
         abandon()
     }
@@ -185,7 +179,7 @@ public final class FFmpegVideoWriter: VideoWriter {
             if errno == EINTR { continue }
             guard errno == EAGAIN || errno == EWOULDBLOCK else { return errno }
             // ffmpeg is not reading: wait for room, watching that it still works on something.
-            if watch == nil { watch = StallWatch(pid: process.processIdentifier, files: watchedFiles, limit: stallTimeout) }
+            if watch == nil { watch = StallWatch(pid: child?.pid ?? 0, files: watchedFiles, limit: stallTimeout) }
             var entry = pollfd(fd: input, events: Int16(POLLOUT), revents: 0)
             if poll(&entry, 1, 200) == 0, watch!.stalled() { return ETIMEDOUT }
         }
@@ -196,18 +190,18 @@ public final class FFmpegVideoWriter: VideoWriter {
 
     /// Waits for ffmpeg to exit while it makes progress; false if it stalled for `limit` seconds.
     private func waitWhileProgressing(limit: Double? = nil) -> Bool {
-        guard launched else { return true }
-        var watch = StallWatch(pid: process.processIdentifier, files: watchedFiles, limit: limit ?? stallTimeout)
-        while process.isRunning {
+        guard let child else { return true }
+        var watch = StallWatch(pid: child.pid, files: watchedFiles, limit: limit ?? stallTimeout)
+        while child.isRunning {
             usleep(20_000)
-            if watch.stalled() { return !process.isRunning }
+            if watch.stalled() { return !child.isRunning }
         }
         return true
     }
 
     /// Ends ffmpeg at once; it is never waited on for longer than that.
     private func killChild() {
-        if launched && process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        child?.killNow()
     }
 
     private func closeInput() {
@@ -215,11 +209,7 @@ public final class FFmpegVideoWriter: VideoWriter {
     }
 
     private func waitForExit() -> Int32 {
-        guard launched else { return -1 }
-        process.waitUntilExit()
-        if let childRegistration { RunCleanup.shared.release(childRegistration) }
-        childRegistration = nil
-        return process.terminationStatus
+        child?.waitUntilExit() ?? -1
     }
 
     private func removeLog() {
