@@ -56,7 +56,10 @@ let package = Package(
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
         ),
         .target(name: "ToonNN", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
-        .target(name: "ToonIO", dependencies: ["ToonCore", "CImage"], swiftSettings: releaseSwift),
+        // Starting child processes (ffmpeg) that die with toon: a parent-death signal set between
+        // fork and exec, which Foundation's Process cannot do.
+        .target(name: "CProcess", cSettings: releaseC),
+        .target(name: "ToonIO", dependencies: ["ToonCore", "CImage", "CProcess"], swiftSettings: releaseSwift),
         .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"], swiftSettings: releaseSwift),

@@ -47,7 +47,7 @@ struct Generate: ParsableCommand {
             if let projectedW { try plan.read(projectedW) }
             let layout = try parseGrid(grid)
             let generator = try network.load()
-            try sampling.check(against: generator)
+            try sampling.check(against: generator, network: network.displayName)
             let projected = try projectedW.map { try ProjectedW.read($0, for: generator) }
             let seedList = try seeds.map { try parseSeeds($0) } ?? []
             let stems = projected.map { ws in (0..<ws.shape[0]).map { String(format: "proj%02d", $0) } } ?? seedList.map(seedFileStem)

@@ -50,7 +50,7 @@ struct Interpolate: ParsableCommand {
             let layout = try parseGrid(grid) ?? GridLayout(rows: 1, columns: 1)!
             let keyframes = try parseSeeds(seeds)
             let generator = try network.load()
-            try sampling.check(against: generator)
+            try sampling.check(against: generator, network: network.displayName)
             try InterpolatePlan(layout: layout, format: URL(fileURLWithPath: out).pathExtension.lowercased(), config: generator.config).check(plan)
             let walk: LatentWalk
             do {

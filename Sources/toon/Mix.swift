@@ -39,7 +39,7 @@ struct Mix: ParsableCommand {
             let rowSeeds = try parseSeeds(rows, option: "--rows"), colSeeds = try parseSeeds(cols, option: "--cols")
             let layers = try parseSeeds(styles, option: "--styles").map(Int.init)
             let generator = try network.load()
-            try sampling.check(against: generator)
+            try sampling.check(against: generator, network: network.displayName)
             if let bad = layers.first(where: { $0 >= generator.numWs }) {
                 throw UsageProblem("--styles: layer \(bad) does not exist; this network has ws 0-\(generator.numWs - 1)")
             }

@@ -153,6 +153,21 @@ struct PathCommandTests {
         #expect(try Data(contentsOf: network) == before)
     }
 
+    @Test("convert refuses an output that is a hard link to its input, and keeps the input")
+    func convertHardLink() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("m.safetensors")
+        let converted = try Toon.run(["convert", Toon.fixture("rosinality/rosinality_16.pt"), input.path])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        let before = try Data(contentsOf: input)
+        let link = folder.appendingPathComponent("same.safetensors")
+        try FileManager.default.linkItem(atPath: input.path, toPath: link.path)
+        let result = try Toon.run(["convert", input.path, link.path])
+        #expect(result.status == 64 && result.stderr.contains("is the input"), "\(result.stderr)")
+        #expect(try Data(contentsOf: input) == before)
+    }
+
     @Test("an output folder under a file, or an output file in one, is refused in plain words",
           arguments: [["generate", "--network", "NVLABS", "--seeds", "1", "--outdir", "AFILE/sub"],
                       ["interpolate", "--network", "NVLABS", "--seeds", "0-3", "--frames", "2", "--out", "AFILE/walk.gif"],

@@ -84,3 +84,38 @@ enum ChildProcesses {
         }
     }
 }
+
+/// Even SIGKILL, which toon cannot handle, takes ffmpeg with it: the child is started with a
+/// parent-death signal. A stand-in ffmpeg that never reads makes the child outlive any natural end.
+@Suite("ffmpeg dies with toon", .enabled(if: SharedFixtures.available && Toon.available, SharedFixtures.skipReason))
+struct ChildLifetimeCommandTests {
+    @Test("after SIGKILL of toon no ffmpeg of the run is left running")
+    func childDiesWithToon() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bin = folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("ffmpeg")
+        try Data("#!/bin/sh\nwhile :; do sleep 1; done\n".utf8).write(to: fake)
+        chmod(fake.path, 0o755)
+
+        let process = Process()
+        process.executableURL = Toon.executable
+        process.arguments = ["interpolate", "--network", Toon.fixture("nvlabs/nv_ada_64.pkl"), "--seeds", "0-3", "--frames", "400",
+                             "--out", folder.appendingPathComponent("w.mp4").path]
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = ProcessInfo.processInfo.environment.merging(["PATH": path, "TMPDIR": folder.path]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var waited = 0
+        while process.isRunning && ChildProcesses.mentioning(fake.path).isEmpty && waited < 6000 { usleep(10_000); waited += 1 }
+        #expect(!ChildProcesses.mentioning(fake.path).isEmpty, "the stand-in ffmpeg never started")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // The kernel signals the child as toon dies; allow it a moment to be gone.
+        var grace = 0
+        while !ChildProcesses.mentioning(fake.path).isEmpty && grace < 500 { usleep(10_000); grace += 1 }
+        #expect(ChildProcesses.mentioning(fake.path).isEmpty, "\(ChildProcesses.mentioning(fake.path))")
+    }
+}

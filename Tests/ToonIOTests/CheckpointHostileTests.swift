@@ -102,7 +102,11 @@ struct CheckpointHostileTests {
 
         let deflated = FileBytes(name: "d.pt", copying: ZipBuilder.make([("a/data.pkl", [0x80, 0x02, 0x4e, 0x2e])], method: 8)).all
         let error = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(deflated, source: "d.pt") }
-        #expect(error?.description == "d.pt: zip entry a/data.pkl: compressed (method 8); only stored entries are read")
+        #expect(error?.description == "d.pt: zip entry a/data.pkl: compressed with deflate; ToonKit reads only stored (uncompressed) entries, as torch.save writes them")
+        // A compressed entry that unpacks to more than the whole file is still named by its compression.
+        let large = FileBytes(name: "l.pt", copying: ZipBuilder.make([("a/data.pkl", [0x80, 0x02, 0x4e, 0x2e])], method: 8, unpackedSize: 10_000_000)).all
+        let largeError = ToonIOError.checkpointFailure { _ = try ForeignCheckpoint.decode(large, source: "l.pt") }
+        #expect(largeError?.description.contains("compressed with deflate") == true, "\(String(describing: largeError))")
     }
 
     @Test("files that are not StyleGAN checkpoints are named as such")

@@ -65,7 +65,8 @@ struct PickleBytes {
 
 /// Writes zip files with stored entries (and optionally ZIP64 records) for container tests.
 enum ZipBuilder {
-    static func make(_ entries: [(String, [UInt8])], zip64: Bool = false, method: UInt16 = 0) -> [UInt8] {
+    /// `unpackedSize` is the size a compressed entry claims to unpack to (its own size by default).
+    static func make(_ entries: [(String, [UInt8])], zip64: Bool = false, method: UInt16 = 0, unpackedSize: Int? = nil) -> [UInt8] {
         func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
         var out: [UInt8] = []
         var central: [UInt8] = []
@@ -78,7 +79,7 @@ enum ZipBuilder {
             let saturated: UInt64 = 0xffff_ffff
             let extra = zip64 ? le(1, 2) + le(24, 2) + le(UInt64(data.count), 8) + le(UInt64(data.count), 8) + le(UInt64(offset), 8) : []
             central += le(0x0201_4b50, 4) + le(45, 2) + le(45, 2) + le(0, 2) + le(UInt64(method), 2) + le(0, 4) + le(0, 4)
-            central += le(zip64 ? saturated : UInt64(data.count), 4) + le(zip64 ? saturated : UInt64(data.count), 4)
+            central += le(zip64 ? saturated : UInt64(data.count), 4) + le(zip64 ? saturated : UInt64(unpackedSize ?? data.count), 4)
             central += le(UInt64(nameBytes.count), 2) + le(UInt64(extra.count), 2) + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4)
             central += le(zip64 ? saturated : UInt64(offset), 4) + nameBytes + extra
         }

@@ -22,6 +22,7 @@ public struct LoadedGenerator: Sendable {
 /// file name). Nothing in the file is executed: pickles go through an allow-listed reader.
 public enum GeneratorLoader {
     public static func load(_ url: URL) throws(StyleGANError) -> LoadedGenerator {
+        try requireRegularFile(url)
         if looksLikeSafeTensors(url) {
             let file: SafeTensorsFile
             do { file = try SafeTensorsFile(url: url) } catch { throw StyleGANError(error) }
@@ -84,6 +85,18 @@ public enum GeneratorLoader {
             return LoadedGenerator(generator: try Generator(config: config, parameters: store), format: format, convertedFrom: nil)
         } catch {
             throw StyleGANError(url: url, .checkpoint("\(error)"))
+        }
+    }
+
+    /// Only regular files are opened: opening a FIFO with no writer blocks forever, and a device
+    /// or a folder is never a checkpoint. `stat` follows symlinks and opens nothing.
+    private static func requireRegularFile(_ url: URL) throws(StyleGANError) {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            throw StyleGANError(url: url, .checkpoint("cannot read the file (\(String(cString: strerror(errno))))"))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw StyleGANError(url: url, .checkpoint("not a regular file (a FIFO, device or folder is never a checkpoint)"))
         }
     }
 

@@ -108,9 +108,10 @@ public struct ZipArchive: Sendable {
                 }
                 e += 4 + length
             }
-            // A compressed entry may inflate to more than the archive holds; its reader bounds that.
-            guard size <= UInt64(bytes.count) || method != 0, size <= UInt64(Int.max),
-                  compressed <= UInt64(bytes.count), local < UInt64(bytes.count) else {
+            // A compressed entry may unpack to more than the file holds; only its stored bytes must
+            // lie inside. Its reader bounds what it inflates (or names a compression it cannot read).
+            guard compressed <= UInt64(bytes.count), local < UInt64(bytes.count), size <= UInt64(Int.max),
+                  method != 0 || size <= UInt64(bytes.count) else {
                 throw fail("entry sizes outside the file")
             }
             let name = String(decoding: nameBytes.bytes, as: UTF8.self)
@@ -127,7 +128,10 @@ public struct ZipArchive: Sendable {
     /// The stored bytes of `entry`, pointing into the archive (no copy).
     public func data(of entry: Entry) throws(ToonIOError) -> ByteSlice {
         func fail(_ why: String) -> ToonIOError { ToonIOError(file: source, .checkpoint(.badContainer("zip entry \(entry.name): \(why)"))) }
-        guard entry.method == 0 else { throw fail("compressed (method \(entry.method)); only stored entries are read") }
+        guard entry.method == 0 else {
+            let name = entry.method == 8 ? "deflate" : entry.method == 12 ? "bzip2" : entry.method == 14 ? "LZMA" : entry.method == 93 ? "zstd" : "method \(entry.method)"
+            throw fail("compressed with \(name); ToonKit reads only stored (uncompressed) entries, as torch.save writes them")
+        }
         let p = entry.localHeaderOffset
         guard bytes.unsigned(at: p, size: 4) == Self.localSignature,
               let nameLength = bytes.unsigned(at: p + 26, size: 2), let extraLength = bytes.unsigned(at: p + 28, size: 2) else {

@@ -47,7 +47,8 @@ public enum AtomicFile {
         }
     }
 
-    private static func describe(_ error: Error) -> String {
+    /// The reason under a Foundation error in the system's words ("No space left on device").
+    static func describe(_ error: Error) -> String {
         let ns = error as NSError
         if ns.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(ns.code)) {
             return String(cString: strerror(code.rawValue))

@@ -39,12 +39,14 @@ package final class RunCleanup: @unchecked Sendable {
         return insertFile(path)
     }
 
-    /// Starts a child with `start`, which returns its process id, and registers it, under the lock
-    /// so that no child starts unseen while a cleanup runs.
-    package func launch(_ start: () throws -> pid_t) rethrows -> Token {
+    /// Starts a child with `start`, which returns its process id (0 or less when it did not
+    /// start), and registers it, under the lock so that no child starts unseen while a cleanup
+    /// runs. Nil when nothing started: a pid of -1 must never reach `kill`.
+    package func launch(_ start: () throws -> pid_t) rethrows -> Token? {
         lock.lock()
         defer { lock.unlock() }
         let pid = try start()
+        guard pid > 0 else { return nil }
         nextToken += 1
         children[nextToken] = pid
         return Token(value: nextToken)

@@ -33,4 +33,17 @@ enum FFmpegExecutable {
         let line = text.split(whereSeparator: \.isNewline).last { !$0.allSatisfy(\.isWhitespace) }
         return line.map { $0.trimmingCharacters(in: .whitespaces) } ?? "(no message on stderr)"
     }
+
+    /// The first line of ffmpeg's stderr that reports a failure, even when it exited with status 0
+    /// ("Error writing trailer of ...: No space left on device"). With `-loglevel error` every line
+    /// is an error, but some are worth nothing alone, so only these words count.
+    static func errorLine(in log: Data) -> String? {
+        let text = String(decoding: log, as: UTF8.self)
+        let line = text.split(whereSeparator: \.isNewline).first { line in
+            let lower = line.lowercased()
+            return lower.contains("error") || lower.contains("no space left") || lower.contains("quota exceeded")
+                || lower.contains("i/o error") || lower.contains("failed")
+        }
+        return line.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
 }

@@ -17,16 +17,19 @@ public final class FFmpegVideoWriter: VideoWriter {
     public let crf: Int
     /// Frames written so far.
     public private(set) var frameCount = 0
+    /// Seconds ffmpeg may go without using CPU time or writing anything before it is killed.
+    public let stallTimeout: Double
+    /// The default for `stallTimeout`: far beyond any pause of a working encoder.
+    public static let defaultStallTimeout: Double = 60
 
     private let file: PartialFile
-    private let process = Process()
+    /// ffmpeg, once started; it dies with toon (see `ChildProcess`).
+    private var child: ChildProcess?
     /// Our end of the socket that is ffmpeg's stdin; -1 once closed.
     private var input: Int32 = -1
     private let log: URL
     private var isOpen = true
-    private var launched = false
-    /// ffmpeg and its log in the run's registry, so an interrupted run ends and removes them.
-    private var childRegistration: RunCleanup.Token?
+    /// ffmpeg's log in the run's registry, so an interrupted run removes it.
     private var logRegistration: RunCleanup.Token?
 
     /// Starts ffmpeg for `width` x `height` frames at `fps`. `executable` overrides the PATH search.
@@ -34,7 +37,8 @@ public final class FFmpegVideoWriter: VideoWriter {
     /// Width and height must be even (yuv420p stores colour at half resolution); odd sizes are
     /// refused rather than padded so the output never differs silently from the frames given.
     public init(url: URL, width: Int, height: Int, fps: Double, crf: Int = defaultCRF,
-                preset: String = "medium", executable: URL? = nil) throws(ToonIOError) {
+                preset: String = "medium", executable: URL? = nil,
+                stallTimeout: Double = defaultStallTimeout) throws(ToonIOError) {
         precondition(fps > 0, "frame rate \(fps) must be positive")
         precondition((0...51).contains(crf), "x264 CRF \(crf) is outside 0...51")
         guard width > 0, height > 0, width <= 16_384, height <= 16_384 else {
@@ -48,6 +52,7 @@ public final class FFmpegVideoWriter: VideoWriter {
         self.height = height
         self.fps = fps
         self.crf = crf
+        self.stallTimeout = stallTimeout
         file = try PartialFile(destination: url, open: false)
         let program = executable ?? FFmpegExecutable.locate()
         guard let program, FileManager.default.isExecutableFile(atPath: program.path) else {
@@ -78,24 +83,19 @@ public final class FFmpegVideoWriter: VideoWriter {
             closeInput(); try? childInput.close()
             throw ToonIOError(url: url, .video(.io("cannot create \(log.path) for ffmpeg's messages (\(error.reason))")))
         }
-        process.executableURL = program
-        process.arguments = FFmpegExecutable.mp4Arguments(
-            width: width, height: height, fps: fps, crf: crf, preset: preset, output: file.temporary.path)
-        process.standardInput = childInput
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = logHandle
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
         do {
-            let process = self.process
-            childRegistration = try RunCleanup.shared.launch {
-                try process.run()
-                return process.processIdentifier
-            }
+            child = try ChildProcess(
+                executable: program.path,
+                arguments: FFmpegExecutable.mp4Arguments(width: width, height: height, fps: fps, crf: crf, preset: preset,
+                                                         output: file.temporary.path),
+                stdin: childInput.fileDescriptor, stdout: null >= 0 ? null : logHandle.fileDescriptor, stderr: logHandle.fileDescriptor)
         } catch {
             closeInput(); try? childInput.close(); try? logHandle.close()
             removeLog()
-            throw ToonIOError(url: url, .video(.io("cannot start \(program.path): \(error.localizedDescription)")))
+            throw ToonIOError(url: url, .video(.io("cannot start \(program.path): \(error.reason)")))
         }
-        launched = true
         try? childInput.close()
         try? logHandle.close()
     }
@@ -106,9 +106,15 @@ public final class FFmpegVideoWriter: VideoWriter {
             throw ToonIOError(url: url, .video(.frameSize(expected: "\(width)x\(height)", got: frame.sizeDescription)))
         }
         let failure = frame.pixels.withUnsafeBytes { sendAll($0) }
+        if failure == ETIMEDOUT {
+            killChild()
+            abandon()
+            throw ToonIOError(url: url, .video(.ffmpegStalled(seconds: Int(stallTimeout))))
+        }
         if failure != 0 {
             // ffmpeg stopped reading; its exit status and stderr say why better than EPIPE does.
             closeInput()
+            if !waitWhileProgressing() { killChild() }
             let status = waitForExit()
             // Read ffmpeg's message before `abandon` removes the log it is in.
             let line = readLastLogLine()
@@ -122,11 +128,25 @@ public final class FFmpegVideoWriter: VideoWriter {
     public func finish() throws(ToonIOError) {
         guard isOpen else { throw ToonIOError(url: url, .video(.closed)) }
         closeInput()
-        let status = waitForExit()
-        guard status == 0 else {
-            let line = readLastLogLine()
+        guard waitWhileProgressing() else {
+            killChild()
             abandon()
-            throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: line)))
+            throw ToonIOError(url: url, .video(.ffmpegStalled(seconds: Int(stallTimeout))))
+        }
+        let status = waitForExit()
+        let log = (try? Data(contentsOf: self.log)) ?? Data()
+        guard status == 0 else {
+            abandon()
+            throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: FFmpegExecutable.lastLine(of: log))))
+        }
+        // Status 0 is not enough: ffmpeg exits 0 after failing to write the trailer on a full disk.
+        if let line = FFmpegExecutable.errorLine(in: log) {
+            abandon()
+            throw ToonIOError(url: url, .video(.incompleteOutput(line)))
+        }
+        if let problem = MP4Boxes.problem(at: file.temporary.path) {
+            abandon()
+            throw ToonIOError(url: url, .video(.incompleteOutput(problem)))
         }
         isOpen = false
         removeLog()
@@ -135,26 +155,53 @@ public final class FFmpegVideoWriter: VideoWriter {
 
     public func cancel() {
         guard isOpen else { return }
-        if launched && process.isRunning { process.terminate() }
         closeInput()
+        // Without its input ffmpeg finishes on its own; one that does not is killed.
+        if let child, child.isRunning, !waitWhileProgressing(limit: min(stallTimeout, 5)) { killChild() }
         _ = waitForExit()
         abandon()
     }
 
     deinit { cancel() }
 
-    /// Sends every byte, retrying short writes and interruptions; 0 or the errno that stopped it.
+    /// Sends every byte, retrying short writes and interruptions; 0, the errno that stopped it,
+    /// or ETIMEDOUT when ffmpeg took nothing and made no progress for `stallTimeout` seconds.
     private func sendAll(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         var offset = 0
+        var watch: StallWatch?
         while offset < bytes.count {
-            let sent = send(input, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-            if sent < 0 {
-                if errno == EINTR { continue }
-                return errno
+            let sent = send(input, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if sent >= 0 {
+                offset += sent
+                watch = nil
+                continue
             }
-            offset += sent
+            if errno == EINTR { continue }
+            guard errno == EAGAIN || errno == EWOULDBLOCK else { return errno }
+            // ffmpeg is not reading: wait for room, watching that it still works on something.
+            if watch == nil { watch = StallWatch(pid: child?.pid ?? 0, files: watchedFiles, limit: stallTimeout) }
+            var entry = pollfd(fd: input, events: Int16(POLLOUT), revents: 0)
+            if poll(&entry, 1, 200) == 0, watch!.stalled() { return ETIMEDOUT }
         }
         return 0
+    }
+
+    private var watchedFiles: [String] { [file.temporary.path, log.path] }
+
+    /// Waits for ffmpeg to exit while it makes progress; false if it stalled for `limit` seconds.
+    private func waitWhileProgressing(limit: Double? = nil) -> Bool {
+        guard let child else { return true }
+        var watch = StallWatch(pid: child.pid, files: watchedFiles, limit: limit ?? stallTimeout)
+        while child.isRunning {
+            usleep(20_000)
+            if watch.stalled() { return !child.isRunning }
+        }
+        return true
+    }
+
+    /// Ends ffmpeg at once; it is never waited on for longer than that.
+    private func killChild() {
+        child?.killNow()
     }
 
     private func closeInput() {
@@ -162,11 +209,7 @@ public final class FFmpegVideoWriter: VideoWriter {
     }
 
     private func waitForExit() -> Int32 {
-        guard launched else { return -1 }
-        process.waitUntilExit()
-        if let childRegistration { RunCleanup.shared.release(childRegistration) }
-        childRegistration = nil
-        return process.terminationStatus
+        child?.waitUntilExit() ?? -1
     }
 
     private func removeLog() {

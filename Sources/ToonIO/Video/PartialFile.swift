@@ -47,7 +47,7 @@ final class PartialFile {
             try handle.write(contentsOf: bytes)
             bytesWritten += UInt64(bytes.count)
         } catch {
-            throw ToonIOError(url: destination, .video(.io("cannot write: \(error.localizedDescription)")))
+            throw ToonIOError(url: destination, .video(.io("cannot write: \(AtomicFile.describe(error))")))
         }
     }
 

@@ -18,6 +18,10 @@ extension ToonIOError {
         case ffmpegMissing
         /// ffmpeg exited with a non-zero status; the last line it printed on stderr.
         case ffmpegFailed(status: Int32, lastLine: String)
+        /// ffmpeg neither used CPU time nor wrote anything for this many seconds, and was killed.
+        case ffmpegStalled(seconds: Int)
+        /// ffmpeg reported success, but its error output or the written file says otherwise.
+        case incompleteOutput(String)
         /// A file-system call failed.
         case io(String)
         /// `append` or `finish` after the writer was finished or cancelled.
@@ -41,6 +45,10 @@ extension ToonIOError {
                 "ffmpeg not found; install it (Debian: apt-get install ffmpeg)"
             case .ffmpegFailed(let status, let lastLine):
                 "ffmpeg failed (exit \(status)): \(lastLine)"
+            case .ffmpegStalled(let seconds):
+                "ffmpeg made no progress for \(seconds) s and was stopped; nothing was written"
+            case .incompleteOutput(let why):
+                "ffmpeg did not write a complete video (\(why)); nothing was written"
             case .io(let message):
                 message
             case .closed:

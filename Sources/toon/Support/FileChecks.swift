@@ -79,7 +79,7 @@ enum PathCheck {
             throw RunFailure("\(path): \(kind.words); the output must be a regular file")
         }
         if let identity = FileIdentity(path: path), let input = inputs.first(where: { $0.value == identity }) {
-            throw UsageProblem("the output \(path) is the input \(input.key); writing it would destroy the input")
+            throw UsageProblem("the output \(path) is the input \(input.key) (the same file); writing it would replace the input")
         }
     }
 

@@ -11,6 +11,9 @@ struct NetworkOption: ParsableArguments {
             completion: .file(extensions: ["pkl", "pt", "safetensors"]))
     var network: String?
 
+    /// How messages name the network: its path, or the built-in model's name.
+    var displayName: String { network ?? "built-in model \(BuiltInModel.default.rawValue)" }
+
     /// Adds the network file (the built-in model's when none is named) to the plan's inputs.
     func register(in plan: inout RunPlan) throws {
         if let path = network ?? BuiltInModel.default.url?.path { try plan.read(path) }
@@ -52,10 +55,15 @@ struct SamplingFlags: ParsableArguments {
         if let classIndex, classIndex < 0 { throw ValidationError("--class must be 0 or more, got \(classIndex)") }
     }
 
-    /// Checks against the loaded network what parsing alone cannot.
-    func check(against generator: Generator) throws {
+    /// Checks against the loaded network (read from `network`) what parsing alone cannot.
+    func check(against generator: Generator, network: String) throws {
         if let cutoff = truncationCutoff, cutoff > generator.numWs {
             throw UsageProblem("--trunc-cutoff \(cutoff) is beyond this network's \(generator.numWs) ws (0-\(generator.numWs))")
+        }
+        // The class against the network's labels, naming the network: the same check sampling
+        // makes later, made before any work.
+        do { _ = try Latents.classLabels(classIndex, count: 0, cDim: generator.config.cDim) } catch {
+            throw RunFailure("\(network): \(error)")
         }
     }
 
