@@ -92,6 +92,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
+        // The README's library example, compiled and run as it is written there.
+        .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO"]),
         // Runs the built `toon` executable end to end.
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "ToonTestSupport"]),
     ]
