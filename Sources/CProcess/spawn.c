@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -40,6 +41,13 @@ int toon_spawn(const char *path, char *const argv[], int in_fd, int out_fd, int 
             _exit(127);
         }
         execv(path, argv);
+        // ETXTBSY: another thread's fork copied a descriptor still open for writing the program
+        // (a script just written), and that child has not reached its exec yet. It passes.
+        for (int tries = 0; errno == ETXTBSY && tries < 100; tries++) {
+            struct timespec pause = {0, 10 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+            execv(path, argv);
+        }
         int error = errno;
         (void)!write(report[1], &error, sizeof error);
         _exit(127);

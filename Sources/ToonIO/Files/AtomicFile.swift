@@ -25,10 +25,12 @@ public enum AtomicFile {
             do {
                 try body(handle)
                 try handle.synchronize()
-                // Every byte written must be in the file before it takes the destination's name.
+                // Every byte written must be in the file before it takes the destination's name:
+                // the file reaches at least the handle's position (a writer may seek back to
+                // patch a header, so not "exactly").
                 let written = try handle.offset()
                 var info = stat()
-                guard fstat(created.descriptor, &info) == 0, UInt64(info.st_size) == written else {
+                guard fstat(created.descriptor, &info) == 0, UInt64(info.st_size) >= written else {
                     throw ToonIOError(url: url, .write(.failed("the file holds fewer bytes than were written")))
                 }
                 try handle.close()

@@ -155,9 +155,9 @@ public final class FFmpegVideoWriter: VideoWriter {
 
     public func cancel() {
         guard isOpen else { return }
+        // The output is thrown away, so there is nothing for ffmpeg to finish: end it at once.
+        killChild()
         closeInput()
-        // Without its input ffmpeg finishes on its own; one that does not is killed.
-        if let child, child.isRunning, !waitWhileProgressing(limit: min(stallTimeout, 5)) { killChild() }
         _ = waitForExit()
         abandon()
     }

@@ -26,7 +26,13 @@ enum Interrupts {
         let reader = ends[0]
         let thread = Thread {
             var number: UInt8 = 0
-            while read(reader, &number, 1) != 1 {}
+            while true {
+                let got = read(reader, &number, 1)
+                if got == 1 { break }
+                // Only an interrupted read is retried; anything else would spin, so give up.
+                if got < 0 && errno == EINTR { continue }
+                return
+            }
             let removed = RunCleanup.shared.cleanUpForExit()
             let name = number == UInt8(SIGINT) ? "SIGINT" : number == UInt8(SIGTERM) ? "SIGTERM" : "signal \(number)"
             let note = "\ntoon: stopped by \(name)" + (removed > 0 ? "; removed \(removed) unfinished file\(removed == 1 ? "" : "s")" : "") + "\n"
