@@ -64,7 +64,7 @@ struct Train: ParsableCommand {
             if !resumed {
                 try trainingRun.prepareDirectory(extra: ["dataset": data, "command": CommandLine.arguments.joined(separator: " ")])
             }
-            let stop = StopRequest()
+            Interrupts.allowGracefulStop()
             let progress = ProgressLine("Training", total: trainingRun.options.totalImages)
             say("\(resumed ? "Resuming" : "Starting") \(trainingRun.directory.path) at \(kimgText(trainingRun.state.imagesSeen)) kimg: \(dataset.count) images of \(dataset.resolution)px, cfg \(trainingRun.options.configName), batch \(trainingRun.options.batch)")
             try trainingRun.run(
@@ -73,8 +73,8 @@ struct Train: ParsableCommand {
                     say(tickLine(tick))
                 },
                 stepDone: { state in progress.update(state.imagesSeen) },
-                shouldStop: { stop.requested })
-            if stop.requested {
+                shouldStop: { Interrupts.isStopRequested })
+            if Interrupts.isStopRequested {
                 let url = trainingRun.directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: trainingRun.state.imagesSeen))
                 try TrainingSnapshot.write(trainingRun.state, options: trainingRun.options, to: url)
                 progress.clear()
@@ -121,34 +121,4 @@ struct Train: ParsableCommand {
 /// A line on stdout, flushed at once so logs of long runs are current.
 private func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-/// Set by the first SIGINT or SIGTERM; a second one ends the process at once.
-final class StopRequest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                self.lock.lock()
-                let again = self.flag
-                self.flag = true
-                self.lock.unlock()
-                if again { exit(128 + sig) }
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var requested: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return flag
-    }
 }

@@ -84,6 +84,33 @@ struct TrainCommandTests {
         #expect(try !FileManager.default.contentsOfDirectory(atPath: runFolders(interrupted)[0].path).contains { $0.contains("partial") })
     }
 
+    @Test("Ctrl-C finishes the step, writes a snapshot, exits 130, and the run resumes from it", arguments: [SIGINT, SIGTERM])
+    func gracefulStop(signal: Int32) throws {
+        let (folder, arguments) = try tinySetup(kimg: "1")
+        let runs = folder.appendingPathComponent("runs")
+        let process = Process()
+        process.executableURL = Toon.executable
+        process.arguments = arguments + ["--outdir", runs.path, "--metrics", "none"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline && !hasSnapshot(runs) { usleep(2_000) }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(printed)")
+        #expect(printed.contains("Continue with --resume latest"))
+        let run = runFolders(runs)[0]
+        let snapshots = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasPrefix("network-snapshot-") }
+        #expect(!snapshots.isEmpty)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: run.path).contains { $0.contains("partial") })
+        let resumed = try Toon.run(arguments + ["--outdir", runs.path, "--resume", "latest", "--kimg", "0.064", "--metrics", "none"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("Resuming"))
+    }
+
     func hasSnapshot(_ root: URL) -> Bool {
         runFolders(root).contains { run in
             ((try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? []).contains { $0.hasPrefix("network-snapshot-") && $0.hasSuffix(".safetensors") }

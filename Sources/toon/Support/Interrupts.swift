@@ -17,6 +17,12 @@ import Darwin
 enum Interrupts {
     nonisolated(unsafe) private static var pipeWrite: Int32 = -1
 
+    /// For commands that can stop cleanly (training writes a snapshot): after `allowGracefulStop()`
+    /// the first signal only sets `isStopRequested`; a second one ends the run as usual.
+    static let stopRequest = StopRequest()
+    static func allowGracefulStop() { stopRequest.setGraceful() }
+    static var isStopRequested: Bool { stopRequest.isRequested }
+
     static func install() {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { return }
@@ -28,7 +34,15 @@ enum Interrupts {
             var number: UInt8 = 0
             while true {
                 let got = read(reader, &number, 1)
-                if got == 1 { break }
+                if got == 1 {
+                    // A command that stops at a safe point takes the first signal as a request.
+                    if stopRequest.requestIfGraceful() {
+                        let note = "\ntoon: stopping at the end of this step (once more to stop now)\n"
+                        _ = note.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+                        continue
+                    }
+                    break
+                }
                 // Only an interrupted read is retried; anything else would spin, so give up.
                 if got < 0 && errno == EINTR { continue }
                 return
@@ -64,5 +78,33 @@ enum Interrupts {
             sigaction(signalNumber, &action, nil)
         }
         thread.start()
+    }
+}
+
+/// The graceful-stop state, shared by the signal thread and the command.
+final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var graceful = false
+    private var requested = false
+
+    func setGraceful() {
+        lock.lock()
+        graceful = true
+        lock.unlock()
+    }
+
+    /// Records a request and returns true when the command stops gracefully and none was made yet.
+    func requestIfGraceful() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard graceful, !requested else { return false }
+        requested = true
+        return true
+    }
+
+    var isRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return requested
     }
 }
