@@ -43,6 +43,7 @@ struct Dataset: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
+                try RunPlan().write(out)
                 let progress = ProgressLine("Rendering", total: count)
                 try SynthDataset.write(to: URL(fileURLWithPath: out), count: count, resolution: resolution,
                                        style: style.style, seed: seed) { done in progress.update(done) }

@@ -5,6 +5,9 @@ import Training
 /// `toon metrics --metric swd`: a generator against a dataset, or one folder against another.
 extension MetricsCommand {
     func swdGenerator() throws {
+        var plan = RunPlan()
+        try network.register(in: &plan)
+        try plan.readDataset(data!)
         let generator = try network.load()
         let dataset = try ImageDataset(contentsOf: URL(fileURLWithPath: data!))
         guard dataset.resolution == generator.config.imageResolution else {

@@ -58,6 +58,10 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            var plan = RunPlan()
+            try plan.readDataset(data)
+            if let resume, resume != "latest" { try plan.read(resume) }
+            try plan.writeFolder(outdir, names: [])
             let dataset = try ImageDataset(contentsOf: URL(fileURLWithPath: data))
             let root = URL(fileURLWithPath: outdir)
             var (trainingRun, resumed) = try makeRun(dataset: dataset, root: root)

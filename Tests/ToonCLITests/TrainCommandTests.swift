@@ -160,3 +160,30 @@ struct TrainTransferTests {
         #expect(try snapshot.tensor("G.mapping.fc0.weight").shape == [128, 128])
     }
 }
+
+@Suite("toon train and metrics check their files first", .enabled(if: Toon.available, "the toon executable is not built"))
+struct TrainPlanTests {
+    @Test("a FIFO as the dataset is refused without being opened")
+    func fifoData() throws {
+        let folder = Toon.temporaryFolder()
+        let fifo = folder.appendingPathComponent("data.zip").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let result = try Toon.run(["train", "--data", fifo, "--outdir", folder.appendingPathComponent("runs").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a regular file"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs").path), "nothing created")
+        let metrics = try Toon.run(["metrics", "--metric", "swd", "--data", fifo])
+        #expect(metrics.status == 1 && metrics.stderr.contains("not a regular file"), "\(metrics.stderr)")
+    }
+
+    @Test("an --outdir that is a file is refused")
+    func outdirIsAFile() throws {
+        let folder = Toon.temporaryFolder()
+        let file = folder.appendingPathComponent("runs")
+        try Data("x".utf8).write(to: file)
+        let data = folder.appendingPathComponent("d.zip")
+        #expect(try Toon.run(["dataset", "synth", "--count", "4", "--resolution", "16", "--style", "flat", "--out", data.path]).status == 0)
+        let result = try Toon.run(["train", "--data", data.path, "--outdir", file.path, "--cfg", "tiny"])
+        #expect(result.status == 1 && result.stderr.contains("not a directory"), "\(result.stderr)")
+    }
+}

@@ -17,6 +17,13 @@ struct RunPlan {
         inputs[path] = FileIdentity(path: path)
     }
 
+    /// A dataset input: a folder of images, or a regular file (a zip). Checked with `stat` only.
+    mutating func readDataset(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return }
+        try read(path)
+    }
+
     /// An output file written by temp-and-rename: its folder exists, and it is not an input.
     func write(_ path: String) throws {
         try PathCheck.checkOutputFile(path, inputs: inputs)
