@@ -176,6 +176,16 @@ struct TrainPlanTests {
         #expect(metrics.status == 1 && metrics.stderr.contains("not a regular file"), "\(metrics.stderr)")
     }
 
+    @Test("8 px images train (no SWD below 16 px)")
+    func smallestImages() throws {
+        let folder = Toon.temporaryFolder()
+        let data = folder.appendingPathComponent("d8.zip")
+        #expect(try Toon.run(["dataset", "synth", "--count", "4", "--resolution", "8", "--style", "flat", "--out", data.path]).status == 0)
+        let result = try Toon.run(["train", "--data", data.path, "--outdir", folder.appendingPathComponent("runs").path,
+                                   "--cfg", "tiny", "--kimg", "0.004", "--tick", "0.004"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
     @Test("an --outdir that is a file is refused")
     func outdirIsAFile() throws {
         let folder = Toon.temporaryFolder()

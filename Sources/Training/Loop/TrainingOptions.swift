@@ -41,7 +41,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     }
     /// Freeze-D (Mo et al.): D's first this many layers keep their weights (nil: none), for transfer learning.
     public var freezeDiscriminatorLayers: Int?
-    /// Images for the sliced Wasserstein distance measured at every snapshot (nil: no metric).
+    /// Images for the sliced Wasserstein distance measured at every snapshot (nil: no metric; images
+    /// under 16 px are not measured).
     public var swdImages: Int?
     /// Seeds every random choice of the run: initial weights, latents, noise, data order.
     public var seed: UInt64

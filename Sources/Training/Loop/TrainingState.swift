@@ -21,7 +21,8 @@ public struct TrainingState: Sendable {
     /// Ticks done.
     public var tick: Int
 
-    /// Fresh weights from the run's seed (G from seed, D from seed + 1), G_ema a copy of G.
+    /// Fresh weights from the run's seed (G from seed, D from seed + 1), G_ema a copy of G. The
+    /// options must be valid (`TrainingOptions.validate()`).
     public static func initial(_ options: TrainingOptions) -> TrainingState {
         let generator = Generator.spec(options.generator).initialize(seed: options.seed)
         let discriminator = try! Discriminator(options.discriminator).spec.initialize(seed: options.seed &+ 1)

@@ -122,6 +122,7 @@ public struct TrainingRun {
 
     /// SWD of G_ema against the data, by name (swd64, ..., swd_mean).
     private mutating func measureSWD(images: Int) throws(TrainingError) -> [String: Double] {
+        guard data.resolution >= 16 else { return [:] }  // its pyramid stops at 16 px
         if swdEvaluation == nil { swdEvaluation = SWDEvaluation(data: data, count: images) }
         let evaluation = swdEvaluation!
         let distances = evaluation.evaluate(try generatorEMA())

@@ -22,6 +22,7 @@ public enum TrainingStart {
     /// folder goes on.
     public static func run(_ source: Source, options: TrainingOptions, kimg: Double?, data: any TrainingImages,
                            dataName: String, root: URL) throws -> (run: TrainingRun, resumed: Bool) {
+        try options.validate()  // before any state is built from the options
         let newFolder = { RunDirectory.next(in: root, dataName: dataName, configName: options.configName) }
         func continued(_ snapshot: URL) throws -> (TrainingOptions, TrainingState) {
             var (saved, state) = try TrainingSnapshot.read(snapshot)
