@@ -9,17 +9,25 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a StyleGAN2 generator on a dataset (NVLabs' recipe; exact resume).",
         discussion: """
-            Each run writes RUNS/00000-<data>-<cfg>/: training_options.json, log.jsonl (one line per tick),
-            reals.png, fakes<kimg>.png grids from fixed seeds, and network-snapshot-<kimg>.safetensors
-            (G, G_ema, D, optimizer state, counters). A snapshot is a generator file for `toon generate`.
-            --resume latest continues the newest run in RUNS where it stopped and ends with the same
-            weights as a run never stopped; --resume FILE starts a new run from a snapshot, or fine-tunes
-            a generator from any checkpoint toon reads (D starts fresh). Ctrl-C finishes the current step,
-            writes a snapshot and exits with status 130.
+            Each run writes RUNS/00000-<data>-<cfg>/: training_options.json,
+            log.jsonl (a line per tick), reals.png, fakes<kimg>.png from fixed
+            seeds, TensorBoard events and network-snapshot-<kimg>.safetensors
+            (G, G_ema, D, optimizer state, counters). A snapshot is a generator
+            file for `toon generate`.
+
+            --resume latest continues the newest run in RUNS where it stopped and
+            ends with the weights of a run never stopped. --resume FILE starts a
+            new run from a snapshot, or fine-tunes a generator from any file
+            toon reads (D from NVLabs pickles, else fresh).
+
+            Ctrl-C finishes the current step, writes a snapshot and exits with
+            status 130; a second Ctrl-C stops at once.
 
             Examples:
-              toon dataset synth --count 20000 --resolution 64 --style anime --out anime64.zip
-              toon train --data anime64.zip --outdir runs --cfg small --kimg 200 --mirror
+              toon dataset synth --count 20000 --resolution 64 \\
+                  --style anime --out anime64.zip
+              toon train --data anime64.zip --outdir runs --cfg small \\
+                  --kimg 200 --mirror
               toon train --data anime64.zip --outdir runs --resume latest
             """
     )
@@ -29,7 +37,7 @@ struct Train: ParsableCommand {
     @Option(help: "Configuration: \(TrainingPreset.allCases.map(\.rawValue).joined(separator: ", ")).") var cfg: String = "auto"
     @Option(help: "Images per step (default: the configuration's).") var batch: Int?
     @Option(help: "R1 weight gamma (default: the configuration's).") var gamma: Float?
-    @Option(help: "Length of the run in thousands of images (fractions allowed).") var kimg: Double?
+    @Option(help: "Length of the run in thousands of images (fractions allowed; default 25000).") var kimg: Double?
     @Option(help: "Thousands of images per tick: log line and sample grid.") var tick: Double = 4
     @Option(help: "A snapshot every this many ticks (and at the end).") var snap: Int = 50
     @Flag(help: "Add left-right mirrored copies of the images.") var mirror = false
