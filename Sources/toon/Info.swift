@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import StyleGAN
+import Training
 
 struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Describe a generator checkpoint: format, architecture, size.")
+    static let configuration = CommandConfiguration(abstract: "Describe a generator checkpoint: format, architecture, size (and a training snapshot's progress).")
 
     @Argument(help: ArgumentHelp("Checkpoint file.", valueName: "file"),
               completion: .file(extensions: ["pkl", "pt", "safetensors"])) var file: String
@@ -32,6 +33,10 @@ struct Info: ParsableCommand {
                 ("parameters", "\(g.trainableParameterCount.formatted()) (\(String(format: "%.1f", Double(g.trainableParameterCount) / 1e6)) M)"),
             ]
             if let clamp = c.convClamp { lines.append(("conv clamp", "\(clamp)")) }
+            if let training = TrainingSnapshot.summary(URL(fileURLWithPath: file)) {
+                lines[1] = ("format", "ToonKit training snapshot (safetensors; generates with its G_ema)")
+                lines += training
+            }
             let width = lines.map(\.0.count).max()!
             for (key, value) in lines { print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
         }

@@ -45,6 +45,9 @@ struct TrainCommandTests {
         let image = try Image.decode(try Data(contentsOf: out.appendingPathComponent("seed0001.png")).map { $0 })
         #expect(image.width == 16 && image.height == 16)
 
+        let info = try Toon.run(["info", run.appendingPathComponent("network-snapshot-000000.safetensors").path])
+        #expect(info.status == 0 && info.stdout.contains("ToonKit training snapshot") && info.stdout.contains("of 0.016 kimg, step 4, tick 2")
+                && info.stdout.contains("cfg tiny, batch 4"), "\(info.stdout)")
         let metrics = try Toon.run(["metrics", "--metric", "swd", "--network", run.appendingPathComponent("network-snapshot-000000.safetensors").path,
                                     "--data", arguments[2], "--num", "16", "--json"])
         #expect(metrics.status == 0, "\(metrics.stderr)")

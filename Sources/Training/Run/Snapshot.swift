@@ -49,6 +49,25 @@ public enum TrainingSnapshot {
         do { try SafeTensors.write(tensors, metadata: metadata, to: url) } catch { throw TrainingError(error) }
     }
 
+    /// A snapshot's counters and configuration for a one-screen description (`toon info`), without
+    /// reading its tensors; nil when `url` is no training snapshot.
+    public static func summary(_ url: URL) -> [(String, String)]? {
+        guard let text = (try? SafeTensorsFile(url: url))?.metadata[stateKey],
+              let counters = try? JSONDecoder().decode(Counters.self, from: Data(text.utf8)) else { return nil }
+        let o = counters.options
+        var lines = [
+            ("training", "\(String(format: "%.1f", Double(counters.imagesSeen) / 1000)) of \(o.totalKimg) kimg, step \(counters.step), tick \(counters.tick)"),
+            ("recipe", "cfg \(o.configName), batch \(o.batch), gamma \(o.r1Gamma), pl weight \(o.plWeight), lr \(o.generatorLearningRate), seed \(o.seed)"),
+            ("discriminator", "channels " + o.discriminator.blockResolutions.map { "\($0):\(o.discriminator.channels(at: $0))" }.joined(separator: " ")),
+        ]
+        var extras: [String] = []
+        if o.mirror { extras.append("mirror") }
+        if let a = o.augment { extras.append("aug \(a.rawValue)") }
+        if let f = o.freezeDiscriminatorLayers { extras.append("freeze-d \(f)") }
+        if !extras.isEmpty { lines.append(("options", extras.joined(separator: ", "))) }
+        return lines
+    }
+
     /// Whether `url` is a readable safetensors file holding a training state (not just a generator).
     public static func isSnapshot(_ url: URL) -> Bool {
         (try? SafeTensorsFile(url: url))?.metadata[stateKey] != nil
