@@ -58,7 +58,10 @@ public struct TrainingRun {
                              shouldStop: () -> Bool = { false }) throws(TrainingError) {
         var statistics = TickStatistics()
         let events = TensorBoardEvents(folder: directory)
-        do { try events.start(wallTime: Date().timeIntervalSince1970) } catch {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try events.start(wallTime: Date().timeIntervalSince1970)
+        } catch {
             throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(error.localizedDescription)"))
         }
         var tickStart = Date()
