@@ -140,11 +140,21 @@ extension StyleGANError {
         case noLayers
         /// The layer and the network's number of ws.
         case layerOutOfRange(Int, numWs: Int)
+        /// The text given and what is wrong with it.
+        case badDirection(String, String)
+        case badLayers(String, String)
+        case badStrengths(String, String)
+        /// A directions file that cannot be used (the error's file names it).
+        case directionFile(String)
 
         var message: String {
             switch self {
             case .noLayers: "no layers to find directions for"
             case .layerOutOfRange(let layer, let numWs): "layer \(layer) does not exist; this network has ws 0-\(numWs - 1)"
+            case .badDirection(let text, let why): "invalid direction '\(text)': \(why)"
+            case .badLayers(let text, let why): "invalid layers '\(text)': \(why)"
+            case .badStrengths(let text, let why): "invalid strengths '\(text)': \(why)"
+            case .directionFile(let why): why
             }
         }
     }
