@@ -6,16 +6,18 @@ import ToonIO
 
 struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Edit faces along closed-form latent directions (SeFa) at several strengths.",
+        abstract: "Edit faces along SeFa latent directions, one image per strength.",
         discussion: """
-            SeFa (Shen & Zhou 2021) finds the directions in w that change the chosen layers' styles
-            most, from the weights alone. --direction sefa:K takes the K-th (0 = strongest);
-            --layers picks the ws it is found for and moved on (all, or a range: 0-3 coarse).
-            Files: seed0042_sefa3_+1.5.png for each strength (latent00_... for --latent rows),
-            with --grid also seed0042_sefa3_strip.png, the strengths from left to right.
+            SeFa (Shen & Zhou 2021) finds the directions in w that change the styles of
+            the chosen layers most, from the weights alone. --direction sefa:K takes
+            the K-th (0 = strongest); --layers picks the ws it is found for and moves
+            (all, or a range such as 0-3 for the coarse styles). Files are named
+            seed0042_sefa3_+1.5.png (latent00_sefa3_+1.5.png for --latent rows); with
+            --grid also seed0042_sefa3_strip.png, strengths from left to right.
 
             Examples:
-              toon edit --seeds 1-4 --direction sefa:0 --strength -3,0,3 --grid --outdir out
+              toon edit --seeds 1-4 --direction sefa:0 --strength -3,0,3 \\
+                  --grid --outdir out
               toon edit --network ffhq.pkl --seeds 42 --direction sefa:2 --layers 0-3 \\
                   --strength -5,-2.5,0,2.5,5 --save-directions dirs.npy --outdir out
               toon edit --latent me.npy --direction dirs.npy:2 --layers 0-3 --outdir out
