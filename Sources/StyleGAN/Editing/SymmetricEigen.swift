@@ -1,7 +1,8 @@
 /// The eigendecomposition of a real symmetric matrix, A = V diag(λ) Vᵀ, by the cyclic Jacobi
 /// method in Double. Jacobi is slower than tridiagonal QR (about ten sweeps of n²/2 rotations) but
 /// simple, and accurate to the last bits even for tiny eigenvalues; SeFa needs it once per
-/// network on a wDim x wDim matrix (512 at most in practice, well under a second in release).
+/// network on a wDim x wDim matrix (128 takes well under a second even in a debug build; 512,
+/// 64 times the work, takes seconds).
 public struct SymmetricEigen: Sendable {
     /// Eigenvalues, largest first.
     public let values: [Double]
