@@ -238,3 +238,39 @@ struct SeFaTests {
         #expect(cell(0) != original.scalars && cell(2) != original.scalars)
     }
 }
+
+@Suite("toon edit's option syntax and file names")
+struct EditRequestTests {
+    @Test("directions: sefa:K, FILE.npy:K (last colon splits), and the labels in file names")
+    func directions() throws {
+        #expect(try DirectionChoice(parsing: "sefa:3") == .sefa(3))
+        #expect(try DirectionChoice(parsing: "/a:b/smile dirs.npy:2") == .file("/a:b/smile dirs.npy", row: 2))
+        #expect(DirectionChoice.sefa(3).label == "sefa3")
+        #expect(DirectionChoice.file("/x/smile dirs.npy", row: 2).label == "smile-dirs2")
+        for bad in ["sefa", "sefa:", "sefa:-1", "sefa:x", ":3", "sefa:1.5"] {
+            #expect(throws: StyleGANError.self, "\(bad)") { try DirectionChoice(parsing: bad) }
+        }
+    }
+
+    @Test("layers: all, a w, a range A-B; checked against the network's ws")
+    func layers() throws {
+        #expect(try LayerSelection(parsing: "all").layers(numWs: 4) == [0, 1, 2, 3])
+        #expect(try LayerSelection(parsing: "0-3").layers(numWs: 10) == [0, 1, 2, 3])
+        #expect(try LayerSelection(parsing: "5").layers(numWs: 10) == [5])
+        #expect(throws: StyleGANError.editing(.layerOutOfRange(10, numWs: 10))) { try LayerSelection(parsing: "8-10").layers(numWs: 10) }
+        for bad in ["3-1", "-1", "1-", "a-b", "0-3,5", "", "coarse"] {
+            #expect(throws: StyleGANError.self, "\(bad)") { try LayerSelection(parsing: bad) }
+        }
+    }
+
+    @Test("strengths: signed labels, integers without a fraction, repeats refused")
+    func strengths() throws {
+        #expect(try EditStrengths.parse("-3,-1.5,0,1.5,3") == [-3, -1.5, 0, 1.5, 3])
+        #expect([-3, -1.5, 0, -0.0, 1.5, 0.25, 10].map { EditStrengths.label($0) } == ["-3", "-1.5", "+0", "+0", "+1.5", "+0.25", "+10"])
+        #expect(EditNames.image(subject: "seed0042", direction: .sefa(3), strength: 1.5) == "seed0042_sefa3_+1.5.png")
+        #expect(EditNames.strip(subject: "seed0042", direction: .sefa(3)) == "seed0042_sefa3_strip.png")
+        for bad in ["1,1.0", "0,-0", "1,,2", "inf", "x", ""] {
+            #expect(throws: StyleGANError.self, "\(bad)") { try EditStrengths.parse(bad) }
+        }
+    }
+}

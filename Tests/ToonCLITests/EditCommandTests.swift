@@ -81,7 +81,6 @@ struct EditCommandTests {
             (["--seeds", "1", "--direction", "sefa:0", "--strength", "1,nan"], "not a finite number"),
             (["--direction", "sefa:0"], "either --seeds or --latent"),
             (["--seeds", "1", "--direction", "sefa:0", "--save-directions", "OUT.npy", "--save-count", "129"], "--save-count 129"),
-            (["--seeds", "0-2000", "--direction", "sefa:0", "--strength", "0-1100", "--grid"], "invalid strengths"),
           ])
     func usageErrors(arguments: [String], message: String) throws {
         let folder = Toon.temporaryFolder()
@@ -114,6 +113,29 @@ struct EditCommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("toon: /nonexistent-dirs.npy"), "\(result.stderr)")
         #expect(try Self.files(folder).isEmpty)
+    }
+
+    @Test("a directions file of the wrong shape or kind fails with exit 1, naming the file",
+          arguments: [("wrong-width", "directions for this network are [count, 128]"), ("integers", "directions are a float array")])
+    func badDirectionsFile(kind: String, message: String) throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("\(kind).npy")
+        if kind == "integers" {
+            // numpy.save of an int32 [2, 128] array: the header padded to 128 bytes, then the data.
+            var header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 128), }"
+            header += String(repeating: " ", count: 128 - 10 - header.count - 1) + "\n"
+            var bytes = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0]) + Data(header.utf8)
+            bytes += Data(count: 2 * 128 * 4)
+            try bytes.write(to: file)
+        } else {
+            try NPY.write(Tensor.zeros([3, 64]), to: file)
+        }
+        let out = folder.appendingPathComponent("out")
+        let result = try Toon.run(["edit", "--network", nvlabs, "--seeds", "1", "--direction", "\(file.path):0", "--outdir", out.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("toon: \(file.path): ") && result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
     @Test("without --network, edit uses the built-in model")
