@@ -1,8 +1,7 @@
 /// The eigendecomposition of a real symmetric matrix, A = V diag(λ) Vᵀ, by the cyclic Jacobi
 /// method in Double. Jacobi is slower than tridiagonal QR (about ten sweeps of n²/2 rotations) but
 /// simple, and accurate to the last bits even for tiny eigenvalues; SeFa needs it once per
-/// network on a wDim x wDim matrix (128 takes well under a second even in a debug build; 512,
-/// 64 times the work, takes seconds).
+/// network on a wDim x wDim matrix (optimized build on 2 busy cores: 0.02 s for 128, 4 s for 512).
 public struct SymmetricEigen: Sendable {
     /// Eigenvalues, largest first.
     public let values: [Double]
