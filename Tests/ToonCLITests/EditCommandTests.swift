@@ -26,6 +26,19 @@ struct EditCommandTests {
         #expect(try Self.files(out) == expected)
         let strip = try Image.read(from: out.appendingPathComponent("seed0003_sefa2_strip.png"))
         #expect(strip.width == 3 * 64 && strip.height == 64)
+        // The strip holds the images themselves, strengths from left to right in the order given.
+        for (column, label) in ["-2", "+0", "+2.5"].enumerated() {
+            let cell = try Image.read(from: out.appendingPathComponent("seed0003_sefa2_\(label).png"))
+            var same = true
+            for c in 0..<3 {
+                for y in 0..<64 {
+                    let stripRow = strip.samples[(c * 64 + y) * strip.width + column * 64 ..< (c * 64 + y) * strip.width + column * 64 + 64]
+                    let cellRow = cell.samples[(c * 64 + y) * 64 ..< (c * 64 + y) * 64 + 64]
+                    if !stripRow.elementsEqual(cellRow) { same = false }
+                }
+            }
+            #expect(same, "strip column \(column) is the \(label) image")
+        }
 
         // Strength 0 is the unedited face: the very file generate writes for the seed.
         let generated = folder.appendingPathComponent("generated")
