@@ -147,6 +147,11 @@ struct EditPlan {
         let resolution = config.imageResolution, cellPixels = Double(resolution * resolution)
         var held = MemoryEstimate.writtenImage(pixels: cellPixels) + MemoryEstimate.synthesis(config)
         if grid {
+            // Strips are composed as RGB frames, so a gray or RGBA network's strip is refused here,
+            // not after its first images are written.
+            if config.imageChannels != 3 {
+                throw UsageProblem("--grid: strips are RGB, and this network makes \(config.imageChannels)-channel images")
+            }
             let what = "--grid with \(strengths) strengths"
             try plan.requireImage(columns: strengths, rows: 1, cell: resolution, for: what)
             held += Double(strengths) * cellPixels * 3 + MemoryEstimate.writtenImage(pixels: Double(strengths) * cellPixels)
