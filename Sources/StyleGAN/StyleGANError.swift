@@ -23,6 +23,8 @@ public struct StyleGANError: Error, CustomStringConvertible, Equatable, Sendable
         case latentWalk(LatentWalkProblem)
         /// A seed list that does not parse.
         case seedList(SeedListProblem)
+        /// Latent directions that could not be found or applied.
+        case editing(EditingProblem)
     }
 
     /// The checkpoint or destination file; nil where no file is involved (sampling, seed lists,
@@ -82,6 +84,7 @@ public struct StyleGANError: Error, CustomStringConvertible, Equatable, Sendable
         case .sampling(let problem): problem.message
         case .latentWalk(let problem): problem.message
         case .seedList(let problem): problem.message
+        case .editing(let problem): problem.message
         }
         return (file.map { "\($0): " } ?? "") + message
     }

@@ -44,12 +44,14 @@ enum SmallDisk {
 struct DiskFullCommandTests {
     let network = Toon.fixture("nvlabs/nv_ada_64.pkl")
 
-    @Test("MP4, GIF and PNG outputs on a full disk", arguments: ["mp4", "gif", "png"])
+    @Test("MP4, GIF and PNG outputs on a full disk", arguments: ["mp4", "gif", "png", "edit"])
     func fullDisk(format: String) throws {
         if format == "mp4" && FFmpegProbe.missing { return }
         let disk = try SmallDisk.mount()
         defer { SmallDisk.unmount(disk) }
-        let arguments: [String] = format == "png"
+        let arguments: [String] = format == "edit"
+            ? ["edit", "--network", network, "--seeds", "0-9", "--direction", "sefa:0", "--grid", "--outdir", disk.appendingPathComponent("e").path]
+            : format == "png"
             ? ["generate", "--network", network, "--seeds", "0-9", "--outdir", disk.appendingPathComponent("g").path]
             : ["interpolate", "--network", network, "--seeds", "0-3", "--frames", "40", "--out", disk.appendingPathComponent("w.\(format)").path]
         let result = try Toon.run(arguments)

@@ -11,6 +11,7 @@ struct SignalCommandTests {
     static let moments: [(Int32, String)] = [
         (SIGINT, "generate"), (SIGTERM, "generate"), (SIGINT, "generate"), (SIGTERM, "generate"),
         (SIGINT, "gif"), (SIGTERM, "gif"), (SIGINT, "mp4"), (SIGTERM, "mp4"), (SIGINT, "mp4"), (SIGTERM, "mix"),
+        (SIGINT, "edit"), (SIGTERM, "edit"),
     ]
 
     @Test("an interrupted run leaves no temporary file and no child, and exits 128 + signal", arguments: moments)
@@ -24,6 +25,8 @@ struct SignalCommandTests {
         let arguments: [String] = switch command {
         case "generate": ["generate", "--network", network, "--seeds", "0-2000", "--grid", "40x51", "--outdir", out.path]
         case "mix": ["mix", "--network", network, "--rows", "0-200", "--cols", "0-200", "--outdir", out.path]
+        case "edit": ["edit", "--network", network, "--seeds", "0-500", "--direction", "sefa:0", "--strength", "-2,-1,0,1,2",
+                      "--grid", "--outdir", out.path]
         default: ["interpolate", "--network", network, "--seeds", "0-3", "--frames", "2000", "--out", out.path + "/walk.\(command)"]
         }
         if command == "gif" || command == "mp4" { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) }

@@ -55,7 +55,7 @@ struct SmallItemsCommandTests {
         #expect(known.status == 0 && known.stdout.contains("Style mixing"))
     }
 
-    @Test("help examples fit 80 columns, so no command is wrapped in the middle", arguments: ["generate", "mix", "interpolate", "convert", "train", "metrics"])
+    @Test("help examples fit 80 columns, so no command is wrapped in the middle", arguments: ["generate", "mix", "interpolate", "edit", "convert", "train", "metrics"])
     func helpExamples(command: String) throws {
         let help = try Toon.run([command, "--help"])
         let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)

@@ -116,3 +116,20 @@ struct SynthesisNetwork: Sendable {
         return image!
     }
 }
+
+extension SynthesisNetwork {
+    /// Every style affine (conv and toRGB) with the index of the w it reads, in synthesis order:
+    /// the same indexing `synthesize` uses, so editors can find the layers behind a ws range.
+    var styleAffines: [(wIndex: Int, name: String)] {
+        var result: [(wIndex: Int, name: String)] = []
+        var wIndex = 0
+        for block in blocks {
+            var index = wIndex
+            if let conv0 = block.conv0 { result.append((index, conv0.affine.name)); index += 1 }
+            result.append((index, block.conv1.affine.name)); index += 1
+            if let toRGB = block.toRGB { result.append((index, toRGB.affine.name)) }
+            wIndex += block.convCount
+        }
+        return result
+    }
+}
