@@ -8,9 +8,11 @@ struct BlendCommand: ParsableCommand {
         commandName: "blend",
         abstract: "Blend a base model with a styled fine-tune of it (Toonify's network blending).",
         discussion: """
-            The mapping network, w_avg and the layers below --swap-res come from the base; the
-            layers from --swap-res up from the styled model (docs/toonify.md has the rule layer by
-            layer). The two may be in any format toon generate reads; their architectures must match.
+            The mapping network, w_avg and the layers below --swap-res come from the
+            base; the layers from --swap-res up from the styled model (docs/toonify.md
+            has the rule layer by layer). The two may be in any format toon generate
+            reads; their architectures must match. --degree scales every styled share,
+            so 0 gives the base and 1 the full blend.
 
             Examples:
               toon blend --base ffhq.pkl --styled toons.pt --swap-res 32 \\

@@ -41,6 +41,7 @@ struct BlendFormatsTests {
         }
         let z = Tensor.randomNormal(shape: [1, base.config.zDim], seed: 11)
         let atFour = try Blend.generator(base: base, styled: styled.generator, swapResolution: 4)
-        #expect(atFour(z: z).scalars == tuned(z: z).scalars)
+        let same = atFour(z: z).scalars == tuned(z: z).scalars
+        #expect(same, "--swap-res 4 should make the fine-tune's images")
     }
 }

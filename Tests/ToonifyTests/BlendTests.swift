@@ -56,10 +56,13 @@ struct BlendTests {
         for name in base.parameters.names {
             let got = blended.parameters[name].scalars, b = base.parameters[name].scalars, s = styled.parameters[name].scalars
             let y = share(name)
+            // Compared first, so a failure prints the name, not every value.
             if y == 0 {
-                #expect(got == b, "\(name) should be the base's", sourceLocation: sourceLocation)
+                let same = got == b
+                #expect(same, "\(name) should be the base's", sourceLocation: sourceLocation)
             } else if y == 1 {
-                #expect(got == s, "\(name) should be the styled model's", sourceLocation: sourceLocation)
+                let same = got == s
+                #expect(same, "\(name) should be the styled model's", sourceLocation: sourceLocation)
             } else {
                 let ok = zip(got, zip(b, s)).allSatisfy { abs($0 - ($1.1 * y + $1.0 * (1 - y))) <= 1e-5 * max(1, abs($0)) }
                 #expect(ok, "\(name) should be styled x \(y) + base x \(1 - y)", sourceLocation: sourceLocation)
@@ -130,8 +133,10 @@ struct BlendTests {
         let one = try Blend.generator(base: base, styled: styled, swapResolution: 16, level: 1, blendWidth: width, degree: 1)
         let part = try Blend.generator(base: base, styled: styled, swapResolution: 16, level: 1, blendWidth: width, degree: 0.4)
         for name in base.parameters.names {
-            #expect(none.parameters[name].scalars == base.parameters[name].scalars, "\(name)")
-            #expect(one.parameters[name].scalars == full.parameters[name].scalars, "\(name)")
+            let isBase = none.parameters[name].scalars == base.parameters[name].scalars
+            let isFull = one.parameters[name].scalars == full.parameters[name].scalars
+            #expect(isBase, "degree 0: \(name)")
+            #expect(isFull, "degree 1: \(name)")
         }
         let fullShares = Dictionary(uniqueKeysWithValues: Blend.weights(Self.config, settings: .init(swapResolution: 16, level: 1, blendWidth: width)))
         Self.expectFrom(part, base: base, styled: styled) { Float(0.4 * fullShares[$0]!) }
@@ -145,10 +150,11 @@ struct BlendTests {
         let atFour = try Blend.generator(base: base, styled: styled, swapResolution: 4)
         let above = try Blend.generator(base: base, styled: styled, swapResolution: 64)
         let middle = try Blend.generator(base: base, styled: styled, swapResolution: 16)
-        #expect(atFour(z: z).scalars == styled(z: z).scalars)
-        #expect(above(z: z).scalars == base(z: z).scalars)
-        #expect(middle(z: z).scalars != base(z: z).scalars && middle(z: z).scalars != styled(z: z).scalars)
-        #expect(base(z: z).scalars != styled(z: z).scalars)
+        let b = base(z: z).scalars, s = styled(z: z).scalars, m = middle(z: z).scalars
+        let styledImages = atFour(z: z).scalars == s, baseImages = above(z: z).scalars == b
+        #expect(styledImages, "--swap-res 4 should make the styled model's images")
+        #expect(baseImages, "--swap-res 64 should make the base's images")
+        #expect(m != b && m != s && b != s)
     }
 
     @Test("a mismatch is one line naming the first parameter that differs, with both shapes")
