@@ -96,3 +96,71 @@ struct BlendCommandTests {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == before)
     }
 }
+
+/// The house rules' other cases for `toon blend`: special inputs, a full disk, signals.
+@Suite("toon blend: special inputs, full disk, signals", .enabled(if: SharedFixtures.available && Toon.available, SharedFixtures.skipReason))
+struct BlendCommandRulesTests {
+    let rosinality = Toon.fixture("rosinality/rosinality_16.pt")
+
+    @Test("a FIFO or a folder as --base or --styled is refused with that reason, without opening it",
+          arguments: [("fifo", "a FIFO"), ("dir", "a directory")], ["--base", "--styled"])
+    func specialInputs(input: (name: String, reason: String), option: String) throws {
+        let (name, reason) = input
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(mkfifo(folder.appendingPathComponent("fifo").path, 0o600) == 0)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("dir"), withIntermediateDirectories: false)
+        let path = folder.appendingPathComponent(name).path
+        let out = folder.appendingPathComponent("out.safetensors").path
+        let args = option == "--base" ? ["--base", path, "--styled", rosinality] : ["--base", rosinality, "--styled", path]
+        let result = try Toon.run(["blend"] + args + ["--swap-res", "8", "--out", out])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("toon: \(path): ") && result.stderr.contains(reason), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("a full disk: exit 1, one line, no output and no temporary file",
+          .enabled(if: SmallDisk.canMount, "cannot mount a tmpfs here; skipped"))
+    func fullDisk() throws {
+        let disk = try SmallDisk.mount()
+        defer { SmallDisk.unmount(disk) }
+        let result = try Toon.run(["blend", "--base", rosinality, "--styled", rosinality, "--swap-res", "8",
+                                   "--out", disk.appendingPathComponent("b.safetensors").path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("toon: ") && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+        #expect(result.stderr.lowercased().contains("space"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path) == ["filler"])
+    }
+
+    @Test("SIGINT or SIGTERM at a random moment: exit 128 + signal and no temporary file, or a complete output",
+          arguments: [SIGINT, SIGTERM, SIGINT, SIGTERM])
+    func interrupted(signal: Int32) throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("b.safetensors")
+        let process = Process()
+        process.executableURL = Toon.executable
+        process.arguments = ["blend", "--base", rosinality, "--styled", rosinality, "--swap-res", "8", "--blend-width", "1",
+                             "--out", out.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // A blend of this pair takes about half a second: most signals land inside the run.
+        usleep(UInt32.random(in: 20_000...500_000))
+        kill(process.processIdentifier, signal)
+        var grace = 0
+        while process.isRunning && grace < 3000 { usleep(10_000); grace += 1 }
+        if process.isRunning {
+            Issue.record("toon still runs after the signal")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        let status = process.terminationStatus
+        #expect(process.terminationReason == .exit && (status == 128 + signal || status == 0), "status \(status)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!left.contains { $0.contains(".partial") }, "\(left)")
+        if status == 0 || FileManager.default.fileExists(atPath: out.path) {
+            #expect(throws: Never.self, "the output is incomplete") { _ = try GeneratorLoader.load(out) }
+        }
+    }
+}
