@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
         .library(name: "BuiltInModels", targets: ["BuiltInModels"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "Toonify", targets: ["Toonify"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -64,12 +65,14 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
         .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"], swiftSettings: releaseSwift),
         .target(name: "Metrics", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
+        // Toonification: network blending (and, later, the photo and video pipelines).
+        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN"], swiftSettings: releaseSwift),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: releaseSwift
@@ -92,9 +95,10 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "ToonTestSupport"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO"]),
         // Runs the built `toon` executable end to end.
-        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "ToonTestSupport"]),
+        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "StyleGAN", "ToonTestSupport"]),
     ]
 )

@@ -25,6 +25,8 @@ public struct StyleGANError: Error, CustomStringConvertible, Equatable, Sendable
         case seedList(SeedListProblem)
         /// Latent directions that could not be found or applied.
         case editing(EditingProblem)
+        /// Two generators that cannot be blended, or blend settings that cannot work.
+        case blend(BlendProblem)
     }
 
     /// The checkpoint or destination file; nil where no file is involved (sampling, seed lists,
@@ -68,6 +70,10 @@ public struct StyleGANError: Error, CustomStringConvertible, Equatable, Sendable
         StyleGANError(file: nil, .seedList(problem))
     }
 
+    public static func blend(_ problem: BlendProblem) -> StyleGANError {
+        StyleGANError(file: nil, .blend(problem))
+    }
+
     /// This error tied to `url` when it names no file yet (a configuration read from that file).
     func naming(_ url: URL) -> StyleGANError {
         file == nil ? StyleGANError(url: url, problem) : self
@@ -85,6 +91,7 @@ public struct StyleGANError: Error, CustomStringConvertible, Equatable, Sendable
         case .latentWalk(let problem): problem.message
         case .seedList(let problem): problem.message
         case .editing(let problem): problem.message
+        case .blend(let problem): problem.message
         }
         return (file.map { "\($0): " } ?? "") + message
     }

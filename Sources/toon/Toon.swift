@@ -8,7 +8,7 @@ struct Toon: ParsableCommand {
         commandName: "toon",
         abstract: "Make anime and cartoon characters with StyleGAN2, in Swift.",
         version: ToonKitVersion.string,
-        subcommands: [Generate.self, Mix.self, Interpolate.self, Edit.self, Info.self, Convert.self, Dataset.self, Train.self, MetricsCommand.self]
+        subcommands: [Generate.self, Mix.self, Interpolate.self, Edit.self, Info.self, Convert.self, BlendCommand.self, Dataset.self, Train.self, MetricsCommand.self]
     )
 
     static func main() {
@@ -16,8 +16,8 @@ struct Toon: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         // ArgumentParser answers `toon help bogus` with the main help and exit 0, which hides a typo
         // from scripts; an unknown topic is a usage error.
-        // Each subcommand's name is its type's name in lower case (none sets commandName).
-        let names = configuration.subcommands.map { String(describing: $0).lowercased() }
+        // A subcommand's name is its commandName, or else its type's name in lower case.
+        let names = configuration.subcommands.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
         if arguments.first == "help", arguments.count > 1, !names.contains(arguments[1]) {
             let message = "toon: help: no command '\(arguments[1])'; the commands are \(names.joined(separator: ", "))\n"
             FileHandle.standardError.write(Data(message.utf8))
