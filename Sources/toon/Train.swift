@@ -21,7 +21,7 @@ struct Train: ParsableCommand {
             toon reads (D from NVLabs pickles, else fresh).
 
             Ctrl-C finishes the current step, writes a snapshot and exits with
-            status 130; a second Ctrl-C stops at once.
+            status 130 (143 for SIGTERM); a second one stops at once.
 
             Examples:
               toon dataset synth --count 20000 --resolution 64 \\
@@ -91,7 +91,7 @@ struct Train: ParsableCommand {
                 try TrainingSnapshot.write(trainingRun.state, options: trainingRun.options, to: url)
                 progress.clear()
                 say("Stopped at \(kimgText(trainingRun.state.imagesSeen)) kimg; wrote \(url.lastPathComponent). Continue with --resume latest.")
-                throw ExitCode(130)
+                throw ExitCode(Interrupts.stopExitStatus)
             }
             progress.finish("Trained \(kimgText(trainingRun.options.totalImages)) kimg")
         }

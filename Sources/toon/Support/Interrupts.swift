@@ -22,6 +22,8 @@ enum Interrupts {
     static let stopRequest = StopRequest()
     static func allowGracefulStop() { stopRequest.setGraceful() }
     static var isStopRequested: Bool { stopRequest.isRequested }
+    /// The exit status for a graceful stop: 128 + the signal that asked for it.
+    static var stopExitStatus: Int32 { 128 + stopRequest.signal }
 
     static func install() {
         var ends: [Int32] = [-1, -1]
@@ -36,7 +38,7 @@ enum Interrupts {
                 let got = read(reader, &number, 1)
                 if got == 1 {
                     // A command that stops at a safe point takes the first signal as a request.
-                    if stopRequest.requestIfGraceful() {
+                    if stopRequest.requestIfGraceful(signal: Int32(number)) {
                         let note = "\ntoon: stopping at the end of this step (once more to stop now)\n"
                         _ = note.withCString { write(STDERR_FILENO, $0, strlen($0)) }
                         continue
@@ -86,6 +88,7 @@ final class StopRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var graceful = false
     private var requested = false
+    private var number: Int32 = SIGINT
 
     func setGraceful() {
         lock.lock()
@@ -94,12 +97,19 @@ final class StopRequest: @unchecked Sendable {
     }
 
     /// Records a request and returns true when the command stops gracefully and none was made yet.
-    func requestIfGraceful() -> Bool {
+    func requestIfGraceful(signal: Int32) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         guard graceful, !requested else { return false }
         requested = true
+        number = signal
         return true
+    }
+
+    var signal: Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        return number
     }
 
     var isRequested: Bool {
