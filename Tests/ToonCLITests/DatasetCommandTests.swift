@@ -55,7 +55,9 @@ struct DatasetCommandTests {
         let out = folder.appendingPathComponent("missing/x.zip")
         let result = try Toon.run(["dataset", "synth", "--count", "2", "--resolution", "16", "--style", "shaded", "--out", out.path])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("toon: ") && result.stderr.contains(out.path), "\(result.stderr)")
+        // The plan names what is wrong: the folder that is missing (house rules, docs/cli-rules.md).
+        #expect(result.stderr.hasPrefix("toon: ") && result.stderr.contains(out.deletingLastPathComponent().path + ": no such file"),
+                "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }
