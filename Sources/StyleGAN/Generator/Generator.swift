@@ -81,7 +81,8 @@ extension Generator {
         parameters.pairs.filter { !Generator.isBuffer($0.name) }.reduce(0) { $0 + $1.tensor.count }
     }
 
-    static func isBuffer(_ name: String) -> Bool {
+    /// Whether `name` is a buffer (w_avg, a noise constant) rather than a trained weight.
+    public static func isBuffer(_ name: String) -> Bool {
         name.hasSuffix(".w_avg") || name.hasSuffix(".noise_const")
     }
 }

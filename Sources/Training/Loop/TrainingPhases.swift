@@ -25,7 +25,7 @@ struct TrainingPhases: Sendable {
         random = TrainingRandom(seed: options.seed)
         augment = options.augment == .diffaug ? DiffAugment(random: random) : nil
         discriminatorFrozen = discriminator.frozenNames(firstLayers: options.freezeDiscriminatorLayers ?? 0)
-        generatorTrainable = Set(initialGenerator.names.filter { !($0.hasSuffix(".w_avg") || $0.hasSuffix(".noise_const")) })
+        generatorTrainable = Set(initialGenerator.names.filter { !Generator.isBuffer($0) })
     }
 
     struct Latents {
