@@ -1,15 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Release builds: no bounds checks on hot loops, and AVX2/FMA code generation (Haswell is the
-// floor of the machines we run on; faster paths are chosen at run time, never at build time).
-let releaseSwift: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
-]
-let releaseC: [CSetting] = [
-    .unsafeFlags(["-O3", "-march=haswell", "-mtune=haswell"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "ToonKit",
     platforms: [.macOS(.v14), .iOS(.v17)],
@@ -41,32 +32,30 @@ let package = Package(
                 .target(name: "CPNG", condition: .when(platforms: [.linux])),
                 .target(name: "CJPEG", condition: .when(platforms: [.linux])),
             ],
-            cSettings: releaseC,
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
         ),
         // Runtime-dispatched AVX-512 SGEMM: built for the baseline, AVX-512 only inside functions
         // that run after a cpuid check. Optimised in debug builds too, so tests stay fast.
-        .target(name: "CGemm", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CGemm"),
         .target(
             name: "ToonCore",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 "CGemm",
             ],
-            swiftSettings: releaseSwift,
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
         ),
-        .target(name: "ToonNN", dependencies: ["ToonCore"], swiftSettings: releaseSwift),
+        .target(name: "ToonNN", dependencies: ["ToonCore"]),
         // Starting child processes (ffmpeg) that die with toon: a parent-death signal set between
         // fork and exec, which Foundation's Process cannot do.
-        .target(name: "CProcess", cSettings: releaseC),
-        .target(name: "ToonIO", dependencies: ["ToonCore", "CImage", "CProcess"], swiftSettings: releaseSwift),
-        .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"], swiftSettings: releaseSwift),
-        .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
-        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"], swiftSettings: releaseSwift),
-        .target(name: "Metrics", dependencies: ["ToonCore", "ToonIO"], swiftSettings: releaseSwift),
+        .target(name: "CProcess"),
+        .target(name: "ToonIO", dependencies: ["ToonCore", "CImage", "CProcess"]),
+        .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"]),
+        .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"]),
+        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"]),
+        .target(name: "Metrics", dependencies: ["ToonCore", "ToonIO"]),
         // Toonification: network blending (and, later, the photo and video pipelines).
-        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN"], swiftSettings: releaseSwift),
+        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN"]),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
@@ -74,14 +63,12 @@ let package = Package(
             dependencies: [
                 "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: releaseSwift
+            ]
         ),
         .executableTarget(
             name: "toon-bench",
             dependencies: ["ToonCore", "ToonNN", "StyleGAN", "Training"],
-            path: "Benchmarks/toon-bench",
-            swiftSettings: releaseSwift
+            path: "Benchmarks/toon-bench"
         ),
         // Finite-difference gradient checks and seeded test data, shared by the test targets.
         .target(name: "ToonTestSupport", dependencies: ["ToonCore"], path: "Tests/ToonTestSupport"),
