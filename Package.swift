@@ -35,13 +35,17 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("z")]
         ),
         // Runtime-dispatched AVX-512 SGEMM: built for the baseline, AVX-512 only inside functions
-        // that run after a cpuid check. Optimised in debug builds too, so tests stay fast.
+        // that run after a cpuid check. (scripts/test optimises C in debug builds, so tests stay fast.)
         .target(name: "CGemm"),
+        // The vector loops of ToonCore's hot paths, compiled for each x86-64 level (baseline, AVX2,
+        // AVX-512) in one build; the caller's ComputeConfiguration picks one per call.
+        .target(name: "CKernels"),
         .target(
             name: "ToonCore",
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 "CGemm",
+                "CKernels",
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
         ),
@@ -79,12 +83,12 @@ let package = Package(
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "ToonTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "ToonTestSupport"]),
         // The README's library example, compiled and run as it is written there.
-        .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO"]),
+        .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),
         // Runs the built `toon` executable end to end.
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "StyleGAN", "ToonTestSupport"]),
     ]

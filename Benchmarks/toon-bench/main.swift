@@ -69,112 +69,117 @@ func measure(_ name: String, flops: Double, runs: Int, _ body: () -> Void) -> Ro
 }
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
-if let t = options.threads { BLAS.threadCount = t }
-var rows: [Row] = []
+// Every suite runs with one explicit configuration (TOONKIT_ISA / TOONKIT_GEMM / TOONKIT_THREADS, --threads).
+var configuration = ComputeConfiguration.fromEnvironment()
+if let t = options.threads { configuration.threads = t }
+let rows: [Row] = configuration.run {
+    var rows: [Row] = []
 
-if options.suite == "gemm" || options.suite == "all" {
-    let n = 2048
-    let a = Tensor.ones([n, n]), b = Tensor.ones([n, n])
-    rows.append(measure("sgemm 2048x2048x2048", flops: 2 * pow(Double(n), 3), runs: options.runs) { _ = a.matmul(b) })
-}
-
-if options.suite == "conv" || options.suite == "all" {
-    // (input channels, output channels, size): the StyleGAN2 config-f 3x3 layers named in the issue.
-    let layers = [(512, 512, 4), (512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
-    for batch in options.batches {
-        for (cin, cout, size) in layers where options.sizes?.contains(size) ?? true {
-            let x = Tensor(repeating: 0.5, shape: [batch, cin, size, size])
-            let w = Tensor(repeating: 0.01, shape: [cout, cin, 3, 3])
-            let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
-            rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch)", flops: flops, runs: options.runs) {
-                _ = x.conv2d(w, padding: 1)
-            })
-        }
+    if options.suite == "gemm" || options.suite == "all" {
+        let n = 2048
+        let a = Tensor.ones([n, n]), b = Tensor.ones([n, n])
+        rows.append(measure("sgemm 2048x2048x2048", flops: 2 * pow(Double(n), 3), runs: options.runs) { _ = a.matmul(b) })
     }
-}
 
-if options.suite == "convgrad" || options.suite == "all" {
-    // The input gradient of the same layers (training's backward pass): a transposed convolution
-    // with the layer's own weight, stride 1, padding 1; and forward plus both gradients.
-    let layers = [(512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
-    for batch in options.batches {
-        for (cin, cout, size) in layers where options.sizes?.contains(size) ?? true {
-            let gy = Tensor(repeating: 0.5, shape: [batch, cout, size, size])
-            let w = Tensor(repeating: 0.01, shape: [cout, cin, 3, 3])
-            let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
-            rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) dx", flops: flops, runs: options.runs) {
-                _ = gy.transposedConv2d(w, stride: 1, padding: 1)
-            })
-            // A training step's share: the forward conv and both gradients (3x the FLOPs).
-            let x = Tensor(repeating: 0.5, shape: [batch, cin, size, size]).requiringGrad()
-            let weight = w.requiringGrad()
-            rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) fwd+bwd", flops: 3 * flops, runs: options.runs) {
-                _ = gradients(of: (x.conv2d(weight, padding: 1) * gy).sum(), wrt: [x, weight])
-            })
-        }
-    }
-}
-
-if options.suite == "filter" || options.suite == "all" {
-    // The FIR after an up layer's transposed conv, then its epilogue: separate ops vs fused, interleaved.
-    let filter = setupFilter([1, 3, 3, 1])
-    let padding = ResamplePadding(1)
-    for (channels, size) in [(64, 513), (32, 1025)] {
-        let x = Tensor(repeating: 0.5, shape: [1, channels, size, size])
-        let epilogue = ConvEpilogue(noise: Tensor(repeating: 0.1, shape: [size - 1, size - 1]), noiseStrength: 0.5,
-                                    bias: Tensor(repeating: 0.2, shape: [channels]), activation: .leakyReLU(slope: 0.2),
-                                    gain: Float(2).squareRoot(), clamp: 256)
-        var separate: [Double] = [], fused: [Double] = []
-        for _ in 0...options.runs {
-            separate.append(measure("", flops: 0, runs: 1) {
-                var y = x.upfirdn2d(filter, padding: padding, gain: 4)
-                y.applyEpilogue(epilogue)
-            }.seconds[0])
-            fused.append(measure("", flops: 0, runs: 1) {
-                _ = x.filtered2d(filter, padding: padding, gain: 4, epilogue: epilogue)
-            }.seconds[0])
-        }
-        rows.append(Row(name: "FIR+epilogue \(channels)x\(size - 1)px separate", flops: 0, seconds: separate))
-        rows.append(Row(name: "FIR+epilogue \(channels)x\(size - 1)px fused", flops: 0, seconds: fused))
-    }
-}
-
-if options.suite == "generator" || options.suite == "all" {
-    // Config-f generators (NVLabs defaults) with random weights, noise const, as the peers are timed.
-    for resolution in options.resolutions {
-        let config = GeneratorConfig(imageResolution: resolution)
-        let generator = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
+    if options.suite == "conv" || options.suite == "all" {
+        // (input channels, output channels, size): the StyleGAN2 config-f 3x3 layers named in the issue.
+        let layers = [(512, 512, 4), (512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
         for batch in options.batches {
-            let z = Tensor.randomNormal(shape: [batch, 512], seed: 0)
-            let row = measure("G config-f \(resolution) b\(batch) (per image)", flops: 0, runs: options.runs) {
-                _ = generator(z: z)
+            for (cin, cout, size) in layers where options.sizes?.contains(size) ?? true {
+                let x = Tensor(repeating: 0.5, shape: [batch, cin, size, size])
+                let w = Tensor(repeating: 0.01, shape: [cout, cin, 3, 3])
+                let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
+                rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch)", flops: flops, runs: options.runs) {
+                    _ = x.conv2d(w, padding: 1)
+                })
             }
-            rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(batch) }))
         }
     }
-}
 
-if options.suite == "train" {
-    // Training iterations (Gmain + Dmain, Greg and Dreg amortised on their schedule) on random images.
-    // A measured run is dRegInterval (16) steps, which holds 4 Greg and 1 Dreg; reported per step.
-    guard let preset = TrainingPreset(rawValue: options.trainConfig) else {
-        FileHandle.standardError.write("toon-bench: unknown --cfg \(options.trainConfig)\n".data(using: .utf8)!)
-        exit(64)
-    }
-    for resolution in options.resolutions {
+    if options.suite == "convgrad" || options.suite == "all" {
+        // The input gradient of the same layers (training's backward pass): a transposed convolution
+        // with the layer's own weight, stride 1, padding 1; and forward plus both gradients.
+        let layers = [(512, 512, 8), (512, 512, 16), (512, 512, 32), (512, 512, 64), (256, 128, 256)]
         for batch in options.batches {
-            var training = preset.options(resolution: resolution, batch: batch, kimg: 1e6, seed: 1)
-            training.discriminator.mbstdGroupSize = min(training.discriminator.mbstdGroupSize, batch)
-            let images = Tensor.randomUniform(shape: [64, 3, resolution, resolution], in: -1..<1, seed: 3)
-            var run = try! TrainingRun(options: training, data: InMemoryImages(images), directory: URL(fileURLWithPath: "/nonexistent"),
-                                       state: .initial(training))
-            let steps = training.dRegInterval
-            let row = measure("train \(preset.rawValue) \(resolution) b\(batch) (per step)", flops: 0, runs: options.runs) {
-                run.runSteps(steps)
+            for (cin, cout, size) in layers where options.sizes?.contains(size) ?? true {
+                let gy = Tensor(repeating: 0.5, shape: [batch, cout, size, size])
+                let w = Tensor(repeating: 0.01, shape: [cout, cin, 3, 3])
+                let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
+                rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) dx", flops: flops, runs: options.runs) {
+                    _ = gy.transposedConv2d(w, stride: 1, padding: 1)
+                })
+                // A training step's share: the forward conv and both gradients (3x the FLOPs).
+                let x = Tensor(repeating: 0.5, shape: [batch, cin, size, size]).requiringGrad()
+                let weight = w.requiringGrad()
+                rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) fwd+bwd", flops: 3 * flops, runs: options.runs) {
+                    _ = gradients(of: (x.conv2d(weight, padding: 1) * gy).sum(), wrt: [x, weight])
+                })
             }
-            rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(steps) }))
         }
     }
+
+    if options.suite == "filter" || options.suite == "all" {
+        // The FIR after an up layer's transposed conv, then its epilogue: separate ops vs fused, interleaved.
+        let filter = setupFilter([1, 3, 3, 1])
+        let padding = ResamplePadding(1)
+        for (channels, size) in [(64, 513), (32, 1025)] {
+            let x = Tensor(repeating: 0.5, shape: [1, channels, size, size])
+            let epilogue = ConvEpilogue(noise: Tensor(repeating: 0.1, shape: [size - 1, size - 1]), noiseStrength: 0.5,
+                                        bias: Tensor(repeating: 0.2, shape: [channels]), activation: .leakyReLU(slope: 0.2),
+                                        gain: Float(2).squareRoot(), clamp: 256)
+            var separate: [Double] = [], fused: [Double] = []
+            for _ in 0...options.runs {
+                separate.append(measure("", flops: 0, runs: 1) {
+                    var y = x.upfirdn2d(filter, padding: padding, gain: 4)
+                    y.applyEpilogue(epilogue)
+                }.seconds[0])
+                fused.append(measure("", flops: 0, runs: 1) {
+                    _ = x.filtered2d(filter, padding: padding, gain: 4, epilogue: epilogue)
+                }.seconds[0])
+            }
+            rows.append(Row(name: "FIR+epilogue \(channels)x\(size - 1)px separate", flops: 0, seconds: separate))
+            rows.append(Row(name: "FIR+epilogue \(channels)x\(size - 1)px fused", flops: 0, seconds: fused))
+        }
+    }
+
+    if options.suite == "generator" || options.suite == "all" {
+        // Config-f generators (NVLabs defaults) with random weights, noise const, as the peers are timed.
+        for resolution in options.resolutions {
+            let config = GeneratorConfig(imageResolution: resolution)
+            let generator = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
+            for batch in options.batches {
+                let z = Tensor.randomNormal(shape: [batch, 512], seed: 0)
+                let row = measure("G config-f \(resolution) b\(batch) (per image)", flops: 0, runs: options.runs) {
+                    _ = generator(z: z)
+                }
+                rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(batch) }))
+            }
+        }
+    }
+
+    if options.suite == "train" {
+        // Training iterations (Gmain + Dmain, Greg and Dreg amortised on their schedule) on random images.
+        // A measured run is dRegInterval (16) steps, which holds 4 Greg and 1 Dreg; reported per step.
+        guard let preset = TrainingPreset(rawValue: options.trainConfig) else {
+            FileHandle.standardError.write("toon-bench: unknown --cfg \(options.trainConfig)\n".data(using: .utf8)!)
+            exit(64)
+        }
+        for resolution in options.resolutions {
+            for batch in options.batches {
+                var training = preset.options(resolution: resolution, batch: batch, kimg: 1e6, seed: 1)
+                training.discriminator.mbstdGroupSize = min(training.discriminator.mbstdGroupSize, batch)
+                let images = Tensor.randomUniform(shape: [64, 3, resolution, resolution], in: -1..<1, seed: 3)
+                var run = try! TrainingRun(options: training, data: InMemoryImages(images), directory: URL(fileURLWithPath: "/nonexistent"),
+                                           state: .initial(training))
+                let steps = training.dRegInterval
+                let row = measure("train \(preset.rawValue) \(resolution) b\(batch) (per step)", flops: 0, runs: options.runs) {
+                    run.runSteps(steps)
+                }
+                rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(steps) }))
+            }
+        }
+    }
+    return rows
 }
 
 if options.json {
@@ -182,7 +187,7 @@ if options.json {
     let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
     print(String(data: data, encoding: .utf8)!)
 } else {
-    print("threads: BLAS \(BLAS.threadCount), workers \(Parallel.workerCount)")
+    print("threads \(configuration.threads), instructions \(min(configuration.instructionSet, .supported))")
     for r in rows {
         let rate = r.flops > 0 ? String(format: "  %7.1f GFLOP/s", r.gflops) : ""
         print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", r.median * 1e3) + rate)

@@ -13,24 +13,25 @@ import CBLAS
 /// each worker calling the single-threaded kernel on its own block of rows or columns of C.
 public enum BLAS {
     /// C = alpha * op(A) * op(B) + beta * C, row-major. `lda`, `ldb`, `ldc` are row strides in elements.
-    /// Large products run on `threadCount` workers; inside a `Parallel` loop it runs on the caller.
+    /// Large products run on the current configuration's threads; inside a `Parallel` loop it runs on the caller.
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
-        let parts = Parallel.isInsideLoop ? 1 : partCount(m: m, n: n, k: k)
+        let configuration = ComputeConfiguration.current
+        let parts = Parallel.isInsideLoop ? 1 : partCount(m: m, n: n, k: k, threads: configuration.threads)
         if parts == 1 {
             sgemmSerial(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                        b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                        b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, configuration: configuration)
             return
         }
         // Split the dimension whose other operand is smaller: each worker packs all of that operand.
         // The AVX-512 kernel's narrow path (A untransposed, few columns) streams A unpacked: split its
         // rows, so each worker reads half of A (the weights, in convolutions) and the result does
         // not depend on the split.
-        let narrow = FastGEMM.isEnabled && !transA && n <= Int(TOON_SGEMM_NARROW_N) && m >= 32
+        let narrow = configuration.usesOwnGEMM && !transA && n <= Int(TOON_SGEMM_NARROW_N) && m >= 32
         let splitColumns = n >= m && !narrow
         let extent = splitColumns ? n : m
         let (a, b) = (UncheckedSendable(a), UncheckedSendable(b))
@@ -42,20 +43,23 @@ public enum BLAS {
             guard hi > lo else { return }
             if splitColumns {
                 sgemmSerial(transA: transA, transB: transB, m: m, n: hi - lo, k: k, alpha: alpha, a: a.value, lda: lda,
-                            b: b.value + (transB ? lo * ldb : lo), ldb: ldb, beta: beta, c: c.value + lo, ldc: ldc)
+                            b: b.value + (transB ? lo * ldb : lo), ldb: ldb, beta: beta, c: c.value + lo, ldc: ldc,
+                            configuration: configuration)
             } else {
                 sgemmSerial(transA: transA, transB: transB, m: hi - lo, n: n, k: k, alpha: alpha,
                             a: a.value + (transA ? lo : lo * lda), lda: lda, b: b.value, ldb: ldb, beta: beta,
-                            c: c.value + lo * ldc, ldc: ldc)
+                            c: c.value + lo * ldc, ldc: ldc, configuration: configuration)
             }
         }
     }
 
-    /// The same product on the calling thread only (single-threaded BLAS).
+    /// The same product on the calling thread only (single-threaded BLAS), with the kernel that
+    /// `configuration` chooses.
     public static func sgemmSerial(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+        configuration: ComputeConfiguration = .current
     ) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
@@ -63,7 +67,7 @@ public enum BLAS {
             for row in 0..<m { for col in 0..<n { c[row * ldc + col] = beta == 0 ? 0 : c[row * ldc + col] * beta } }
             return
         }
-        if FastGEMM.isEnabled {
+        if configuration.usesOwnGEMM {
             FastGEMM.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                            b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
@@ -73,20 +77,12 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Workers a large product is split across (default: every core). Set once at start-up.
-    public static var threadCount: Int {
-        get { workers }
-        set { workers = Swift.max(1, newValue) }
-    }
-
-    nonisolated(unsafe) private static var workers = Parallel.workerCount
-
     /// Products below this many multiply-accumulates are not worth a second thread.
     static let parallelThreshold = 1 << 21
 
-    static func partCount(m: Int, n: Int, k: Int) -> Int {
-        guard workers > 1, m * n * k >= parallelThreshold, Swift.max(m, n) >= 32 else { return 1 }
-        return Swift.min(workers, Swift.max(m, n) / 16)
+    static func partCount(m: Int, n: Int, k: Int, threads: Int) -> Int {
+        guard threads > 1, m * n * k >= parallelThreshold, Swift.max(m, n) >= 32 else { return 1 }
+        return Swift.min(threads, Swift.max(m, n) / 16)
     }
 
     /// OpenBLAS set to one thread the first time any product runs.

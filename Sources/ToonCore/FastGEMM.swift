@@ -4,15 +4,10 @@ import CGemm
 /// Single-precision matrix products with this project's own AVX-512 kernel (`CGemm`), for CPUs
 /// whose cpuid reports AVX-512 F/VL/BW/DQ. The library is built for the Haswell baseline; the
 /// kernel's AVX-512 code runs only where `isSupported` is true. Same conventions as `BLAS.sgemm`,
-/// which calls it for every product when it is enabled and splits large products across cores.
+/// which calls it for every product when the current `ComputeConfiguration` asks for AVX-512 and splits large products across cores.
 public enum FastGEMM {
     /// Whether this CPU can run the kernel (decided by cpuid once, at first use).
     public static let isSupported: Bool = toon_sgemm_avx512_available() != 0
-
-    /// Whether `BLAS` uses the kernel: where it is supported, unless the environment variable
-    /// `TOONKIT_GEMM` is `blas`, which runs (and so lets one test and time) the platform-BLAS path
-    /// that CPUs without AVX-512 take.
-    public static let isEnabled: Bool = isSupported && ProcessInfo.processInfo.environment["TOONKIT_GEMM"] != "blas"
 
     /// C = alpha * op(A) * op(B) + beta * C, row-major, on the calling thread only. `beta == 0`
     /// never reads C. Requires `isSupported`.

@@ -12,8 +12,8 @@ import Darwin
 /// GEMMs included, goes through `Parallel`. A `Parallel` loop started from inside another one runs
 /// serially on the calling worker, so threads never multiply.
 public enum Parallel {
-    /// Worker count: the active processor count.
-    public static let workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Workers a loop started now splits across: the current configuration's thread count.
+    public static var workerCount: Int { ComputeConfiguration.current.threads }
 
     /// True on a thread that is running the body of a `Parallel` loop.
     public static var isInsideLoop: Bool { pthread_getspecific(nestingKey) != nil }
@@ -22,7 +22,8 @@ public enum Parallel {
     /// enough. `grain` is the smallest range worth a thread of its own.
     public static func forEach(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = isInsideLoop ? 1 : min(workerCount, max(1, count / max(grain, 1)))
+        let configuration = ComputeConfiguration.current
+        let chunks = isInsideLoop ? 1 : min(configuration.threads, max(1, count / max(grain, 1)))
         if chunks == 1 { body(0..<count); return }
         withoutActuallyEscaping(body) { body in
             // The ranges are disjoint, so the body's captured buffers are never written twice.
@@ -30,7 +31,7 @@ public enum Parallel {
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let lower = count * chunk / chunks
                 let upper = count * (chunk + 1) / chunks
-                markedAsWorker { shared.value(lower..<upper) }
+                markedAsWorker(configuration) { shared.value(lower..<upper) }
             }
         }
     }
@@ -46,11 +47,12 @@ public enum Parallel {
             for task in 0..<tasks { body(0, task) }
             return
         }
+        let configuration = ComputeConfiguration.current
         let counter = TaskCounter()
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                markedAsWorker {
+                markedAsWorker(configuration) {
                     while let task = counter.next(below: tasks) { shared.value(worker, task) }
                 }
             }
@@ -63,10 +65,12 @@ public enum Parallel {
         return key
     }()
 
-    private static func markedAsWorker(_ body: () -> Void) {
+    /// Runs a worker's share: marked as inside a loop, with the loop's configuration in scope
+    /// (task-local values do not cross into Dispatch's threads by themselves).
+    private static func markedAsWorker(_ configuration: ComputeConfiguration, _ body: () -> Void) {
         let outer = pthread_getspecific(nestingKey)
         pthread_setspecific(nestingKey, UnsafeRawPointer(bitPattern: 1))
-        body()
+        configuration.run(body)
         pthread_setspecific(nestingKey, outer)
     }
 }

@@ -84,9 +84,6 @@ public final class TensorStorage: @unchecked Sendable {
 enum StoragePool {
     /// Blocks from this size up are pooled (rounded up to a size class).
     static let minimumPooledBytes = 1 << 20
-    /// Most bytes kept idle in the pool; beyond it the oldest idle blocks are freed. 640 MiB holds
-    /// every block of a 1024 px generator at batch 1 between calls, so its steady state maps nothing.
-    static let capacityBytes = 640 << 20
     /// Blocks from this size up are 2 MiB aligned and offered transparent huge pages.
     static let hugePageBytes = 4 << 20
 
@@ -135,7 +132,10 @@ enum StoragePool {
     }
 
     /// Returns a block from `allocate`.
+    /// Most bytes kept idle are the current configuration's `reusableMemoryBytes`: beyond them the
+    /// oldest idle blocks are freed.
     static func release(_ block: UnsafeMutableRawPointer, bytes: Int) {
+        let capacityBytes = ComputeConfiguration.current.reusableMemoryBytes
         guard bytes >= minimumPooledBytes, bytes <= capacityBytes else { free(block); return }
         var evicted: [UnsafeMutableRawPointer] = []
         lock.lock()

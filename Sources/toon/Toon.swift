@@ -23,6 +23,7 @@ struct Toon: ParsableCommand {
             FileHandle.standardError.write(Data(message.utf8))
             Foundation.exit(64)
         }
-        main(arguments)
+        // The library reads no environment; toon lets users pick its compute paths from there.
+        ComputeConfiguration.fromEnvironment().run { main(arguments) }
     }
 }

@@ -3,8 +3,9 @@ import Testing
 import ToonCore
 import ToonIO
 @testable import Datasets
+import ToonTestSupport
 
-@Suite("Dataset zip writer and reader")
+@Suite("Dataset zip writer and reader", .computeFromEnvironment)
 struct DatasetArchiveTests {
     let folder: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-datasets-\(UUID().uuidString)")

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import ToonIO
 @testable import Datasets
+import ToonTestSupport
 
-@Suite("dataset prepare: filters, duplicates, labels, order")
+@Suite("dataset prepare: filters, duplicates, labels, order", .computeFromEnvironment)
 struct PrepareFilterTests {
     typealias Files = PrepareTestFiles
 

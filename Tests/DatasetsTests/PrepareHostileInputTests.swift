@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import ToonIO
 @testable import Datasets
+import ToonTestSupport
 
-@Suite("dataset prepare: hostile input")
+@Suite("dataset prepare: hostile input", .computeFromEnvironment)
 struct PrepareHostileInputTests {
     typealias Files = PrepareTestFiles
 

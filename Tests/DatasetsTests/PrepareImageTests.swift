@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import ToonIO
 @testable import Datasets
+import ToonTestSupport
 
-@Suite("dataset prepare: pixels and crops")
+@Suite("dataset prepare: pixels and crops", .computeFromEnvironment)
 struct PrepareImageTests {
     typealias Files = PrepareTestFiles
 

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import ToonIO
 @testable import Datasets
+import ToonTestSupport
 
-@Suite("Synthetic faces")
+@Suite("Synthetic faces", .computeFromEnvironment)
 struct SynthFaceTests {
     @Test("the same seed and index give the same parameters and the same pixels, in every style", arguments: FaceStyle.allCases)
     func deterministic(style: FaceStyle) {

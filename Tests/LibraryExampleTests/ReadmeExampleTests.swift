@@ -3,10 +3,11 @@ import Foundation
 import StyleGAN
 import Testing
 import ToonIO
+import ToonTestSupport
 
 /// The README's "Swift library" example must compile and run: `readmeExample` holds its lines
 /// verbatim, and the test checks the README still shows exactly these lines.
-@Suite struct ReadmeExampleTests {
+@Suite(.computeFromEnvironment) struct ReadmeExampleTests {
     func readmeExample() throws {
         // Any checkpoint: try GeneratorLoader.load(URL(fileURLWithPath: "ffhq.pkl")).generator
         let generator = try BuiltInModel.default.load()

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import Metrics
+import ToonTestSupport
 
 /// Against Reference/ssim_reference.json, made by make_ssim_reference.py with scikit-image's
 /// skimage.metrics on 8-bit RGB images (data_range 255). Both sides compute in float64 from the same
 /// integer codes and differ only in summation order (scipy's running sums, numpy's pairwise mean), a
 /// few ulps; 1e-6 relative leaves room for that and still catches any wrong window, crop, covariance
 /// factor or constant (those move them by 1e-4 or more).
-@Suite struct ImageSimilarityTests {
+@Suite(.computeFromEnvironment) struct ImageSimilarityTests {
     struct Pair: Decodable {
         let a: String, b: String
         let mse: Double, psnr: Double, ssim: Double

@@ -3,8 +3,9 @@ import Testing
 import ToonCore
 import ToonIO
 @testable import Metrics
+import ToonTestSupport
 
-@Suite struct PairedFoldersTests {
+@Suite(.computeFromEnvironment) struct PairedFoldersTests {
     /// A folder of `names` as 8-bit RGB PNGs of random bytes from `seed`.
     static func folder(_ names: [String], seed: UInt32, width: Int = 16, height: Int = 12) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("toon-metrics-\(UUID().uuidString)")

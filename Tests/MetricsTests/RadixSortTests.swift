@@ -1,8 +1,9 @@
 import Testing
 import ToonCore
 @testable import Metrics
+import ToonTestSupport
 
-@Suite struct RadixSortTests {
+@Suite(.computeFromEnvironment) struct RadixSortTests {
     @Test func ordersAsTheStandardSort() {
         var random = NumpyRandomState(seed: 3)
         var values = random.normalTensor([5000]).scalars.map { $0 * 1000 }

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import ToonCore
 @testable import Metrics
+import ToonTestSupport
 
 /// Against Reference/swd_reference.json, made by make_swd_reference.py with numpy and scipy the
 /// way NVLabs' progressive-GAN metric computes SWD.
-@Suite struct SlicedWassersteinTests {
+@Suite(.computeFromEnvironment) struct SlicedWassersteinTests {
     let reference: [String: Any] = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/swd_reference.json")
         return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]

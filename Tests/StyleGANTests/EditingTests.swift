@@ -3,6 +3,7 @@ import Testing
 import ToonCore
 import ToonNN
 @testable import StyleGAN
+import ToonTestSupport
 
 /// A reproducible stream of numbers in -1...1 (SplitMix64), so the matrices are the same on every run.
 struct TestNumbers {
@@ -22,7 +23,7 @@ struct TestNumbers {
     }
 }
 
-@Suite("Symmetric eigensolver (cyclic Jacobi)")
+@Suite("Symmetric eigensolver (cyclic Jacobi)", .computeFromEnvironment)
 struct SymmetricEigenTests {
     static func randomSymmetric(_ n: Int, seed: UInt64) -> [Double] {
         var numbers = TestNumbers(state: seed)
@@ -119,7 +120,7 @@ struct SymmetricEigenTests {
     }
 }
 
-@Suite("SeFa directions and latent edits")
+@Suite("SeFa directions and latent edits", .computeFromEnvironment)
 struct SeFaTests {
     /// 8x8 output, wDim 16: ws 0 b4.conv1 | 1 b4.torgb, b8.conv0 | 2 b8.conv1 | 3 b8.torgb.
     static let config = GeneratorConfig(zDim: 16, wDim: 16, imageResolution: 8, mappingLayers: 2,
@@ -239,7 +240,7 @@ struct SeFaTests {
     }
 }
 
-@Suite("toon edit's option syntax and file names")
+@Suite("toon edit's option syntax and file names", .computeFromEnvironment)
 struct EditRequestTests {
     @Test("directions: sefa:K, FILE.npy:K (last colon splits), and the labels in file names")
     func directions() throws {

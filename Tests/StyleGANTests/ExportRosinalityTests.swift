@@ -9,7 +9,7 @@ import ToonTestSupport
 /// fixture tests pin to files rosinality's code wrote). Everything is compared exactly: export only
 /// renames and reshapes, so not a bit may change. PyTorch's strict load is checked by hand with
 /// Tests/ToonIOTests/Reference/check_rosinality_export.py (see docs/export.md).
-@Suite("Export: rosinality checkpoints")
+@Suite("Export: rosinality checkpoints", .computeFromEnvironment)
 struct ExportRosinalityTests {
     let folder: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-export-\(UUID().uuidString)")

@@ -9,7 +9,7 @@ import ToonTestSupport
 /// Tolerance: max |ours - theirs| <= 1e-4 x the reference's value range, the bound. The
 /// fixtures README measures the official code's own batching noise at ~1e-5 and a float64 run at
 /// 4.3e-6 from these references, so 1e-4 leaves room only for summation order, not for mistakes.
-@Suite("Generator matches the official StyleGAN code", .enabled(if: SharedFixtures.available, SharedFixtures.skipReason))
+@Suite("Generator matches the official StyleGAN code", .computeFromEnvironment, .enabled(if: SharedFixtures.available, SharedFixtures.skipReason))
 struct GeneratorFixtureTests {
     static func npy(_ path: String) throws -> Tensor { try NPY.read(SharedFixtures.url(path)) }
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import StyleGAN
+import ToonTestSupport
 
 /// The loader opens only regular files: a FIFO with no writer would block an open for reading
 /// forever, so returning at all is part of the test.
-@Suite("GeneratorLoader refuses what is not a regular file")
+@Suite("GeneratorLoader refuses what is not a regular file", .computeFromEnvironment)
 struct GeneratorLoaderSpecialFileTests {
     @Test("a FIFO, a folder and a device are refused without being read", arguments: ["fifo", "folder", "/dev/zero"])
     func refused(kind: String) throws {

@@ -4,6 +4,7 @@ import ToonCore
 import ToonIO
 import ToonNN
 @testable import StyleGAN
+import ToonTestSupport
 
 /// One generator variant made by Reference/make_variant_reference.py from NVLabs' networks.py.
 struct GeneratorVariant: CustomTestStringConvertible, Sendable {
@@ -29,7 +30,7 @@ struct GeneratorVariant: CustomTestStringConvertible, Sendable {
 /// the official code's own batching noise is ~1e-5 and a float64 run differs by ~4e-6, so 1e-4
 /// leaves room for summation order (we run the non-fused modulated conv batched, NVLabs ran the
 /// fused one per seed) but not for a wrong gain, padding, clamp or embedding.
-@Suite("Generator variants match NVLabs")
+@Suite("Generator variants match NVLabs", .computeFromEnvironment)
 struct GeneratorVariantTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Reference/variants")

@@ -7,7 +7,7 @@ import ToonTestSupport
 /// The inference form of the modulated convolution (modulation in the column copy or in per-sample
 /// weights, demodulation, noise, bias and activation in the epilogue) against the differentiable
 /// form followed by bias_act. Same products in another order: within 1e-5 of values of order 1.
-@Suite("Modulated convolution: fused inference form equals the differentiable one")
+@Suite("Modulated convolution: fused inference form equals the differentiable one", .computeFromEnvironment)
 struct ModulatedConvInferenceTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let n: Int, size: Int, kernel: Int, up: Bool, demodulate: Bool

@@ -3,7 +3,7 @@ import Testing
 @testable import ToonCore
 import ToonTestSupport
 
-@Suite("bias_act and pixel norm: values and gradients")
+@Suite("bias_act and pixel norm: values and gradients", .computeFromEnvironment)
 struct ActivationNormTests {
     var random = TestRandom(seed: 12)
 

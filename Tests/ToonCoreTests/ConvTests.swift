@@ -3,7 +3,7 @@ import Testing
 @testable import ToonCore
 import ToonTestSupport
 
-@Suite("Convolution: values against PyTorch, tiling paths, gradients")
+@Suite("Convolution: values against PyTorch, tiling paths, gradients", .computeFromEnvironment)
 struct ConvTests {
     struct Case: CustomTestStringConvertible, @unchecked Sendable {
         let fields: [String: Any]

@@ -4,7 +4,7 @@ import Testing
 import ToonTestSupport
 
 /// Values derived from a tensor's elements are computed once and never outlive the elements.
-@Suite("Derived values kept with a tensor's storage")
+@Suite("Derived values kept with a tensor's storage", .computeFromEnvironment)
 struct DerivedValueTests {
     @Test("computed once per view and name, then reused")
     func computedOnce() {

@@ -2,7 +2,7 @@ import Testing
 @testable import ToonCore
 import ToonTestSupport
 
-@Suite("Elementwise ops: values and gradients")
+@Suite("Elementwise ops: values and gradients", .computeFromEnvironment)
 struct ElementwiseGradientTests {
     var random = TestRandom(seed: 1)
 

@@ -1,9 +1,10 @@
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 /// A VJP is told which of its inputs the walk needs, so R1 and path length never compute weight
 /// gradients nobody asked for.
-@Suite struct GradientRequestTests {
+@Suite(.computeFromEnvironment) struct GradientRequestTests {
     final class Seen: @unchecked Sendable { var needed: [Bool] = [] }
 
     func probe(_ x: Tensor, _ w: Tensor, _ seen: Seen) -> Tensor {

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import ToonCore
+import ToonTestSupport
 
 /// Exact (bitwise) agreement with numpy's legacy RandomState; the expected values come from
 /// Reference/make_random_reference.py. No tolerance: a seed must name the very same latent.
-@Suite("Random: numpy legacy RandomState, bit for bit")
+@Suite("Random: numpy legacy RandomState, bit for bit", .computeFromEnvironment)
 struct RandomNumpyStreamTests {
     @Test("Mersenne Twister seeded 5489 gives the published first output")
     func textbookSeed() {

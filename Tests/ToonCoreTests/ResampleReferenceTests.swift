@@ -9,7 +9,7 @@ import ToonTestSupport
 /// short sum of products, so a faithful implementation differs from torch only by summation order,
 /// separable-versus-2-D factoring and fused multiply-adds, a few ulp (~1e-6 at worst); any indexing,
 /// padding, flip or weight mistake moves outputs by 1e-2 or more.
-@Suite("Resampling ops match PyTorch")
+@Suite("Resampling ops match PyTorch", .computeFromEnvironment)
 struct ResampleReferenceTests {
     let tolerance: Float = 1e-5
 

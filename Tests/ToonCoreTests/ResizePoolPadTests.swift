@@ -2,7 +2,7 @@ import Testing
 @testable import ToonCore
 import ToonTestSupport
 
-@Suite("resize, avg pool and padding: values and gradients")
+@Suite("resize, avg pool and padding: values and gradients", .computeFromEnvironment)
 struct ResizePoolPadTests {
     var random = TestRandom(seed: 13)
 

@@ -3,7 +3,7 @@ import Testing
 @testable import ToonCore
 import ToonTestSupport
 
-@Suite("Shape ops, reductions and matmul")
+@Suite("Shape ops, reductions and matmul", .computeFromEnvironment)
 struct ShapeOpGradientTests {
     var random = TestRandom(seed: 2)
 

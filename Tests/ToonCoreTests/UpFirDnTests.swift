@@ -2,7 +2,7 @@ import Testing
 @testable import ToonCore
 import ToonTestSupport
 
-@Suite("upfirdn2d: fast path, reference path, wrappers and gradients")
+@Suite("upfirdn2d: fast path, reference path, wrappers and gradients", .computeFromEnvironment)
 struct UpFirDnTests {
     var random = TestRandom(seed: 11)
 

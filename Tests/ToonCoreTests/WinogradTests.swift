@@ -4,7 +4,7 @@ import Testing
 import ToonTestSupport
 
 /// The Winograd F(2x2, 3x3) forward path against a direct convolution summed in Double.
-@Suite("Winograd 3x3 convolution")
+@Suite("Winograd 3x3 convolution", .computeFromEnvironment)
 struct WinogradTests {
     /// conv(x * scale, w) * outScale + bias, "same" 3x3, summed in Double.
     static func direct(_ x: Tensor, _ w: Tensor, scale: Tensor? = nil, outScale: Tensor? = nil, bias: Tensor? = nil) -> [Float] {

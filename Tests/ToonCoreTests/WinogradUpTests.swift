@@ -4,7 +4,7 @@ import Testing
 import ToonTestSupport
 
 /// The stride-2 transposed convolution by Winograd F(2, 2) per phase, against a Double sum.
-@Suite("Winograd stride-2 transposed convolution")
+@Suite("Winograd stride-2 transposed convolution", .computeFromEnvironment)
 struct WinogradUpTests {
     static func geometry(_ input: [Int], outChannels: Int) -> ConvGeometry {
         ConvGeometry.transposed(input: input, weight: [input[1], outChannels, 3, 3], stride: (2, 2), padding: (0, 0),

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
-@Suite("Atomic file writes")
+@Suite("Atomic file writes", .computeFromEnvironment)
 struct AtomicFileTests {
     let folder: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-atomic-\(UUID().uuidString)")

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import ToonCore
 @testable import ToonIO
+import ToonTestSupport
 
 /// Every fixture checkpoint loads, with the names, shapes and values the Python reference reads
 /// (Reference/make_checkpoint_reference.py, a restricted unpickler over numpy).
-@Suite("Checkpoint fixtures", .enabled(if: CheckpointFixtures.available, CheckpointFixtures.skipReason))
+@Suite("Checkpoint fixtures", .computeFromEnvironment, .enabled(if: CheckpointFixtures.available, CheckpointFixtures.skipReason))
 struct CheckpointFixtureTests {
     static func load(_ relative: String) throws -> ForeignCheckpoint {
         try ForeignCheckpoint.decode(try CheckpointFixtures.bytes(relative).all, source: relative)

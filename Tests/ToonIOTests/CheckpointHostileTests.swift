@@ -4,7 +4,7 @@ import ToonTestSupport
 @testable import ToonIO
 
 /// Damaged and hostile files give a checkpoint error, never a crash, a hang or a huge allocation.
-@Suite("Checkpoint hostile input")
+@Suite("Checkpoint hostile input", .computeFromEnvironment)
 struct CheckpointHostileTests {
     static let pickles = ["tf/small64/small64.pkl", "tf/small64/small64_py37framing.pkl", "nvlabs/nv_ada_64.pkl", "nvlabs/sg3t_32.pkl"]
 

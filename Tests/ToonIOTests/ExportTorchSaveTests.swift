@@ -2,11 +2,12 @@ import Foundation
 import Testing
 import ToonCore
 @testable import ToonIO
+import ToonTestSupport
 
 /// The writing side of the torch formats, checked by reading back with ToonKit's own reader (which
 /// the fixture tests pin to files torch wrote). Tests/ToonIOTests/Reference/check_rosinality_export.py
 /// is the independent check with PyTorch, run by hand.
-@Suite("Export: pickle writer")
+@Suite("Export: pickle writer", .computeFromEnvironment)
 struct ExportPickleWriterTests {
     static let machine = PickleMachine(allowList: PickleAllowList(
         PickleAllowList.styleGANCheckpoints.globals.union((0..<300).map { PickleGlobal("m", "g\($0)") })))
@@ -78,7 +79,7 @@ struct ExportPickleWriterTests {
     }
 }
 
-@Suite("Export: CRC-32")
+@Suite("Export: CRC-32", .computeFromEnvironment)
 struct ExportCRC32Tests {
     /// The byte-at-a-time definition, to check the sliced one against.
     static func reference(_ bytes: [UInt8]) -> UInt32 {
@@ -115,7 +116,7 @@ struct ExportCRC32Tests {
     }
 }
 
-@Suite("Export: torch.save zip files")
+@Suite("Export: torch.save zip files", .computeFromEnvironment)
 struct ExportTorchSaveTests {
     let folder: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-torchsave-\(UUID().uuidString)")

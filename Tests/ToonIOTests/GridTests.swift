@@ -6,7 +6,7 @@ private func solid(_ v: UInt8, width: Int = 4, height: Int = 3) -> RGBFrame {
     RGBFrame(width: width, height: height, color: RGBFrame.Color(red: v, green: v &+ 1, blue: v &+ 2))
 }
 
-@Suite("Grid composition")
+@Suite("Grid composition", .computeFromEnvironment)
 struct GridCompositionTests {
     @Test("a 2x3 grid places frames row by row at their cell origins")
     func rowMajor() throws {
@@ -60,7 +60,7 @@ struct GridCompositionTests {
     }
 }
 
-@Suite("Grid layout parsing")
+@Suite("Grid layout parsing", .computeFromEnvironment)
 struct GridLayoutTests {
     @Test("ROWSxCOLUMNS parses rows first", arguments: [("2x3", 2, 3), ("1X4", 1, 4), ("10x1", 10, 1)])
     func parses(text: String, rows: Int, columns: Int) throws {

@@ -3,7 +3,7 @@ import Testing
 import ToonTestSupport
 @testable import ToonIO
 
-@Suite("Image errors name the file and never crash")
+@Suite("Image errors name the file and never crash", .computeFromEnvironment)
 struct ImageErrorTests {
     let folder = imageTestFolder()
 

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
-@Suite("Image JPEG reading and writing")
+@Suite("Image JPEG reading and writing", .computeFromEnvironment)
 struct ImageJPEGTests {
     let folder = imageTestFolder()
 

@@ -3,7 +3,7 @@ import Testing
 import ToonTestSupport
 @testable import ToonIO
 
-@Suite("Image PNG reading and writing")
+@Suite("Image PNG reading and writing", .computeFromEnvironment)
 struct ImagePNGTests {
     let folder = imageTestFolder()
 

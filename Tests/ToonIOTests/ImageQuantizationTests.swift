@@ -4,7 +4,7 @@ import ToonTestSupport
 import ToonCore
 @testable import ToonIO
 
-@Suite("Image quantisation and tensor conversion")
+@Suite("Image quantisation and tensor conversion", .computeFromEnvironment)
 struct ImageQuantizationTests {
     /// NVLabs generate.py, written out: (x * 127.5 + 128).clamp(0, 255).to(torch.uint8), in float32.
     static func nvlabs(_ x: Float) -> UInt8 {

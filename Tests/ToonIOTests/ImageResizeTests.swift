@@ -1,7 +1,8 @@
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
-@Suite("Image resize")
+@Suite("Image resize", .computeFromEnvironment)
 struct ImageResizeTests {
     static func filter(named name: String) -> ResizeFilter {
         switch name {

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import ToonCore
 @testable import ToonIO
+import ToonTestSupport
 
 /// .npy reading and writing against files written by numpy (Tests/Fixtures/numpy/make_npy_fixtures.py).
-@Suite("NumPy .npy files")
+@Suite("NumPy .npy files", .computeFromEnvironment)
 struct NumPyFileTests {
     static let fixtures = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/numpy")

@@ -5,7 +5,7 @@ import ToonIO
 import ToonTestSupport
 
 /// The reference outputs in ../shared/fixtures (made by the official StyleGAN code) must load.
-@Suite("NumPy: shared StyleGAN fixtures load")
+@Suite("NumPy: shared StyleGAN fixtures load", .computeFromEnvironment)
 struct NumPySharedFixtureTests {
     static let shared = SharedFixtures.root
     static let available = SharedFixtures.available

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
-@Suite("Pickle machine")
+@Suite("Pickle machine", .computeFromEnvironment)
 struct PickleMachineTests {
     static func hex(_ s: String) -> [UInt8] {
         var out: [UInt8] = []

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import ToonCore
 @testable import ToonIO
+import ToonTestSupport
 
 /// Broken and hostile safetensors files: every one must give a typed one-line error, never a crash,
 /// a hang or a tensor that reads outside the file.
-@Suite("SafeTensors: hostile input")
+@Suite("SafeTensors: hostile input", .computeFromEnvironment)
 struct SafeTensorsHostileInputTests {
     let folder = temporaryFolder("safetensors-hostile")
 

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import ToonCore
 @testable import ToonIO
+import ToonTestSupport
 
 /// Reading and writing safetensors, checked against files the reference Python package wrote
 /// (Tests/Fixtures/safetensors/make_safetensors_fixtures.py).
-@Suite("SafeTensors: reading and writing")
+@Suite("SafeTensors: reading and writing", .computeFromEnvironment)
 struct SafeTensorsTests {
     static let fixtures = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/safetensors")

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
-@Suite("Video atomic output")
+@Suite("Video atomic output", .computeFromEnvironment)
 final class VideoAtomicityTests {
     let folder = videoTestFolder()
     deinit { try? FileManager.default.removeItem(at: folder) }

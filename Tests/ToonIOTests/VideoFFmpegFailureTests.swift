@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
 /// The MP4 check reads only box headers; these byte layouts pin down what counts as complete.
-@Suite("MP4 top-level boxes")
+@Suite("MP4 top-level boxes", .computeFromEnvironment)
 struct MP4BoxTests {
     private func box(_ type: String, _ payload: Int, size: UInt32? = nil) -> [UInt8] {
         let total = size ?? UInt32(8 + payload)
@@ -48,7 +49,7 @@ struct MP4BoxTests {
 
 /// A stand-in for ffmpeg, a shell script, to make it fail in ways the real one does rarely: exit 0
 /// after a failed trailer, stop reading, or hang at the end.
-@Suite("ffmpeg failures never leave a video behind", .enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/sh")))
+@Suite("ffmpeg failures never leave a video behind", .computeFromEnvironment, .enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/sh")))
 final class VideoFFmpegFailureTests {
     let folder = videoTestFolder()
     deinit { try? FileManager.default.removeItem(at: folder) }

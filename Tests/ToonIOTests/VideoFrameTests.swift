@@ -4,7 +4,7 @@ import ToonTestSupport
 import ToonCore
 @testable import ToonIO
 
-@Suite("Video frames from tensors")
+@Suite("Video frames from tensors", .computeFromEnvironment)
 struct VideoFrameTests {
     @Test("-1...1 samples quantise as NVLabs does: x*127.5+128, clamped, truncated toward zero")
     func nvlabsRule() throws {

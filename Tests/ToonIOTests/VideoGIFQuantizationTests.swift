@@ -35,7 +35,7 @@ private func roundTrip(_ frame: RGBFrame, dither: Bool) throws -> RGBFrame {
     return try VideoGIFDecoder(bytes).frames[0].image
 }
 
-@Suite("Video GIF quantisation")
+@Suite("Video GIF quantisation", .computeFromEnvironment)
 struct VideoGIFQuantizationTests {
     let gradient = VideoTestFrames.gradient(width: 256, height: 96)
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
 /// Pillow's reading of a GIF this encoder wrote, made by Tests/ToonIOTests/Reference/make_gif_reference.py.
 private let referenceFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -20,7 +21,7 @@ func gifReferenceFrames() -> [RGBFrame] {
     ]
 }
 
-@Suite("Video GIF read by Pillow")
+@Suite("Video GIF read by Pillow", .computeFromEnvironment)
 struct VideoGIFReferenceTests {
     @Test("Pillow decodes our GIF to the frames our own decoder sees, and the exact ones to the input")
     func pillowAgrees() throws {

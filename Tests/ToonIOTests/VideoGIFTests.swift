@@ -16,7 +16,7 @@ private func writeGIF(_ frames: [RGBFrame], delay: Int = 4, loop: Int? = 0, dith
     return Array(try Data(contentsOf: url))
 }
 
-@Suite("Video GIF structure")
+@Suite("Video GIF structure", .computeFromEnvironment)
 struct VideoGIFStructureTests {
     @Test("header, screen size, loop extension, one descriptor per frame and the trailer are where GIF89a puts them")
     func byteLayout() throws {
@@ -72,7 +72,7 @@ struct VideoGIFStructureTests {
     }
 }
 
-@Suite("Video GIF LZW")
+@Suite("Video GIF LZW", .computeFromEnvironment)
 struct VideoGIFLZWTests {
     @Test("frames with up to 256 colours come back exactly through the independent decoder",
           arguments: [1, 2, 3, 5, 16, 17, 129, 256])

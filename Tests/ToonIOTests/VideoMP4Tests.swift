@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
 private let ffmpegInstalled = FFmpegExecutable.locate() != nil && FFmpegExecutable.locate("ffprobe") != nil
 
@@ -20,7 +21,7 @@ private func probe(_ url: URL) throws -> [String: Any] {
     return ((json?["streams"] as? [[String: Any]])?.first) ?? [:]
 }
 
-@Suite("Video MP4 through ffmpeg", .enabled(if: ffmpegInstalled, "ffmpeg/ffprobe not on PATH; install them (Debian: apt-get install ffmpeg) to run these tests"))
+@Suite("Video MP4 through ffmpeg", .computeFromEnvironment, .enabled(if: ffmpegInstalled, "ffmpeg/ffprobe not on PATH; install them (Debian: apt-get install ffmpeg) to run these tests"))
 final class VideoMP4Tests {
     let folder = videoTestFolder()
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -89,7 +90,7 @@ final class VideoMP4Tests {
     }
 }
 
-@Suite("Video writer selection")
+@Suite("Video writer selection", .computeFromEnvironment)
 struct VideoWriterSelectionTests {
     @Test("a missing ffmpeg gives the install hint, naming the file")
     func ffmpegMissing() {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import ToonIO
+import ToonTestSupport
 
-@Suite("Zip entries: stored and deflated contents")
+@Suite("Zip entries: stored and deflated contents", .computeFromEnvironment)
 struct ZipDeflateTests {
     /// Made with Python's zipfile (ZIP_DEFLATED): img/a.png, a 16 x 16 PNG whose pixel (x, y) is
     /// (16x, 16y, 8(x + y)), and notes.txt, 10000 letters 'a' (28 bytes deflated: more inflated than

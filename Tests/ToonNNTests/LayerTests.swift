@@ -4,7 +4,7 @@ import ToonCore
 import ToonTestSupport
 @testable import ToonNN
 
-@Suite("Layers, parameter stores and the R1 penalty")
+@Suite("Layers, parameter stores and the R1 penalty", .computeFromEnvironment)
 struct LayerTests {
     @Test("strict validation names every missing, unexpected and mis-shaped parameter")
     func strictValidation() {

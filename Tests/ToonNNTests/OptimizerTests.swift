@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import ToonCore
 @testable import ToonNN
+import ToonTestSupport
 
-@Suite("Optimizers follow PyTorch's trajectories")
+@Suite("Optimizers follow PyTorch's trajectories", .computeFromEnvironment)
 struct OptimizerTests {
     nonisolated(unsafe) static let reference: [String: Any] = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

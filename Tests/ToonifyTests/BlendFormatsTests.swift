@@ -10,7 +10,7 @@ import ToonTestSupport
 /// model is a fine-tune made from a fixture here and written in another format (what `toon convert`
 /// writes: ToonKit's safetensors, rosinality's .pt); the base is the fixture file as the official
 /// code wrote it.
-@Suite("Blend: bases and styled models in different formats", .enabled(if: SharedFixtures.available, SharedFixtures.skipReason))
+@Suite("Blend: bases and styled models in different formats", .computeFromEnvironment, .enabled(if: SharedFixtures.available, SharedFixtures.skipReason))
 struct BlendFormatsTests {
     let folder: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("toonkit-blend-\(UUID().uuidString)")

@@ -8,7 +8,7 @@ import ToonTestSupport
 
 /// Network blending, checked parameter by parameter against the rule as docs/toonify.md states it
 /// (written out again here, not computed with the code under test).
-@Suite("Blend: network blending of a base and a styled model")
+@Suite("Blend: network blending of a base and a styled model", .computeFromEnvironment)
 struct BlendTests {
     /// A small skip generator: blocks 4, 8, 16, 32.
     static let config = GeneratorConfig(zDim: 16, wDim: 16, imageResolution: 32, mappingLayers: 2, channelBase: 256, channelMax: 16)

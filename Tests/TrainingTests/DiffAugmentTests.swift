@@ -3,7 +3,7 @@ import ToonCore
 import ToonTestSupport
 @testable import Training
 
-@Suite struct DiffAugmentTests {
+@Suite(.computeFromEnvironment) struct DiffAugmentTests {
     let augment = DiffAugment(random: TrainingRandom(seed: 4))
 
     @Test func drawsDependOnStepAndCallOnly() {

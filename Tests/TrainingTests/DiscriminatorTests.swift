@@ -6,7 +6,7 @@ import ToonNN
 import ToonTestSupport
 @testable import Training
 
-@Suite struct DiscriminatorTests {
+@Suite(.computeFromEnvironment) struct DiscriminatorTests {
     /// NVLabs' TF StyleGAN2 D on the shared fixture: logits of the official code for one batch of two
     /// (minibatch-stddev group 2) and for each image alone. Float32 against float32: 1e-4.
     @Test(.enabled(if: SharedFixtures.available)) func matchesTheOfficialTFDiscriminator() throws {
@@ -66,7 +66,7 @@ import ToonTestSupport
     }
 }
 
-@Suite struct FreezeDTests {
+@Suite(.computeFromEnvironment) struct FreezeDTests {
     @Test func layersCountFromTheInputAsNVLabsCountsThem() throws {
         let d = try Discriminator(DiscriminatorConfig(imageResolution: 16, channelBase: 64, channelMax: 8))
         // b16: fromrgb 0, conv0 1, conv1 2, skip 3; b8: conv0 4, ...

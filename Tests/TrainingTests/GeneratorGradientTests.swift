@@ -12,7 +12,7 @@ import ToonTestSupport
 /// dominated by curvature and kinks at 1e-2 and by float32 rounding at 1e-3, and a direction averages
 /// the rounding away. (At 4e-3 a kink is crossed; from 2.5e-4 rounding shows: 1e-3 and 5e-4 agree
 /// with autodiff to 0.2%.)
-@Suite struct GeneratorGradientTests {
+@Suite(.computeFromEnvironment) struct GeneratorGradientTests {
     let config = GeneratorConfig(zDim: 8, wDim: 8, imageResolution: 16, mappingLayers: 2, channelBase: 64, channelMax: 8)
 
     func generator() throws -> Generator {

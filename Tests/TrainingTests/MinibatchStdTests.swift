@@ -3,7 +3,7 @@ import ToonCore
 import ToonTestSupport
 @testable import Training
 
-@Suite struct MinibatchStdTests {
+@Suite(.computeFromEnvironment) struct MinibatchStdTests {
     /// A direct, Double-precision reading of NVLabs' layer: sample g * n + j is in group j.
     func reference(_ x: Tensor, group: Int, features f: Int) -> [Double] {
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import Training
+import ToonTestSupport
 
-@Suite struct TensorBoardEventsTests {
+@Suite(.computeFromEnvironment) struct TensorBoardEventsTests {
     @Test func crc32cMatchesTheStandardCheckValue() {
         // The CRC-32C check value of "123456789" (RFC 3720, appendix B.4).
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)

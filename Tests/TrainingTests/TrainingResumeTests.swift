@@ -34,7 +34,7 @@ extension ParameterStore {
     var values: [String: [Float]] { Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.tensor.scalars) }) }
 }
 
-@Suite struct TrainingResumeTests {
+@Suite(.computeFromEnvironment) struct TrainingResumeTests {
     @Test func snapshotRestoresEveryPartOfTheState() throws {
         let options = tinyOptions(kimg: 0.008, tick: 0.008)
         let folder = temporaryFolder("snapshot")

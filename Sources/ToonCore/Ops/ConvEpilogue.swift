@@ -1,3 +1,5 @@
+import CKernels
+
 // Inference-only fusion around a convolution: what StyleGAN2 does to a conv's output (demodulation,
 // noise, bias, leaky ReLU, gain, clamp) applied while the output tile is still in cache, and its
 // modulation folded into the column copy. These ops record no history; training uses the
@@ -75,22 +77,13 @@ struct EpilogueKernel {
                        noiseStrength: noiseStrength, bias: bias, slope: slope, gain: gain, lo: lo, hi: hi)
     }
 
-    /// `plane` is the start of output plane (image, channel); pixels `range` of it are rewritten.
-    @inline(__always) func apply(_ plane: UnsafeMutablePointer<Float>, image: Int, channel: Int, pixels range: Range<Int>) {
+    /// `plane` is the start of output plane (image, channel); pixels `range` of it are rewritten
+    /// with the C kernel of instruction-set `level`.
+    @inline(__always) func apply(_ plane: UnsafeMutablePointer<Float>, image: Int, channel: Int, pixels range: Range<Int>,
+                                 level: Int32) {
         let s = scale?[image * channels + channel] ?? 1, b = bias?[channel] ?? 0
-        let (slope, gain, lo, hi) = (slope, gain, lo, hi)
-        if let noise {
-            let nz = noise + image * noiseImageStride, strength = noiseStrength
-            for p in range {
-                let z = plane[p] * s + nz[p] * strength + b
-                plane[p] = Swift.min(Swift.max((z > 0 ? z : z * slope) * gain, lo), hi)
-            }
-        } else {
-            for p in range {
-                let z = plane[p] * s + b
-                plane[p] = Swift.min(Swift.max((z > 0 ? z : z * slope) * gain, lo), hi)
-            }
-        }
+        let noise = noise.map { $0 + image * noiseImageStride + range.lowerBound }
+        toon_epilogue(level, plane + range.lowerBound, range.count, s, noise, noiseStrength, b, slope, gain, lo, hi)
     }
 
     /// Applies the epilogue to output rows `rows` of images `images` of y [N, C, H, W], channels `channels`.
@@ -98,10 +91,11 @@ struct EpilogueKernel {
                pixels: Range<Int>, planePixels: Int) {
         let work = images.count * channelRange.count
         Parallel.forEach(work, grain: Swift.max(1, 32_768 / Swift.max(pixels.count, 1))) { items in
+            let level = ComputeConfiguration.current.kernelLevel
             for item in items {
                 let image = images.lowerBound + item / channelRange.count
                 let channel = channelRange.lowerBound + item % channelRange.count
-                apply(y + (image * channels + channel) * planePixels, image: image, channel: channel, pixels: pixels)
+                apply(y + (image * channels + channel) * planePixels, image: image, channel: channel, pixels: pixels, level: level)
             }
         }
     }

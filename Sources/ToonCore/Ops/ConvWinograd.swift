@@ -1,3 +1,5 @@
+import CKernels
+
 /// 3x3 stride-1 "same" convolutions by Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray, 2015).
 ///
 /// Each 2x2 block of output pixels ("tile") comes from a 4x4 input patch d and the 3x3 filter g as
@@ -113,6 +115,7 @@ enum ConvWinograd {
         let tilesX = g.outW / 2, tiles = columns.count, stride = g.cin * width
         let x = UncheckedSendable(x), v = UncheckedSendable(v), scale = UncheckedSendable(scale)
         Parallel.forEach(g.cin, grain: Swift.max(1, 16_384 / Swift.max(tiles, 1))) { channels in
+            let level = ComputeConfiguration.current.kernelLevel
             // Rows 2ty - 1...2ty + 2, each split by column (WinogradPlan.splitRow).
             let padded = tilesX + 1
             let rows = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
@@ -124,47 +127,22 @@ enum ConvWinograd {
                 for ty in band {
                     for j in 0..<4 {
                         WinogradPlan.splitRow(plane, row: 2 * ty - 1 + j, height: g.h, width: g.w, factor: factor,
-                                              into: rows + 2 * j * padded, padded: padded)
+                                              into: rows + 2 * j * padded, padded: padded, level: level)
                     }
-                    // Bᵀ d over rows: t0 = r0 - r2, t1 = r1 + r2, t2 = r2 - r1, t3 = r1 - r3.
-                    for half in 0..<2 {
-                        let r0 = rows + half * padded, r1 = r0 + 2 * padded, r2 = r0 + 4 * padded, r3 = r0 + 6 * padded
-                        let t0 = combined + half * padded, t1 = t0 + 2 * padded, t2 = t0 + 4 * padded, t3 = t0 + 6 * padded
-                        for p in 0..<padded {
-                            t0[p] = r0[p] - r2[p]
-                            t1[p] = r1[p] + r2[p]
-                            t2[p] = r2[p] - r1[p]
-                            t3[p] = r1[p] - r3[p]
-                        }
-                    }
+                    // Bᵀ d over rows (both column halves at once: they are adjacent).
+                    toon_winograd_rows(level, rows, rows + 2 * padded, rows + 4 * padded, rows + 6 * padded,
+                                       combined, combined + 2 * padded, combined + 4 * padded, combined + 6 * padded,
+                                       2 * padded)
                     // (Bᵀ d) B over each combined row.
                     let offset = c * width + columns.lowerBound + (ty - band.lowerBound) * tilesX
                     for i in 0..<4 {
                         let even = combined + 2 * i * padded, odd = even + padded
                         let out = v.value + 4 * i * stride + offset
-                        let out0 = out, out1 = out + stride, out2 = out + 2 * stride, out3 = out + 3 * stride
-                        var t = 0
-                        while t + 8 <= tilesX { inputColumns(t, SIMD8<Float>.self, even, odd, out0, out1, out2, out3); t += 8 }
-                        while t < tilesX { inputColumns(t, Float.self, even, odd, out0, out1, out2, out3); t += 1 }
+                        toon_winograd_columns(level, even, odd, out, out + stride, out + 2 * stride, out + 3 * stride, tilesX)
                     }
                 }
             }
         }
-    }
-
-    /// (Bᵀ d) B for tiles t..<t + L.width of one row of Bᵀ d, split by column (`WinogradPlan.splitRow`):
-    /// columns 2t - 1...2t + 2 = even[t], odd[t], even[t + 1], odd[t + 1].
-    @inline(__always) static func inputColumns<L: FloatLanes>(
-        _ t: Int, _: L.Type, _ even: UnsafePointer<Float>, _ odd: UnsafePointer<Float>,
-        _ out0: UnsafeMutablePointer<Float>, _ out1: UnsafeMutablePointer<Float>,
-        _ out2: UnsafeMutablePointer<Float>, _ out3: UnsafeMutablePointer<Float>
-    ) {
-        let (e0, e1) = (L.load(even + t), L.load(even + t + 1))
-        let (o0, o1) = (L.load(odd + t), L.load(odd + t + 1))
-        (e0 - e1).store(to: out0 + t)
-        (o0 + e1).store(to: out1 + t)
-        (e1 - o0).store(to: out2 + t)
-        (o0 - o1).store(to: out3 + t)
     }
 
     /// One image's 2x2 tiles of `band` from `columns` of M[k][o][t] (rows of `width`):
@@ -174,32 +152,15 @@ enum ConvWinograd {
         let tilesX = g.outW / 2, tiles = columns.count, stride = g.cout * width
         let m = UncheckedSendable(m), y = UncheckedSendable(y)
         Parallel.forEach(g.cout, grain: Swift.max(1, 16_384 / Swift.max(tiles, 1))) { channels in
+            let level = ComputeConfiguration.current.kernelLevel
             for o in channels {
                 let plane = y.value + o * g.outH * g.outW
                 for ty in band {
                     let base = m.value + o * width + columns.lowerBound + (ty - band.lowerBound) * tilesX
                     let top = plane + 2 * ty * g.outW, bottom = top + g.outW
-                    var t = 0
-                    while t + 8 <= tilesX { outputTiles(t, SIMD8<Float>.self, base, stride, top, bottom); t += 8 }
-                    while t < tilesX { outputTiles(t, Float.self, base, stride, top, bottom); t += 1 }
+                    toon_winograd_output(level, base, stride, top, bottom, tilesX)
                 }
             }
         }
-    }
-
-    /// Aᵀ m A for tiles t..<t + L.width (product k at `m + k * stride`): each tile's 2x2 pixels, the
-    /// left and right ones interleaved into the `top` and `bottom` output rows.
-    @inline(__always) static func outputTiles<L: FloatLanes>(
-        _ t: Int, _: L.Type, _ m: UnsafePointer<Float>, _ stride: Int,
-        _ top: UnsafeMutablePointer<Float>, _ bottom: UnsafeMutablePointer<Float>
-    ) {
-        func at(_ k: Int) -> L { L.load(m + k * stride + t) }
-        // Aᵀ m: the tiles' two rows of four, then A over each row.
-        let u0 = at(0) + at(4) + at(8), v0 = at(4) - at(8) - at(12)
-        let u1 = at(1) + at(5) + at(9), v1 = at(5) - at(9) - at(13)
-        let u2 = at(2) + at(6) + at(10), v2 = at(6) - at(10) - at(14)
-        let u3 = at(3) + at(7) + at(11), v3 = at(7) - at(11) - at(15)
-        L.storeInterleaved(u0 + u1 + u2, u1 - u2 - u3, to: top + 2 * t)
-        L.storeInterleaved(v0 + v1 + v2, v1 - v2 - v3, to: bottom + 2 * t)
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The stride-2 3x3 transposed convolution (padding 0, output 2H+1 x 2W+1: StyleGAN2's upsampling
 /// convolution before its FIR filter) by Winograd F(2, 2) on its four phases.
 ///
@@ -118,18 +120,19 @@ enum ConvWinogradUp {
         let tilesX = Self.tiles(g).x
         let x = UncheckedSendable(x), v = UncheckedSendable(v), scale = UncheckedSendable(scale)
         Parallel.forEach(inChannels, grain: Swift.max(1, 8192 / Swift.max(band.count * tilesX, 1))) { channels in
+            let level = ComputeConfiguration.current.kernelLevel
             // Input row r split by column: even[j] = x[r, 2j - 1], odd[j] = x[r, 2j], zero outside.
             let padded = tilesX + 1
             let rows = UnsafeMutablePointer<Float>.allocate(capacity: 6 * padded)
             // Where the 25 transformed values of a tile go: slot blockStarts[c] + column block.
-            let slots = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: 25)
+            let slots = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: 25)
             defer { rows.deallocate(); slots.deallocate() }
             for c in channels {
                 let plane = x.value + c * h * w
                 let factor = scale.value.map { $0[c] } ?? 1
                 for ta in band {
                     for r in 0..<3 { WinogradPlan.splitRow(plane, row: 2 * ta - 1 + r, height: h, width: w, factor: factor,
-                                              into: rows + 2 * r * padded, padded: padded) }
+                                              into: rows + 2 * r * padded, padded: padded, level: level) }
                     let column = firstColumn + (ta - band.lowerBound) * tilesX
                     for k in 0..<16 {
                         for block in 0..<blocks[k] {
@@ -137,40 +140,10 @@ enum ConvWinogradUp {
                                 + block * tiles + column
                         }
                     }
-                    let e = UnsafePointer(rows), o = e + padded
-                    var t = 0
-                    while t + 8 <= tilesX { inputTiles(t, SIMD8<Float>.self, e, o, padded, slots); t += 8 }
-                    while t < tilesX { inputTiles(t, Float.self, e, o, padded, slots); t += 1 }
+                    toon_winograd_up_input(level, rows, rows + padded, padded, slots, tilesX)
                 }
             }
         }
-    }
-
-    /// The 25 transformed values of tiles t..<t + L.width from the split rows r0, r1, r2 (`e`, `o`:
-    /// even and odd halves of r0, each next row `2 * padded` further). Columns c0 = even[t],
-    /// c1 = odd[t], c2 = even[t + 1]. Phase (0,0): Bᵀ over rows (r0 - r1, r1, r2 - r1), then over
-    /// columns (c0 - c1, c1, c2 - c1); (0,1): the row transform at c1, c2; (1,0): the column
-    /// transform of r1, r2; (1,1): r1, r2 at c1, c2.
-    @inline(__always) static func inputTiles<L: FloatLanes>(_ t: Int, _: L.Type, _ e: UnsafePointer<Float>, _ o: UnsafePointer<Float>,
-                                                            _ padded: Int, _ slots: UnsafeMutablePointer<UnsafeMutablePointer<Float>>) {
-        let step = 2 * padded
-        let (e0, e1, e2) = (L.load(e + t), L.load(e + step + t), L.load(e + 2 * step + t))
-        let (n0, n1, n2) = (L.load(e + t + 1), L.load(e + step + t + 1), L.load(e + 2 * step + t + 1))
-        let (o0, o1, o2) = (L.load(o + t), L.load(o + step + t), L.load(o + 2 * step + t))
-        let (a0, a2) = (e0 - e1, e2 - e1)   // column c0 after the row transform (a1 = e1)
-        let (b0, b2) = (o0 - o1, o2 - o1)   // column c1 (b1 = o1)
-        let (d0, d2) = (n0 - n1, n2 - n1)   // column c2 (d1 = n1)
-        (a0 - b0).store(to: slots[0] + t); b0.store(to: slots[1] + t); (d0 - b0).store(to: slots[2] + t)
-        (e1 - o1).store(to: slots[3] + t); o1.store(to: slots[4] + t); (n1 - o1).store(to: slots[5] + t)
-        (a2 - b2).store(to: slots[6] + t); b2.store(to: slots[7] + t); (d2 - b2).store(to: slots[8] + t)
-        b0.store(to: slots[9] + t); d0.store(to: slots[10] + t)
-        o1.store(to: slots[11] + t); n1.store(to: slots[12] + t)
-        b2.store(to: slots[13] + t); d2.store(to: slots[14] + t)
-        (e1 - o1).store(to: slots[15] + t); (e2 - o2).store(to: slots[16] + t)
-        o1.store(to: slots[17] + t); o2.store(to: slots[18] + t)
-        (n1 - o1).store(to: slots[19] + t); (n2 - o2).store(to: slots[20] + t)
-        o1.store(to: slots[21] + t); n1.store(to: slots[22] + t)
-        o2.store(to: slots[23] + t); n2.store(to: slots[24] + t)
     }
 
     /// One image's output rows 4 * `band` (clipped to the output) from M.
@@ -180,9 +153,9 @@ enum ConvWinogradUp {
         let tilesX = Self.tiles(g).x
         let m = UncheckedSendable(m), z = UncheckedSendable(z)
         Parallel.forEach(outChannels, grain: Swift.max(1, 8192 / Swift.max(band.count * tilesX, 1))) { channels in
-            let slots = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 25)
-            let tail = UnsafeMutablePointer<Float>.allocate(capacity: 16)
-            defer { slots.deallocate(); tail.deallocate() }
+            let level = ComputeConfiguration.current.kernelLevel
+            let slots = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: 25)
+            defer { slots.deallocate() }
             for o in channels {
                 let plane = z.value + o * outH * outW
                 for ta in band {
@@ -194,42 +167,9 @@ enum ConvWinogradUp {
                         }
                     }
                     let rows = Swift.min(4, outH - 4 * ta)
-                    let dst = plane + 4 * ta * outW
-                    // Whole blocks of eight tiles while all their 32 columns lie inside the row.
-                    var t = 0
-                    while 4 * (t + 8) <= outW {
-                        outputTiles(t, SIMD8<Float>.self, slots, rows: rows) { row, a, b, c, d in
-                            SIMD8<Float>.storeInterleaved(a, b, c, d, to: dst + row * outW + 4 * t)
-                        }
-                        t += 8
-                    }
-                    while t < tilesX {
-                        let columns = Swift.min(4, outW - 4 * t)
-                        outputTiles(t, Float.self, slots, rows: rows) { row, a, b, c, d in
-                            Float.storeInterleaved(a, b, c, d, to: tail)
-                            (dst + row * outW + 4 * t).update(from: tail, count: columns)
-                        }
-                        t += 1
-                    }
+                    toon_winograd_up_output(level, slots, Int32(rows), plane + 4 * ta * outW, outW, tilesX)
                 }
             }
         }
-    }
-
-    /// Output rows 0..<rows (of the 4x4 block per tile) of tiles t..<t + L.width, as four values per
-    /// row: row 0 = (00, 01, 00, 01) at i = 0, row 1 = (10, 11, 10, 11) at i = 0, rows 2, 3 at i = 1.
-    /// Aᵀ m A for phase (0,0), Aᵀ along y for (0,1) and along x for (1,0); Aᵀ = [1 1 0; 0 1 1].
-    @inline(__always) static func outputTiles<L: FloatLanes>(_ t: Int, _: L.Type, _ slots: UnsafeMutablePointer<UnsafePointer<Float>>,
-                                                             rows: Int, _ store: (Int, L, L, L, L) -> Void) {
-        func at(_ slot: Int) -> L { L.load(slots[slot] + t) }
-        let (m0, m1, m2, m3, m4, m5, m6, m7, m8) = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8))
-        let (s00, s01, s02) = (m0 + m3, m1 + m4, m2 + m5)
-        let (s10, s11, s12) = (m3 + m6, m4 + m7, m5 + m8)
-        let (q00, q01, q10, q11, q20, q21) = (at(9), at(10), at(11), at(12), at(13), at(14))
-        let (r00, r01, r10, r11, r20, r21) = (at(15), at(16), at(17), at(18), at(19), at(20))
-        store(0, s00 + s01, q00 + q10, s01 + s02, q01 + q11)
-        if rows > 1 { store(1, r00 + r10, at(21), r10 + r20, at(22)) }
-        if rows > 2 { store(2, s10 + s11, q10 + q20, s11 + s12, q11 + q21) }
-        if rows > 3 { store(3, r01 + r11, at(23), r11 + r21, at(24)) }
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 // Inference-only: the FIR filter that follows StyleGAN2's upsampling transposed convolution,
 // with the conv epilogue applied to each output row as it is produced. A direct separable loop
 // (no index tables, vectorisable) over strips of rows that stay in cache, one pass over memory
@@ -30,7 +32,7 @@ extension Tensor {
         taps.withUnsafeBufferPointer { tapBuffer in
             let f = UncheckedSendable(tapBuffer.baseAddress!)
             Parallel.forEach(n * c, grain: 1) { planes in
-                let f = f.value
+                let f = f.value, level = ComputeConfiguration.current.kernelLevel
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (strip + k - 1) * outW)
                 defer { scratch.deallocate() }
                 for plane in planes {
@@ -49,33 +51,16 @@ extension Tensor {
                                 return acc
                             }
                             for ox in 0..<interior.lowerBound { d[ox] = edge(ox) }
-                            if k == 4 {
-                                let (f0, f1, f2, f3) = (f[0], f[1], f[2], f[3])
-                                for ox in interior { d[ox] = f0 * row[ox] + f1 * row[ox + 1] + f2 * row[ox + 2] + f3 * row[ox + 3] }
-                            } else {
-                                for ox in interior {
-                                    var acc: Float = 0
-                                    for t in 0..<k { acc += f[t] * row[ox + t] }
-                                    d[ox] = acc
-                                }
+                            if !interior.isEmpty {
+                                toon_fir_row(level, row + interior.lowerBound, f, Int32(k), d + interior.lowerBound, interior.count)
                             }
                             for ox in interior.upperBound..<outW { d[ox] = edge(ox) }
                         }
                         // Vertical pass, then the epilogue on each finished row.
                         for oy in top..<bottom {
-                            let s = scratch + (oy - top) * outW, d = output + oy * outW
-                            if k == 4 {
-                                let (f0, f1, f2, f3) = (f[0], f[1], f[2], f[3])
-                                let (s1, s2, s3) = (s + outW, s + 2 * outW, s + 3 * outW)
-                                for ox in 0..<outW { d[ox] = f0 * s[ox] + f1 * s1[ox] + f2 * s2[ox] + f3 * s3[ox] }
-                            } else {
-                                for ox in 0..<outW {
-                                    var acc: Float = 0
-                                    for t in 0..<k { acc += f[t] * s[t * outW + ox] }
-                                    d[ox] = acc
-                                }
-                            }
-                            kernel.apply(output, image: plane / c, channel: plane % c, pixels: (oy * outW)..<((oy + 1) * outW))
+                            toon_fir_column(level, scratch + (oy - top) * outW, outW, f, Int32(k), output + oy * outW, outW)
+                            kernel.apply(output, image: plane / c, channel: plane % c, pixels: (oy * outW)..<((oy + 1) * outW),
+                                         level: level)
                         }
                     }
                 }

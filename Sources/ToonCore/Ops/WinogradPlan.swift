@@ -1,3 +1,4 @@
+import CKernels
 /// How a Winograd convolution's output tiles are cut into units of work, and the loop that hands
 /// those units to workers, each with its own transformed-input (V) and product (M) buffers. Shared
 /// by `ConvWinograd` (3x3 convolutions) and `ConvWinogradUp` (stride-2 transposed convolutions).
@@ -91,20 +92,8 @@ enum WinogradPlan {
     /// even[j] = x[row, 2j - 1] and odd[j] = x[row, 2j] (odd = even + padded), zero outside the row,
     /// so a tile's columns 2t - 1, 2t, 2t + 1, ... are even[t], odd[t], even[t + 1], ...
     @inline(__always) static func splitRow(_ plane: UnsafePointer<Float>, row: Int, height: Int, width: Int, factor: Float,
-                                           into even: UnsafeMutablePointer<Float>, padded: Int) {
-        let odd = even + padded
-        even.update(repeating: 0, count: 2 * padded)
-        guard row >= 0 && row < height else { return }
-        let src = plane + row * width
-        var j = 0
-        while 2 * j + 16 <= width {
-            let pair = SIMD16<Float>.load(src + 2 * j) * factor
-            pair.evenHalf.store(to: odd + j)
-            pair.oddHalf.store(to: even + j + 1)
-            j += 8
-        }
-        for ix in (2 * j)..<width {
-            if ix % 2 == 0 { odd[ix / 2] = src[ix] * factor } else { even[(ix + 1) / 2] = src[ix] * factor }
-        }
+                                           into even: UnsafeMutablePointer<Float>, padded: Int, level: Int32) {
+        guard row >= 0 && row < height else { even.update(repeating: 0, count: 2 * padded); return }
+        toon_split_row(level, plane + row * width, width, factor, even, even + padded, padded)
     }
 }

@@ -1,0 +1,82 @@
+#ifndef TOON_CKERNELS_H
+#define TOON_CKERNELS_H
+
+// Vector loops of ToonCore's hot paths (Winograd transforms, FIR filtering, convolution epilogues),
+// written once as plain C and compiled three times: for the x86-64 baseline, for AVX2 + FMA and
+// for AVX-512. The library is built without any -m flags; each call names the instruction set it
+// may use (`isa`, at most `toon_isa_supported()`), so callers choose the path explicitly and tests
+// can run every path on one machine. Off x86 every level runs the same portable code.
+//
+// Results do not depend on `isa`: contraction into fused multiply-adds is off, so each level does
+// the same float operations in the same order.
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set levels, in increasing order.
+enum {
+    TOON_ISA_BASELINE = 0,  ///< x86-64 (SSE2), or any other architecture
+    TOON_ISA_AVX2 = 1,      ///< AVX2 and FMA (x86-64-v3)
+    TOON_ISA_AVX512 = 2,    ///< AVX-512 F, VL, BW, DQ (x86-64-v4)
+};
+
+/// The highest level this CPU and OS can run, decided by cpuid (and the saved register state).
+int toon_isa_supported(void);
+
+// MARK: Winograd F(2x2, 3x3), stride 1
+
+/// Splits input row `src` (`width` floats, times `factor`) by column parity for the tile loops:
+/// odd[j] = src[2j], even[j + 1] = src[2j + 1]; every other element of even[0..<padded] and
+/// odd[0..<padded] is zero.
+void toon_split_row(int isa, const float *src, ptrdiff_t width, float factor, float *even, float *odd, ptrdiff_t padded);
+
+/// Bᵀ over four rows of `n` floats: t0 = r0 - r2, t1 = r1 + r2, t2 = r2 - r1, t3 = r1 - r3.
+void toon_winograd_rows(int isa, const float *r0, const float *r1, const float *r2, const float *r3,
+                        float *t0, float *t1, float *t2, float *t3, ptrdiff_t n);
+
+/// (Bᵀ d) B along one row split by column parity, for `tiles` tiles: out0[t] = e[t] - e[t+1],
+/// out1[t] = o[t] + e[t+1], out2[t] = e[t+1] - o[t], out3[t] = o[t] - o[t+1].
+void toon_winograd_columns(int isa, const float *even, const float *odd,
+                           float *out0, float *out1, float *out2, float *out3, ptrdiff_t tiles);
+
+/// Aᵀ m A for `tiles` tiles, product k at m + k * stride: each tile's 2x2 pixels, left and right
+/// interleaved into the `top` and `bottom` output rows (2 * tiles floats each).
+void toon_winograd_output(int isa, const float *m, ptrdiff_t stride, float *top, float *bottom, ptrdiff_t tiles);
+
+// MARK: Winograd F(2, 2) for stride-2 transposed 3x3 convolutions
+
+/// The 25 transformed values of `tiles` tiles from three input rows split by parity (`even`,
+/// `odd`: row 0's halves, each next row `2 * padded` further), stored at slots[s][t].
+void toon_winograd_up_input(int isa, const float *even, const float *odd, ptrdiff_t padded,
+                            float *const *slots, ptrdiff_t tiles);
+
+/// Output rows 0..<rows (at most 4) of a band of 4x4 output blocks, one block per tile, from the
+/// 25 products at slots[s][t]; row r starts at dst + r * out_width and holds out_width floats
+/// (the last tile may be cut off).
+void toon_winograd_up_output(int isa, const float *const *slots, int rows, float *dst, ptrdiff_t out_width,
+                             ptrdiff_t tiles);
+
+// MARK: FIR filtering (separable, correlation taps)
+
+/// d[x] = sum over t < k of taps[t] * row[x + t], for x in 0..<n.
+void toon_fir_row(int isa, const float *row, const float *taps, int k, float *d, ptrdiff_t n);
+
+/// d[x] = sum over t < k of taps[t] * s[t * stride + x], for x in 0..<n.
+void toon_fir_column(int isa, const float *s, ptrdiff_t stride, const float *taps, int k, float *d, ptrdiff_t n);
+
+// MARK: Convolution epilogue
+
+/// StyleGAN2's epilogue in NVLabs' order over `n` values of one channel plane, in place:
+/// p = clamp(act(p * scale + noise * noise_strength + bias) * gain, lo, hi), act(z) = z > 0 ? z :
+/// z * slope; `noise` may be NULL (then no noise term).
+void toon_epilogue(int isa, float *plane, ptrdiff_t n, float scale, const float *noise, float noise_strength,
+                   float bias, float slope, float gain, float lo, float hi);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
