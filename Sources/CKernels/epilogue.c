@@ -11,11 +11,13 @@ TOON_BODY void toon_epilogue_body(int isa, float *restrict plane, idx n, float s
                                   float noise_strength, float bias, float slope, float gain, float lo, float hi) {
     (void)isa;
     if (noise) {
+        TOON_VECTOR_LOOP
         for (idx p = 0; p < n; p++) {
             float z = plane[p] * scale + noise[p] * noise_strength + bias;
             plane[p] = clamp_value((z > 0 ? z : z * slope) * gain, lo, hi);
         }
     } else {
+        TOON_VECTOR_LOOP
         for (idx p = 0; p < n; p++) {
             float z = plane[p] * scale + bias;
             plane[p] = clamp_value((z > 0 ? z : z * slope) * gain, lo, hi);

@@ -6,9 +6,11 @@ TOON_BODY void toon_fir_row_body(int isa, const float *restrict row, const float
     (void)isa;
     if (k == 4) {
         const float f0 = taps[0], f1 = taps[1], f2 = taps[2], f3 = taps[3];
+        TOON_VECTOR_LOOP
         for (idx x = 0; x < n; x++) d[x] = f0 * row[x] + f1 * row[x + 1] + f2 * row[x + 2] + f3 * row[x + 3];
         return;
     }
+    TOON_VECTOR_LOOP
     for (idx x = 0; x < n; x++) {
         float acc = 0;
         for (int t = 0; t < k; t++) acc += taps[t] * row[x + t];
@@ -24,9 +26,11 @@ TOON_BODY void toon_fir_column_body(int isa, const float *restrict s, idx stride
     if (k == 4) {
         const float f0 = taps[0], f1 = taps[1], f2 = taps[2], f3 = taps[3];
         const float *s1 = s + stride, *s2 = s + 2 * stride, *s3 = s + 3 * stride;
+        TOON_VECTOR_LOOP
         for (idx x = 0; x < n; x++) d[x] = f0 * s[x] + f1 * s1[x] + f2 * s2[x] + f3 * s3[x];
         return;
     }
+    TOON_VECTOR_LOOP
     for (idx x = 0; x < n; x++) {
         float acc = 0;
         for (int t = 0; t < k; t++) acc += taps[t] * s[t * stride + x];

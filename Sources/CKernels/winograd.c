@@ -1,12 +1,21 @@
 // Winograd F(2x2, 3x3) input and output transforms (ToonCore's ConvWinograd calls these per row).
 #include "variants.h"
 
-TOON_BODY void toon_split_row_body(int isa, const float *src, idx width, float factor, float *even, float *odd,
-                                   idx padded) {
+TOON_BODY void toon_split_row_body(int isa, const float *restrict src, idx width, float factor, float *restrict even,
+                                   float *restrict odd, idx padded) {
     (void)isa;
-    for (idx j = 0; j < padded; j++) even[j] = 0, odd[j] = 0;
-    for (idx j = 0; 2 * j < width; j++) odd[j] = src[2 * j] * factor;
-    for (idx j = 0; 2 * j + 1 < width; j++) even[j + 1] = src[2 * j + 1] * factor;
+    // One pass over the pairs (src[2j], src[2j + 1]), then zeros where no input lands.
+    const idx pairs = width / 2;
+    even[0] = 0;
+    TOON_VECTOR_LOOP
+    for (idx j = 0; j < pairs; j++) {
+        odd[j] = src[2 * j] * factor;
+        even[j + 1] = src[2 * j + 1] * factor;
+    }
+    idx nextOdd = pairs, nextEven = pairs + 1;
+    if (width % 2) odd[nextOdd++] = src[width - 1] * factor;
+    for (idx j = nextOdd; j < padded; j++) odd[j] = 0;
+    for (idx j = nextEven; j < padded; j++) even[j] = 0;
 }
 TOON_VARIANTS(toon_split_row, (int isa, const float *src, idx width, float factor, float *even, float *odd, idx padded),
               (isa, src, width, factor, even, odd, padded))
@@ -15,6 +24,7 @@ TOON_BODY void toon_winograd_rows_body(int isa, const float *restrict r0, const 
                                        const float *restrict r2, const float *restrict r3, float *restrict t0,
                                        float *restrict t1, float *restrict t2, float *restrict t3, idx n) {
     (void)isa;
+    TOON_VECTOR_LOOP
     for (idx p = 0; p < n; p++) {
         t0[p] = r0[p] - r2[p];
         t1[p] = r1[p] + r2[p];
@@ -31,6 +41,7 @@ TOON_BODY void toon_winograd_columns_body(int isa, const float *restrict e, cons
                                           float *restrict out0, float *restrict out1, float *restrict out2,
                                           float *restrict out3, idx tiles) {
     (void)isa;
+    TOON_VECTOR_LOOP
     for (idx t = 0; t < tiles; t++) {
         float e0 = e[t], e1 = e[t + 1], o0 = o[t], o1 = o[t + 1];
         out0[t] = e0 - e1;
@@ -51,6 +62,7 @@ TOON_BODY void toon_winograd_output_body(int isa, const float *restrict m, idx s
     const float *m4 = m + 4 * stride, *m5 = m + 5 * stride, *m6 = m + 6 * stride, *m7 = m + 7 * stride;
     const float *m8 = m + 8 * stride, *m9 = m + 9 * stride, *m10 = m + 10 * stride, *m11 = m + 11 * stride;
     const float *m12 = m + 12 * stride, *m13 = m + 13 * stride, *m14 = m + 14 * stride, *m15 = m + 15 * stride;
+    TOON_VECTOR_LOOP
     for (idx t = 0; t < tiles; t++) {
         // Aᵀ m (Aᵀ = [1 1 1 0; 0 1 -1 -1]): the tile's two rows of four, then A over each row.
         float u0 = m0[t] + m4[t] + m8[t], v0 = m4[t] - m8[t] - m12[t];

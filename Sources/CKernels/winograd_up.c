@@ -14,6 +14,7 @@ TOON_BODY void toon_winograd_up_input_body(int isa, const float *restrict e, con
     float *restrict s15 = slots[15], *restrict s16 = slots[16], *restrict s17 = slots[17];
     float *restrict s18 = slots[18], *restrict s19 = slots[19], *restrict s20 = slots[20];
     float *restrict s21 = slots[21], *restrict s22 = slots[22], *restrict s23 = slots[23], *restrict s24 = slots[24];
+    TOON_VECTOR_LOOP
     for (idx t = 0; t < tiles; t++) {
         // Columns c0 = even[t], c1 = odd[t], c2 = even[t + 1] of rows r0, r1, r2.
         float e0 = e[t], e1 = e[step + t], e2 = e[2 * step + t];
@@ -73,24 +74,28 @@ TOON_BODY void toon_winograd_up_output_body(int isa, const float *const *slots, 
         // Separate loops per row keep each one a plain vectorisable stream of 4-float groups.
         switch (r) {
         case 0:
+            TOON_VECTOR_LOOP
             for (idx t = 0; t < whole; t++) {
                 float v[4]; up_block_row(p, t, 0, v);
                 d[4 * t] = v[0]; d[4 * t + 1] = v[1]; d[4 * t + 2] = v[2]; d[4 * t + 3] = v[3];
             }
             break;
         case 1:
+            TOON_VECTOR_LOOP
             for (idx t = 0; t < whole; t++) {
                 float v[4]; up_block_row(p, t, 1, v);
                 d[4 * t] = v[0]; d[4 * t + 1] = v[1]; d[4 * t + 2] = v[2]; d[4 * t + 3] = v[3];
             }
             break;
         case 2:
+            TOON_VECTOR_LOOP
             for (idx t = 0; t < whole; t++) {
                 float v[4]; up_block_row(p, t, 2, v);
                 d[4 * t] = v[0]; d[4 * t + 1] = v[1]; d[4 * t + 2] = v[2]; d[4 * t + 3] = v[3];
             }
             break;
         default:
+            TOON_VECTOR_LOOP
             for (idx t = 0; t < whole; t++) {
                 float v[4]; up_block_row(p, t, 3, v);
                 d[4 * t] = v[0]; d[4 * t + 1] = v[1]; d[4 * t + 2] = v[2]; d[4 * t + 3] = v[3];

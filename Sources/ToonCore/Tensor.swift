@@ -13,7 +13,7 @@ public struct Tensor: @unchecked Sendable {
     @inlinable public var rank: Int { shape.count }
 
     /// Wraps existing storage; `offset + count` must lie inside it.
-    public init(shape: [Int], storage: TensorStorage, offset: Int = 0) {
+    @usableFromInline package init(shape: [Int], storage: TensorStorage, offset: Int = 0) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
         precondition(offset >= 0 && offset + Shape.count(shape) <= storage.count,
                      "shape \(shape) at offset \(offset) exceeds storage of \(storage.count)")

@@ -7,17 +7,20 @@ import Foundation
 
 /// The memory behind one or more tensors: owned (64-byte aligned, freed on deinit) or borrowed from a
 /// longer-lived owner such as a memory-mapped file, in which case it is read-only.
-public final class TensorStorage: @unchecked Sendable {
-    public let pointer: UnsafeMutablePointer<Float>
-    public let count: Int
+///
+/// Package access only: users reach elements through `Tensor`'s scoped `withUnsafe...BufferPointer`
+/// calls, which respect copy-on-write and read-only storage; ToonIO borrows mapped files here.
+@usableFromInline package final class TensorStorage: @unchecked Sendable {
+    @usableFromInline package let pointer: UnsafeMutablePointer<Float>
+    package let count: Int
     /// Borrowed storage is never written: a mutation copies it first.
-    public let isWritable: Bool
+    @usableFromInline package let isWritable: Bool
     private let keepAlive: AnyObject?
     /// Bytes of the owned block (its pool size class), 0 when borrowed.
     private let blockBytes: Int
 
     /// Fresh, uninitialised, writable storage for `count` floats.
-    public init(uninitializedCount count: Int) {
+    @usableFromInline package init(uninitializedCount count: Int) {
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         let (raw, blockBytes) = StoragePool.allocate(bytes: bytes)
@@ -28,7 +31,7 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     /// Storage that points into memory owned by `owner` (for example a mapped file); read-only.
-    public init(borrowing pointer: UnsafePointer<Float>, count: Int, owner: AnyObject) {
+    package init(borrowing pointer: UnsafePointer<Float>, count: Int, owner: AnyObject) {
         self.pointer = UnsafeMutablePointer(mutating: pointer)
         self.count = count
         self.isWritable = false

@@ -1,11 +1,13 @@
-/// Reverse-mode gradients of `output` with respect to each of `inputs`.
+/// Reverse-mode gradients of `output` with respect to each of `inputs`. Inputs that `output` does
+/// not depend on get zeros.
 ///
 /// - Parameters:
+///   - output: the value to differentiate.
+///   - inputs: the tensors to differentiate with respect to; the result has one gradient each.
 ///   - seed: the gradient of the final objective with respect to `output`; ones when nil
 ///     (so a scalar `output` gives the plain gradient).
 ///   - createGraph: record the backward pass itself, so the returned gradients can be
 ///     differentiated again (R1 and path-length regularisation need this).
-/// Inputs that `output` does not depend on get zeros.
 public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = nil,
                       createGraph: Bool = false) -> [Tensor] {
     precondition(seed == nil || seed!.shape == output.shape,

@@ -7,19 +7,19 @@ import CKernels
 
 /// What happens to each output value y[n, o, p] of a convolution before it is stored, in NVLabs'
 /// order: clamp(act(y * outputScale[n, o] + noise[n, p] * noiseStrength + bias[o]) * gain).
-public struct ConvEpilogue: @unchecked Sendable {
+package struct ConvEpilogue: @unchecked Sendable {
     /// [N, C]: one factor per image and output channel (StyleGAN2's demodulation), or nil.
-    public var outputScale: Tensor?
+    package var outputScale: Tensor?
     /// [H, W] or [1 or N, 1, H, W]: added to every channel after multiplying by `noiseStrength`.
-    public var noise: Tensor?
-    public var noiseStrength: Float
+    package var noise: Tensor?
+    package var noiseStrength: Float
     /// [C], or nil.
-    public var bias: Tensor?
-    public var activation: Activation
-    public var gain: Float
-    public var clamp: Float?
+    package var bias: Tensor?
+    package var activation: Activation
+    package var gain: Float
+    package var clamp: Float?
 
-    public init(outputScale: Tensor? = nil, noise: Tensor? = nil, noiseStrength: Float = 1, bias: Tensor? = nil,
+    package init(outputScale: Tensor? = nil, noise: Tensor? = nil, noiseStrength: Float = 1, bias: Tensor? = nil,
                 activation: Activation = .linear, gain: Float = 1, clamp: Float? = nil) {
         self.outputScale = outputScale
         self.noise = noise
@@ -106,7 +106,7 @@ extension Tensor {
     /// `inputScale` [N, Cin] and `epilogue` applied to the output; equals
     /// `(self * inputScale[.., .., 1, 1]).conv2d(weight)` followed by the epilogue's ops.
     /// Records no gradient history: it refuses inputs that would need it.
-    public func conv2d(_ weight: Tensor, padding: Int, inputScale: Tensor?, epilogue: ConvEpilogue) -> Tensor {
+    package func conv2d(_ weight: Tensor, padding: Int, inputScale: Tensor?, epilogue: ConvEpilogue) -> Tensor {
         precondition(!(GradMode.isEnabled && (requiresGrad || weight.requiresGrad || (inputScale?.requiresGrad ?? false)))
                      && !epilogue.needsHistory, "fused conv2d is inference-only; use the differentiable ops to train")
         let g = ConvGeometry(input: shape, weight: weight.shape, stride: (1, 1), padding: (padding, padding), groups: 1)
@@ -129,7 +129,7 @@ extension Tensor {
     /// scaled per image by `inputScale` [N, Cin]; equals
     /// `(self * inputScale[.., .., 1, 1]).transposedConv2d(weight, ...)`. StyleGAN2's upsampling
     /// layers take the Winograd path, which scales inside its input transform.
-    public func transposedConv2d(_ weight: Tensor, stride: Int, padding: Int, inputScale: Tensor) -> Tensor {
+    package func transposedConv2d(_ weight: Tensor, stride: Int, padding: Int, inputScale: Tensor) -> Tensor {
         precondition(!(GradMode.isEnabled && (requiresGrad || weight.requiresGrad || inputScale.requiresGrad)),
                      "transposedConv2d with an input scale is inference-only; use the differentiable ops to train")
         precondition(rank == 4 && weight.rank == 4 && inputScale.shape == [shape[0], shape[1]],
@@ -152,7 +152,7 @@ extension Tensor {
     }
 
     /// Inference-only: the epilogue applied in place to this NCHW tensor (copied first if shared).
-    public mutating func applyEpilogue(_ epilogue: ConvEpilogue) {
+    package mutating func applyEpilogue(_ epilogue: ConvEpilogue) {
         precondition(rank == 4, "epilogue needs an NCHW tensor, got \(shape)")
         precondition(!(GradMode.isEnabled && requiresGrad) && !epilogue.needsHistory,
                      "applyEpilogue is inference-only; use the differentiable ops to train")
@@ -168,7 +168,7 @@ extension Tensor {
 extension Tensor {
     /// Inference-only: conv2d (stride 1) of each image n of `self` with its own weight
     /// `sampleWeights[n]` ([N, Cout, Cin, kh, kw]; NVLabs' fused modulated convolution), then `epilogue`.
-    public func conv2d(sampleWeights: Tensor, padding: Int, epilogue: ConvEpilogue = ConvEpilogue()) -> Tensor {
+    package func conv2d(sampleWeights: Tensor, padding: Int, epilogue: ConvEpilogue = ConvEpilogue()) -> Tensor {
         precondition(rank == 4 && sampleWeights.rank == 5 && sampleWeights.shape[0] == shape[0],
                      "conv2d per-sample weights \(sampleWeights.shape) for input \(shape)")
         precondition(!(GradMode.isEnabled && (requiresGrad || sampleWeights.requiresGrad)) && !epilogue.needsHistory,

@@ -8,7 +8,7 @@ import CKernels
 extension Tensor {
     /// Inference-only: `upfirdn2d(filter, padding: padding, gain: gain)` (no up- or downsampling)
     /// followed by `applyEpilogue(epilogue)`, computed in one pass.
-    public func filtered2d(_ filter: FIRFilter, padding: ResamplePadding, gain: Float, epilogue: ConvEpilogue) -> Tensor {
+    package func filtered2d(_ filter: FIRFilter, padding: ResamplePadding, gain: Float, epilogue: ConvEpilogue) -> Tensor {
         precondition(rank == 4, "filtered2d expects an NCHW tensor, got \(shape)")
         precondition(!(GradMode.isEnabled && requiresGrad) && !epilogue.needsHistory,
                      "filtered2d is inference-only; use the differentiable ops to train")
