@@ -1,4 +1,8 @@
-/// A dense Float32 tensor: a value type over copy-on-write storage. Images are NCHW.
+/// A Float32 tensor: a value type over copy-on-write storage. Images are NCHW.
+///
+/// Most tensors are dense and row-major. `permuted`, `slice` and `expanded(to:)` return views
+/// instead: the same storage read with other strides, no copy. Operations that need dense input
+/// make it so explicitly (`contiguous()`), and so do the `withUnsafe...BufferPointer` calls.
 ///
 /// Tensors produced from inputs that require gradients carry a `GradNode`, which is how reverse-mode
 /// autodiff finds its way back; see `gradients(of:wrt:)`.
@@ -7,6 +11,9 @@ public struct Tensor: @unchecked Sendable {
     @usableFromInline var storage: TensorStorage
     /// Element offset of this tensor's first element in `storage` (views share storage).
     @usableFromInline let offset: Int
+    /// A view's strides (elements between neighbours along each axis, 0 along broadcast axes);
+    /// nil for a dense row-major tensor, which needs no array of its own.
+    @usableFromInline let viewStrides: [Int]?
     @usableFromInline var node: GradNode?
 
     @inlinable public var count: Int { Shape.count(shape) }
@@ -20,7 +27,46 @@ public struct Tensor: @unchecked Sendable {
         self.shape = shape
         self.storage = storage
         self.offset = offset
+        self.viewStrides = nil
         self.node = nil
+    }
+
+    /// A view of `storage` with these strides; every element it reaches must lie inside the storage.
+    package init(shape: [Int], strides: [Int], storage: TensorStorage, offset: Int) {
+        precondition(shape.count == strides.count && shape.allSatisfy { $0 >= 0 } && strides.allSatisfy { $0 >= 0 },
+                     "view shape \(shape) with strides \(strides)")
+        let count = Shape.count(shape)
+        let last = zip(shape, strides).reduce(offset) { $0 + Swift.max($1.0 - 1, 0) * $1.1 }
+        precondition(offset >= 0 && (count == 0 || last < storage.count),
+                     "view \(shape) strides \(strides) at offset \(offset) exceeds storage of \(storage.count)")
+        self.shape = shape
+        self.storage = storage
+        self.offset = offset
+        self.viewStrides = Tensor.isRowMajor(shape, strides) ? nil : strides
+        self.node = nil
+    }
+
+    /// Elements between neighbours along each axis.
+    public var strides: [Int] { viewStrides ?? Shape.strides(shape) }
+
+    /// Whether the elements lie densely in row-major order (not a permuted, strided or broadcast view).
+    @inlinable public var isContiguous: Bool { viewStrides == nil }
+
+    /// Strides that walk `shape` densely in row-major order (axes of size 1 may have any stride).
+    static func isRowMajor(_ shape: [Int], _ strides: [Int]) -> Bool {
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] != 1 {
+            if strides[axis] != step { return false }
+            step *= shape[axis]
+        }
+        return true
+    }
+
+    /// The first element, for kernels that read dense memory: only on contiguous tensors (an op
+    /// given a view calls `contiguous()` first).
+    @usableFromInline var denseBase: UnsafeMutablePointer<Float> {
+        precondition(viewStrides == nil, "ToonCore: raw access to a strided view; call contiguous() first")
+        return storage.pointer + offset
     }
 
     /// A tensor whose elements are not initialised; fill it through `withUnsafeMutableBufferPointer`.
@@ -61,8 +107,11 @@ public struct Tensor: @unchecked Sendable {
         return storage.pointer[offset]
     }
 
+    /// Read access to the elements in row-major order, valid only inside `body`. A view's elements
+    /// are first copied into dense memory.
     @inlinable public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: storage.pointer + offset, count: count))
+        guard isContiguous else { return try contiguousValues().withUnsafeBufferPointer(body) }
+        return try body(UnsafeBufferPointer(start: storage.pointer + offset, count: count))
     }
 
     /// Mutable access. Copies first when the storage is shared or borrowed, and drops any gradient
@@ -76,10 +125,11 @@ public struct Tensor: @unchecked Sendable {
     }
 
     @usableFromInline mutating func makeUniquelyWritable() {
-        if isKnownUniquelyReferenced(&storage) && storage.isWritable {
+        if isContiguous && isKnownUniquelyReferenced(&storage) && storage.isWritable {
             storage.dropDerived()
             return
         }
+        guard isContiguous else { self = contiguousValues(); return }
         let copy = TensorStorage(uninitializedCount: count)
         copy.pointer.update(from: storage.pointer + offset, count: count)
         self = Tensor(shape: shape, storage: copy, offset: 0)
@@ -89,14 +139,18 @@ public struct Tensor: @unchecked Sendable {
     /// change in place: for values inference derives from constant weights on every call. `name`
     /// must identify the computation. The result records no gradient history.
     public func derived(_ name: String, _ compute: (Tensor) -> Tensor) -> Tensor {
-        storage.derived(TensorStorage.DerivedKey(name: name, offset: offset, shape: shape)) {
-            withoutGradients { compute(self) }
+        storage.derived(TensorStorage.DerivedKey(name: name, offset: offset, shape: shape, strides: strides)) {
+            let value = withoutGradients { compute(self) }
+            // A view of this storage kept in its own cache would keep it alive forever: keep a copy.
+            return value.storage === storage ? Tensor(shape: value.shape, scalars: value.scalars) : value
         }
     }
 
-    /// Same elements, new shape (no copy). One dimension may be -1.
+    /// Same elements, new shape (no copy of a contiguous tensor; a view is made dense first). One
+    /// dimension may be -1.
     public func reshapedStorage(to newShape: [Int]) -> Tensor {
-        Tensor(shape: Tensor.resolve(newShape, count: count), storage: storage, offset: offset)
+        guard isContiguous else { return contiguousValues().reshapedStorage(to: newShape) }
+        return Tensor(shape: Tensor.resolve(newShape, count: count), storage: storage, offset: offset)
     }
 
     static func resolve(_ shape: [Int], count: Int) -> [Int] {

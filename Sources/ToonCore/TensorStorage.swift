@@ -53,6 +53,7 @@ import Foundation
         let name: String
         let offset: Int
         let shape: [Int]
+        let strides: [Int]
     }
 
     /// The value stored under `key`, computing and storing it on first use. `compute` runs outside
@@ -68,6 +69,13 @@ import Foundation
         if let winner = derivedValues[key] { return winner }
         derivedValues[key] = value
         return value
+    }
+
+    /// The shapes of the values derived so far (what a weight keeps beside its own elements).
+    var derivedShapes: [[Int]] {
+        Self.derivedLock.lock()
+        defer { Self.derivedLock.unlock() }
+        return derivedValues.values.map(\.shape)
     }
 
     /// Forgets every derived value; called before the elements change in place, when this storage

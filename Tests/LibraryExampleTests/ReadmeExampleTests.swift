@@ -24,8 +24,8 @@ import ToonTestSupport
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(folder.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try #require(FileManager.default.changeCurrentDirectoryPath(folder.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         try readmeExample()
         for seed in 0...2 {
             let image = try Image.decode([UInt8](try Data(contentsOf: folder.appendingPathComponent("seed\(seed).png"))))

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ToonCore
+@testable import ToonCore
 import ToonTestSupport
 @testable import StyleGAN
 
@@ -44,5 +44,24 @@ struct ModulatedConvInferenceTests {
         #expect(fused.shape == reference.shape)
         let error = zip(fused.scalars, reference.scalars).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
         #expect(error < 1e-5, "max error \(error)")
+    }
+
+    @Test("an up layer reads its weight through a transposed view and keeps no transposed copy")
+    func upLayerKeepsNoTransposedCopy() {
+        var random = TestRandom(seed: 5)
+        let (cin, cout) = (24, 16)
+        let x = random.tensor([1, cin, 16, 16]), weight = random.tensor([cout, cin, 3, 3])
+        let styles = random.tensor([1, cin], 0.5...1.5)
+        let epilogue = ConvEpilogue(noise: nil, noiseStrength: 0, bias: random.tensor([cout]),
+                                    activation: .linear, gain: 1, clamp: nil)
+        let filter = setupFilter([1, 3, 3, 1])
+        let first = ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: true, up: true,
+                                            filter: filter, epilogue: epilogue)
+        let second = ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: true, up: true,
+                                             filter: filter, epilogue: epilogue)
+        #expect(first.scalars == second.scalars)
+        let kept = weight.storage.derivedShapes
+        #expect(!kept.isEmpty, "the weight's energy and transform are derived once")
+        #expect(!kept.contains([cin, cout, 3, 3]), "kept beside the weight: \(kept)")
     }
 }

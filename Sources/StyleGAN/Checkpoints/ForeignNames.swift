@@ -28,9 +28,10 @@ struct ForeignSource {
     func convert(_ t: Tensor) -> Tensor {
         switch layout {
         case .same: return t
-        case .transposed: return t.permuted([1, 0])
-        case .tfConv: return t.permuted([3, 2, 0, 1])
-        case .tfConvFlipped: return t.flipped(axes: [0, 1]).permuted([3, 2, 0, 1])
+        // Dense copies: loaded weights are read on every call, so they are stored in ToonKit's layout.
+        case .transposed: return t.permuted([1, 0]).contiguous()
+        case .tfConv: return t.permuted([3, 2, 0, 1]).contiguous()
+        case .tfConvFlipped: return t.flipped(axes: [0, 1]).permuted([3, 2, 0, 1]).contiguous()
         case .squeezed(let rank):
             // Leading unit axes first (batch-like), then trailing ones ([1,3,1,1] -> [3]).
             var shape = t.shape

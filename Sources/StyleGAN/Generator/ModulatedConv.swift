@@ -74,9 +74,10 @@ extension ModulatedConv {
             return x.conv2d(weight, padding: kernel / 2, inputScale: styles, epilogue: epilogue)
         }
         let (overlap, filterPadding) = upsamplingPadding(filter: filter, kernel: kernel)
-        // One shared weight in the transposed conv's [in, out, k, k] layout (derived once): the
-        // styles scale its input channels, demodulation scales the filtered output.
-        let transposed = weight.derived("[in, out, kh, kw] layout") { $0.permuted([1, 0, 2, 3]) }
+        // The weight seen in the transposed conv's [in, out, k, k] layout (a view: no copy; its
+        // Winograd transform is derived once per weight): the styles scale its input channels,
+        // demodulation scales the filtered output.
+        let transposed = weight.permuted([1, 0, 2, 3])
         let y = x.transposedConv2d(transposed, stride: 2, padding: overlap, inputScale: styles)
         epilogue.outputScale = coefficients
         return y.filtered2d(filter, padding: filterPadding, gain: 4, epilogue: epilogue)

@@ -62,14 +62,14 @@ extension Tensor {
 
     /// The same values as a leaf of a new graph: gradients can be taken with respect to it.
     public func requiringGrad() -> Tensor {
-        var t = Tensor(shape: shape, storage: storage, offset: offset)
+        var t = Tensor(shape: shape, strides: strides, storage: storage, offset: offset)
         t.node = GradNode(name: "leaf", shape: shape, inputs: [], vjp: nil)
         return t
     }
 
     /// The same values with no history: gradients do not flow through it.
     public func detached() -> Tensor {
-        Tensor(shape: shape, storage: storage, offset: offset)
+        Tensor(shape: shape, strides: strides, storage: storage, offset: offset)
     }
 
     /// True when an op on these inputs must record its history (also how callers pick an

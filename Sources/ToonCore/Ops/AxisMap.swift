@@ -116,11 +116,12 @@ extension Tensor {
 
     /// The values of `resampled(along:_:)`, without recording history.
     func resampledValues(along axis: Int, _ map: AxisMap) -> Tensor {
+        guard isContiguous else { return contiguousValues().resampledValues(along: axis, map) }
         var outShape = shape
         outShape[axis] = map.outSize
         let out = Tensor(uninitializedShape: outShape)
         let outer = Shape.count(Array(shape[..<axis])), inner = Shape.count(Array(shape[(axis + 1)...]))
-        let src = storage.pointer + offset, dst = out.storage.pointer
+        let src = denseBase, dst = out.storage.pointer
         if out.count == 0 { return out }
         if inner == 1 {
             let perRow = Swift.max(1, map.outSize * Swift.max(map.width, 1))

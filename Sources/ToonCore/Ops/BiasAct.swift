@@ -61,10 +61,13 @@ extension Tensor {
     /// the VJP recomputes the slopes from the inputs so it never captures the output.
     private func biasActivationKernel(_ bias: Tensor?, axis: Int, slope: Float, gain: Float, clamp: Float?,
                                       slopes: Bool) -> Tensor {
+        guard isContiguous else {
+            return contiguousValues().biasActivationKernel(bias, axis: axis, slope: slope, gain: gain, clamp: clamp, slopes: slopes)
+        }
         let outer = Shape.count(Array(shape[..<axis])), channels = shape[axis]
         let inner = Shape.count(Array(shape[(axis + 1)...]))
         let out = Tensor(uninitializedShape: shape)
-        let src = storage.pointer + offset, dst = out.storage.pointer
+        let src = denseBase, dst = out.storage.pointer
         let b: [Float] = bias?.scalars ?? [Float](repeating: 0, count: channels)
         let hi = clamp ?? .infinity, lo = -hi
         let negative = slope * gain

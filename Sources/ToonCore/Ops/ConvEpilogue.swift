@@ -21,10 +21,11 @@ package struct ConvEpilogue: @unchecked Sendable {
 
     package init(outputScale: Tensor? = nil, noise: Tensor? = nil, noiseStrength: Float = 1, bias: Tensor? = nil,
                 activation: Activation = .linear, gain: Float = 1, clamp: Float? = nil) {
-        self.outputScale = outputScale
-        self.noise = noise
+        // Dense, so the kernel can read them by pointer.
+        self.outputScale = outputScale?.contiguousValues()
+        self.noise = noise?.contiguousValues()
         self.noiseStrength = noiseStrength
-        self.bias = bias
+        self.bias = bias?.contiguousValues()
         self.activation = activation
         self.gain = gain
         self.clamp = clamp
@@ -39,7 +40,7 @@ package struct ConvEpilogue: @unchecked Sendable {
     func kernel(for shape: [Int]) -> EpilogueKernel {
         let (n, c, pixels) = (shape[0], shape[1], shape[2] * shape[3])
         func pointer(_ t: Tensor?) -> UnsafePointer<Float>? {
-            t.map { UnsafePointer($0.storage.pointer + $0.offset) }
+            t.map { UnsafePointer($0.denseBase) }
         }
         if let outputScale { precondition(outputScale.shape == [n, c], "epilogue scale \(outputScale.shape) for output \(shape)") }
         if let bias { precondition(bias.shape == [c], "epilogue bias \(bias.shape) for output \(shape)") }
@@ -109,6 +110,9 @@ extension Tensor {
     package func conv2d(_ weight: Tensor, padding: Int, inputScale: Tensor?, epilogue: ConvEpilogue) -> Tensor {
         precondition(!(GradMode.isEnabled && (requiresGrad || weight.requiresGrad || (inputScale?.requiresGrad ?? false)))
                      && !epilogue.needsHistory, "fused conv2d is inference-only; use the differentiable ops to train")
+        if let inputScale, !inputScale.isContiguous {
+            return conv2d(weight, padding: padding, inputScale: inputScale.contiguousValues(), epilogue: epilogue)
+        }
         let g = ConvGeometry(input: shape, weight: weight.shape, stride: (1, 1), padding: (padding, padding), groups: 1)
         if let inputScale { precondition(inputScale.shape == [g.n, g.cin], "conv2d input scale \(inputScale.shape) for input \(shape)") }
         let y = Tensor(uninitializedShape: g.outputShape)
@@ -117,7 +121,7 @@ extension Tensor {
             weight.withUnsafeBufferPointer { pw in
                 ConvWinograd.withTransformedWeights(weight, g) { u in
                     ConvKernels.forward(x: px.baseAddress!, w: pw.baseAddress!, y: y.storage.pointer, g,
-                                        inputScale: inputScale.map { UnsafePointer($0.storage.pointer + $0.offset) },
+                                        inputScale: inputScale.map { UnsafePointer($0.denseBase) },
                                         epilogue: kernel, winogradWeights: u)
                 }
             }

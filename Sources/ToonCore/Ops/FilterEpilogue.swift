@@ -10,6 +10,7 @@ extension Tensor {
     /// followed by `applyEpilogue(epilogue)`, computed in one pass.
     package func filtered2d(_ filter: FIRFilter, padding: ResamplePadding, gain: Float, epilogue: ConvEpilogue) -> Tensor {
         precondition(rank == 4, "filtered2d expects an NCHW tensor, got \(shape)")
+        guard isContiguous else { return contiguousValues().filtered2d(filter, padding: padding, gain: gain, epilogue: epilogue) }
         precondition(!(GradMode.isEnabled && requiresGrad) && !epilogue.needsHistory,
                      "filtered2d is inference-only; use the differentiable ops to train")
         guard filter.isSeparable else {
@@ -24,7 +25,7 @@ extension Tensor {
         precondition(outH > 0 && outW > 0, "filtered2d: \(h)x\(wd) padded by \(padding) is smaller than the \(k)-tap filter")
         let out = Tensor(uninitializedShape: [n, c, outH, outW])
         let kernel = epilogue.kernel(for: out.shape)
-        let src = UncheckedSendable(UnsafePointer(storage.pointer + offset)), dst = UncheckedSendable(out.storage.pointer)
+        let src = UncheckedSendable(UnsafePointer(denseBase)), dst = UncheckedSendable(out.storage.pointer)
         let strip = Swift.max(1, Swift.min(outH, 32_768 / Swift.max(outW, 1)))
         // Output columns whose taps all land inside the row: x0 <= ox and ox + k - 1 - x0 < wd.
         let interiorStart = Swift.min(Swift.max(padding.x0, 0), outW)

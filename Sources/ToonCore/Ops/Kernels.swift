@@ -3,8 +3,9 @@
 extension Tensor {
     /// out[i] = f(self[i]) as a new tensor, without recording history.
     @inline(__always) func mapValues(_ f: (Float) -> Float) -> Tensor {
+        guard isContiguous else { return contiguousValues().mapValues(f) }
         var out = Tensor(uninitializedShape: shape)
-        let src = storage.pointer + offset
+        let src = denseBase
         let dst = out.storage.pointer
         Parallel.forEach(count) { range in
             for i in range { dst[i] = f(src[i]) }
@@ -15,9 +16,10 @@ extension Tensor {
 
     /// out = f(self, other) with NumPy broadcasting, without recording history.
     @inline(__always) func zipValues(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        guard isContiguous && other.isContiguous else { return contiguousValues().zipValues(other.contiguousValues(), f) }
         if shape == other.shape {
             var out = Tensor(uninitializedShape: shape)
-            let a = storage.pointer + offset, b = other.storage.pointer + other.offset
+            let a = denseBase, b = other.denseBase
             let dst = out.storage.pointer
             Parallel.forEach(count) { range in
                 for i in range { dst[i] = f(a[i], b[i]) }
@@ -30,7 +32,7 @@ extension Tensor {
         }
         let plan = BroadcastPlan(outShape: outShape, shape, other.shape)
         let out = Tensor(uninitializedShape: outShape)
-        let a = storage.pointer + offset, b = other.storage.pointer + other.offset
+        let a = denseBase, b = other.denseBase
         let dst = out.storage.pointer
         let inner = plan.inner, sa = plan.innerStrideA, sb = plan.innerStrideB
         Parallel.forEach(plan.outerCount, grain: Swift.max(1, 32_768 / Swift.max(inner, 1))) { rows in

@@ -1,28 +1,12 @@
-// Axis permutation, slicing and concatenation: copies with index bookkeeping, each the other's adjoint.
+// Axis permutation and slicing (views: new strides over the same storage), concatenation and flips
+// (copies); slicing and concatenation are each the other's adjoint.
 
 extension Tensor {
     /// Reorders axes: output axis i is input axis `axes[i]`.
     public func permuted(_ axes: [Int]) -> Tensor {
         precondition(axes.sorted() == Array(0..<rank), "\(axes) is not a permutation of rank \(rank)")
-        let outShape = axes.map { shape[$0] }
-        let inStrides = Shape.strides(shape)
-        let stridesInOut = axes.map { inStrides[$0] }
-        var out = Tensor(uninitializedShape: outShape)
-        let src = storage.pointer + offset, dst = out.storage.pointer
-        let inner = outShape.last ?? 1, innerStride = stridesInOut.last ?? 1
-        let rows = count / Swift.max(inner, 1)
-        let outerShape = Array(outShape.dropLast()), outerStrides = Array(stridesInOut.dropLast())
-        Parallel.forEach(rows, grain: Swift.max(1, 16_384 / Swift.max(inner, 1))) { range in
-            for row in range {
-                var rest = row, base = 0
-                for d in stride(from: outerShape.count - 1, through: 0, by: -1) {
-                    base += (rest % outerShape[d]) * outerStrides[d]
-                    rest /= outerShape[d]
-                }
-                let d = dst + row * inner
-                for i in 0..<inner { d[i] = src[base + i * innerStride] }
-            }
-        }
+        let strides = strides
+        var out = Tensor(shape: axes.map { shape[$0] }, strides: axes.map { strides[$0] }, storage: storage, offset: offset)
         if Tensor.shouldRecord(self) {
             var inverse = [Int](repeating: 0, count: rank)
             for (i, a) in axes.enumerated() { inverse[a] = i }
@@ -37,18 +21,10 @@ extension Tensor {
         precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis], "slice \(range) outside \(shape[axis])")
         var outShape = shape
         outShape[axis] = range.count
-        let outer = Shape.count(Array(shape[..<axis])), inner = Shape.count(Array(shape[(axis + 1)...]))
-        var out: Tensor
-        if outer == 1 {
-            out = Tensor(shape: outShape, storage: storage, offset: offset + range.lowerBound * inner)
-        } else {
-            out = Tensor(uninitializedShape: outShape)
-            let src = storage.pointer + offset, dst = out.storage.pointer
-            let run = range.count * inner
-            for o in 0..<outer {
-                (dst + o * run).update(from: src + (o * shape[axis] + range.lowerBound) * inner, count: run)
-            }
-        }
+        // A view: the same strides, starting `range.lowerBound` steps further along `axis`.
+        let strides = strides
+        var out = Tensor(shape: outShape, strides: strides, storage: storage,
+                         offset: offset + (range.isEmpty ? 0 : range.lowerBound * strides[axis]))
         if Tensor.shouldRecord(self) {
             let full = shape[axis]
             out.recordHistory("slice", inputs: [self]) { g in
@@ -69,6 +45,7 @@ extension Tensor {
     /// Joins tensors along `axis`; all other dimensions must agree.
     public static func concatenate(_ parts: [Tensor], axis: Int) -> Tensor {
         precondition(!parts.isEmpty, "concatenate of no tensors")
+        guard parts.allSatisfy(\.isContiguous) else { return concatenate(parts.map { $0.contiguous() }, axis: axis) }
         let first = parts[0]
         let axis = Shape.axis(axis, rank: first.rank)
         for p in parts {
@@ -84,7 +61,7 @@ extension Tensor {
         var start = 0
         for p in parts {
             let run = p.shape[axis] * inner
-            let src = p.storage.pointer + p.offset
+            let src = p.denseBase
             for o in 0..<outer {
                 (dst + o * outShape[axis] * inner + start * inner).update(from: src + o * run, count: run)
             }
@@ -107,10 +84,11 @@ extension Tensor {
 extension Tensor {
     /// Reverses the order of elements along `axes` (a flip is its own adjoint).
     public func flipped(axes: [Int]) -> Tensor {
+        guard isContiguous else { return contiguous().flipped(axes: axes) }
         let axes = Set(axes.map { Shape.axis($0, rank: rank) })
         let strides = Shape.strides(shape)
         var out = Tensor(uninitializedShape: shape)
-        let src = storage.pointer + offset, dst = out.storage.pointer
+        let src = denseBase, dst = out.storage.pointer
         for i in 0..<count {
             var rest = i, source = 0
             for d in stride(from: rank - 1, through: 0, by: -1) {

@@ -9,6 +9,9 @@ extension Tensor {
     }
 
     static func matmul(_ a: Tensor, _ b: Tensor, transA: Bool, transB: Bool) -> Tensor {
+        // Views BLAS cannot read (rank 3, broadcast, general strides) become dense first.
+        guard let layoutA = a.blasLayout else { return matmul(a.contiguous(), b, transA: transA, transB: transB) }
+        guard let layoutB = b.blasLayout else { return matmul(a, b.contiguous(), transA: transA, transB: transB) }
         precondition((2...3).contains(a.rank) && (2...3).contains(b.rank), "matmul of \(a.shape) and \(b.shape)")
         let batch = Swift.max(a.rank == 3 ? a.shape[0] : 1, b.rank == 3 ? b.shape[0] : 1)
         precondition(a.rank == 2 || a.shape[0] == batch, "matmul batch mismatch \(a.shape) x \(b.shape)")
@@ -20,11 +23,13 @@ extension Tensor {
         precondition(k == k2, "matmul inner dimensions differ: \(a.shape)\(transA ? "ᵀ" : "") x \(b.shape)\(transB ? "ᵀ" : "")")
         let outShape = (a.rank == 3 || b.rank == 3) ? [batch, m, n] : [m, n]
         var out = Tensor(uninitializedShape: outShape)
+        // A transposed view is the transpose of the rows BLAS reads: its flag flips instead of a copy.
         let pa = a.storage.pointer + a.offset, pb = b.storage.pointer + b.offset, pc = out.storage.pointer
         let strideA = a.rank == 3 ? ar * ac : 0, strideB = b.rank == 3 ? br * bc : 0
         for i in 0..<batch {
-            BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k,
-                       a: pa + i * strideA, lda: ac, b: pb + i * strideB, ldb: bc, c: pc + i * m * n, ldc: n)
+            BLAS.sgemm(transA: transA != layoutA.transposed, transB: transB != layoutB.transposed, m: m, n: n, k: k,
+                       a: pa + i * strideA, lda: layoutA.rowStride, b: pb + i * strideB, ldb: layoutB.rowStride,
+                       c: pc + i * m * n, ldc: n)
         }
         if shouldRecord(a, b) {
             out.recordHistory("matmul", inputs: [a, b]) { g in
@@ -42,5 +47,17 @@ extension Tensor {
             }
         }
         return out
+    }
+}
+
+extension Tensor {
+    /// How BLAS reads this operand without a copy: dense (or row-strided) rows, or the transpose of
+    /// such rows (a permuted rank-2 view); nil for any other view.
+    var blasLayout: (transposed: Bool, rowStride: Int)? {
+        guard let strides = viewStrides else { return (false, Swift.max(shape.last ?? 1, 1)) }
+        guard rank == 2 else { return nil }
+        if strides[1] == 1 && strides[0] >= shape[1] { return (false, Swift.max(strides[0], 1)) }
+        if strides[0] == 1 && strides[1] >= shape[0] { return (true, Swift.max(strides[1], 1)) }
+        return nil
     }
 }

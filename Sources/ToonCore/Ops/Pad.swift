@@ -23,13 +23,14 @@ extension Tensor {
     }
 
     private func paddedValues(_ pads: [(before: Int, after: Int)], outShape: [Int], value: Float) -> Tensor {
+        guard isContiguous else { return contiguousValues().paddedValues(pads, outShape: outShape, value: value) }
         var out = Tensor(uninitializedShape: outShape)
         guard out.count > 0 else { return out }
         if rank == 0 {
             out = Tensor(scalar)
             return out
         }
-        let src = storage.pointer + offset, dst = out.storage.pointer
+        let src = denseBase, dst = out.storage.pointer
         let lastIn = shape[rank - 1], lastOut = outShape[rank - 1], before = pads[rank - 1].before
         // Output columns [lo, hi) come from input columns [lo - before, hi - before).
         let lo = Swift.max(0, before), hi = Swift.min(lastOut, before + lastIn)

@@ -29,12 +29,13 @@ extension Tensor {
 
     /// Maximum over one axis; the gradient flows to every position that attains it.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor {
+        guard isContiguous else { return contiguous().max(axis: axis, keepDims: keepDims) }
         let axis = Shape.axis(axis, rank: rank)
         let outer = Shape.count(Array(shape[..<axis])), n = shape[axis], inner = Shape.count(Array(shape[(axis + 1)...]))
         var kept = shape
         kept[axis] = 1
         var out = Tensor(uninitializedShape: kept)
-        let src = storage.pointer + offset, dst = out.storage.pointer
+        let src = denseBase, dst = out.storage.pointer
         for o in 0..<outer {
             for i in 0..<inner {
                 var best = -Float.infinity
@@ -61,11 +62,12 @@ extension Tensor {
 
     /// Sum over one axis keeping it as size 1, without recording history.
     func sumAxisValues(_ axis: Int) -> Tensor {
+        guard isContiguous else { return contiguousValues().sumAxisValues(axis) }
         let outer = Shape.count(Array(shape[..<axis])), n = shape[axis], inner = Shape.count(Array(shape[(axis + 1)...]))
         var kept = shape
         kept[axis] = 1
         let out = Tensor(repeating: 0, shape: kept)
-        let src = storage.pointer + offset, dst = out.storage.pointer
+        let src = denseBase, dst = out.storage.pointer
         if inner == 1 {
             // Long contiguous runs: accumulate in Double so large sums keep float32 accuracy.
             Parallel.forEach(outer, grain: Swift.max(1, 32_768 / Swift.max(n, 1))) { rows in

@@ -1,9 +1,10 @@
-// Shape changes: reshape and broadcast are views or copies with simple adjoint pairs
-// (reshape <-> reshape, expand <-> sum(toShape:)).
+// Shape changes: reshape and broadcast are views with simple adjoint pairs (reshape <-> reshape,
+// expand <-> sum(toShape:)); reshaping a strided view copies it first.
 
 extension Tensor {
     /// Same elements in a new shape (no copy). One dimension may be -1.
     public func reshaped(_ newShape: [Int]) -> Tensor {
+        guard isContiguous else { return contiguous().reshaped(newShape) }
         var out = reshapedStorage(to: newShape)
         if Tensor.shouldRecord(self) {
             let original = shape
@@ -15,11 +16,15 @@ extension Tensor {
     /// Flattens everything after the first axis: [N, ...] -> [N, rest].
     public func flattenedBatch() -> Tensor { reshaped([shape.first ?? 1, -1]) }
 
-    /// Materialises broadcasting to `target` (NumPy rules).
+    /// Broadcasts to `target` (NumPy rules) as a view: stride 0 along the broadcast axes, no copy.
     public func expanded(to target: [Int]) -> Tensor {
         if shape == target { return self }
         precondition(Shape.broadcast(shape, target) == target, "cannot expand \(shape) to \(target)")
-        var out = Tensor.zeros(target).zipValues(self) { _, v in v }
+        let lead = target.count - rank, strides = strides
+        let viewStrides = target.indices.map { axis in
+            axis < lead || (shape[axis - lead] == 1 && target[axis] != 1) ? 0 : strides[axis - lead]
+        }
+        var out = Tensor(shape: target, strides: viewStrides, storage: storage, offset: offset)
         if Tensor.shouldRecord(self) {
             let original = shape
             out.recordHistory("expand", inputs: [self]) { g in [g.sum(toShape: original)] }

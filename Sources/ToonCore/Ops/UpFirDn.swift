@@ -241,6 +241,7 @@ struct FIRAxisPlan {
 extension Tensor {
     /// The polyphase fast path; `w` are the correlation weights (already flipped and scaled).
     func upfirdn2dFast(_ w: FIRFilter, up: ResampleFactor, down: ResampleFactor, padding: ResamplePadding) -> Tensor {
+        guard isContiguous else { return contiguousValues().upfirdn2dFast(w, up: up, down: down, padding: padding) }
         let (n, c, h, wd) = (shape[0], shape[1], shape[2], shape[3])
         let planX = FIRAxisPlan(inSize: wd, up: up.x, down: down.x, pad0: padding.x0, pad1: padding.x1, taps: w.width)
         let planY = FIRAxisPlan(inSize: h, up: up.y, down: down.y, pad0: padding.y0, pad1: padding.y1, taps: w.height)
@@ -248,7 +249,7 @@ extension Tensor {
         let out = Tensor(uninitializedShape: [n, c, outH, outW])
         let planes = n * c
         guard planes > 0 else { return out }
-        let src = storage.pointer + offset, dst = out.storage.pointer
+        let src = denseBase, dst = out.storage.pointer
         let inPlane = h * wd, outPlane = outH * outW
         let grain = Swift.max(1, 65_536 / Swift.max(outPlane, 1))
         if w.isSeparable {

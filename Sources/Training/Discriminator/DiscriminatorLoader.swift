@@ -24,7 +24,7 @@ public enum DiscriminatorLoader {
             guard let raw = set[stored] else {
                 throw TrainingError(.underlying("\(checkpoint.source): discriminator has no \(stored)"))
             }
-            let t = tf ? (raw.rank == 4 ? raw.permuted([3, 2, 0, 1]) : raw.rank == 2 ? raw.permuted([1, 0]) : raw) : raw
+            let t = (tf ? (raw.rank == 4 ? raw.permuted([3, 2, 0, 1]) : raw.rank == 2 ? raw.permuted([1, 0]) : raw) : raw).contiguous()
             guard t.shape == entry.shape else {
                 throw TrainingError(.underlying("\(checkpoint.source): discriminator \(stored) has shape \(t.shape), expected \(entry.shape)"))
             }
