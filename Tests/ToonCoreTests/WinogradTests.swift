@@ -204,17 +204,19 @@ struct WinogradTests {
         let g = ConvGeometry(input: x.shape, weight: w.shape, stride: (1, 1), padding: (1, 1), groups: 1)
         let epilogue = ConvEpilogue(outputScale: outScale, bias: bias).kernel(for: g.outputShape)
         var y = Tensor.zeros(g.outputShape)
-        let u = ScratchBuffers(count: 1, floats: 16 * cout * cin)
         // A budget of 3 tile rows (of 16) cuts each image into 7 uneven bands.
         let budget = 16 * cout * (wd / 2) * 3
         #expect(ConvWinograd.bands(g, budget: budget).count == 7)
-        x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in scale.withUnsafeBufferPointer { ps in
-            ConvWinograd.transformWeights(pw.baseAddress!, cout: cout, cin: cin, into: u[0])
-            y.withUnsafeMutableBufferPointer {
-                ConvWinograd.forward(x: px.baseAddress!, u: u[0], y: $0.baseAddress!, g, inputScale: ps.baseAddress!,
-                                     epilogue: epilogue, budget: budget)
-            }
-        } } }
+        ScratchBuffers.with(count: 1, floats: [16 * cout * cin]) { scratch in
+            let u = scratch[0]
+            x.withUnsafeBufferPointer { px in w.withUnsafeBufferPointer { pw in scale.withUnsafeBufferPointer { ps in
+                ConvWinograd.transformWeights(pw.baseAddress!, cout: cout, cin: cin, into: u[0])
+                y.withUnsafeMutableBufferPointer {
+                    ConvWinograd.forward(x: px.baseAddress!, u: u[0], y: $0.baseAddress!, g, inputScale: ps.baseAddress!,
+                                         epilogue: epilogue, budget: budget)
+                }
+            } } }
+        }
         let expected = Self.direct(x, w, scale: scale, outScale: outScale, bias: bias)
         #expect(maxAbsDifference(y.scalars, expected) < 2e-7 * Float(9 * cin))
     }

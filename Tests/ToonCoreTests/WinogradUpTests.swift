@@ -76,13 +76,15 @@ struct WinogradUpTests {
         let budget = ConvWinogradUp.floatsPerTile * outChannels * ConvWinogradUp.tiles(g).x * 2
         #expect(ConvWinogradUp.tasks(g, budget: budget).count == images * 4)  // 7 tile rows in bands of 2
         var z = Tensor.zeros(g.inputShape)
-        let u = ScratchBuffers(count: 1, floats: 16 * inChannels * outChannels)
-        x.withUnsafeBufferPointer { px in weight.withUnsafeBufferPointer { pw in scale.withUnsafeBufferPointer { ps in
-            ConvWinogradUp.transformWeights(pw.baseAddress!, inChannels: inChannels, outChannels: outChannels, into: u[0])
-            z.withUnsafeMutableBufferPointer {
-                ConvWinogradUp.forward(x: px.baseAddress!, u: u[0], z: $0.baseAddress!, g, inputScale: ps.baseAddress!, budget: budget)
-            }
-        } } }
+        ScratchBuffers.with(count: 1, floats: [16 * inChannels * outChannels]) { scratch in
+            let u = scratch[0]
+            x.withUnsafeBufferPointer { px in weight.withUnsafeBufferPointer { pw in scale.withUnsafeBufferPointer { ps in
+                ConvWinogradUp.transformWeights(pw.baseAddress!, inChannels: inChannels, outChannels: outChannels, into: u[0])
+                z.withUnsafeMutableBufferPointer {
+                    ConvWinogradUp.forward(x: px.baseAddress!, u: u[0], z: $0.baseAddress!, g, inputScale: ps.baseAddress!, budget: budget)
+                }
+            } } }
+        }
         let scaled = x * scale.reshaped([images, inChannels, 1, 1])
         let expected = ConvTests.transposedDirect(scaled, weight, stride: 2, padding: 0, outputPadding: 0)
         #expect(maxAbsDifference(z.scalars, expected) < 1e-7 * Float(9 * inChannels))

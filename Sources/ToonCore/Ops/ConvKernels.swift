@@ -84,44 +84,46 @@ enum ConvKernels {
         let parallelTiles = tiles.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
             && maxColumns >= minimumParallelTileColumns
         let buffers = parallelTiles ? Swift.min(Parallel.workerCount, tiles.count) : 1
-        let cols = ScratchBuffers(count: buffers, floats: g.patchSize * maxColumns)
-        let staging = tiling.imagesPerStep > 1 ? ScratchBuffers(count: buffers, floats: g.coutPerGroup * maxColumns) : nil
-        let x = UncheckedSendable(x), w = UncheckedSendable(w), y = UncheckedSendable(y)
-        let scale = UncheckedSendable(inputScale)
+        let staged = tiling.imagesPerStep > 1
+        ScratchBuffers.with(count: buffers, floats: [g.patchSize * maxColumns, staged ? g.coutPerGroup * maxColumns : 0]) { scratch in
+            let (cols, staging) = (scratch[0], staged ? scratch[1] : nil)
+            let x = UncheckedSendable(x), w = UncheckedSendable(w), y = UncheckedSendable(y)
+            let scale = UncheckedSendable(inputScale)
 
-        func run(_ tile: Tile, buffer: Int) {
-            let (x, w, y) = (x.value, w.value, y.value)
-            let cols = cols[buffer]
-            let width = tile.images * tile.rows.count * g.outW
-            let channels = (tile.group * g.coutPerGroup)..<((tile.group + 1) * g.coutPerGroup)
-            ConvColumns.gather(x + tile.first * inImage, images: tile.images, imageStride: inImage,
-                               channelStart: tile.group * g.cinPerGroup, rows: tile.rows, geometry: g,
-                               scale: scale.value.map { $0 + tile.first * g.cin }, into: cols)
-            let outBase = y + tile.first * outImage + channels.lowerBound * pixels + tile.rows.lowerBound * g.outW
-            if let staging {
-                let staging = staging[buffer]
-                BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
-                           a: w + tile.group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: staging, ldc: width)
-                // Staging holds [cout, image, pixel]; the output wants [image, cout, pixel].
-                let perImage = tile.rows.count * g.outW
-                for image in 0..<tile.images {
-                    for o in 0..<g.coutPerGroup {
-                        (outBase + image * outImage + o * pixels)
-                            .update(from: staging + o * width + image * perImage, count: perImage)
+            func run(_ tile: Tile, buffer: Int) {
+                let (x, w, y) = (x.value, w.value, y.value)
+                let cols = cols[buffer]
+                let width = tile.images * tile.rows.count * g.outW
+                let channels = (tile.group * g.coutPerGroup)..<((tile.group + 1) * g.coutPerGroup)
+                ConvColumns.gather(x + tile.first * inImage, images: tile.images, imageStride: inImage,
+                                   channelStart: tile.group * g.cinPerGroup, rows: tile.rows, geometry: g,
+                                   scale: scale.value.map { $0 + tile.first * g.cin }, into: cols)
+                let outBase = y + tile.first * outImage + channels.lowerBound * pixels + tile.rows.lowerBound * g.outW
+                if let staging {
+                    let staging = staging[buffer]
+                    BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
+                               a: w + tile.group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: staging, ldc: width)
+                    // Staging holds [cout, image, pixel]; the output wants [image, cout, pixel].
+                    let perImage = tile.rows.count * g.outW
+                    for image in 0..<tile.images {
+                        for o in 0..<g.coutPerGroup {
+                            (outBase + image * outImage + o * pixels)
+                                .update(from: staging + o * width + image * perImage, count: perImage)
+                        }
                     }
+                } else {
+                    BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
+                               a: w + tile.group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: outBase, ldc: pixels)
                 }
-            } else {
-                BLAS.sgemm(transA: false, transB: false, m: g.coutPerGroup, n: width, k: g.patchSize,
-                           a: w + tile.group * wGroup, lda: g.patchSize, b: cols, ldb: width, c: outBase, ldc: pixels)
+                epilogue?.apply(y, images: tile.first..<(tile.first + tile.images), channels: channels,
+                                pixels: (tile.rows.lowerBound * g.outW)..<(tile.rows.upperBound * g.outW), planePixels: pixels)
             }
-            epilogue?.apply(y, images: tile.first..<(tile.first + tile.images), channels: channels,
-                            pixels: (tile.rows.lowerBound * g.outW)..<(tile.rows.upperBound * g.outW), planePixels: pixels)
-        }
 
-        if parallelTiles {
-            Parallel.forEachTask(tiles.count, workers: buffers) { worker, index in run(tiles[index], buffer: worker) }
-        } else {
-            for tile in tiles { run(tile, buffer: 0) }
+            if parallelTiles {
+                Parallel.forEachTask(tiles.count, workers: buffers) { worker, index in run(tiles[index], buffer: worker) }
+            } else {
+                for tile in tiles { run(tile, buffer: 0) }
+            }
         }
     }
 
@@ -168,42 +170,44 @@ enum ConvKernels {
         let tiling = tiling ?? ConvTiling(g)
         let taps = g.kh * g.kw
         let maxColumns = tiling.imagesPerStep * tiling.rowsPerBand * g.outW
-        let cols = ScratchBuffers(count: 1, floats: g.patchSize * maxColumns)
-        let staging = tiling.imagesPerStep > 1 ? ScratchBuffers(count: 1, floats: g.coutPerGroup * maxColumns) : nil
-        let chunks = Parallel.isInsideLoop ? 1 : Swift.min(Parallel.workerCount, g.cinPerGroup)
-        let w = UncheckedSendable(w), gxShared = UncheckedSendable(gx)
-        for group in 0..<g.groups {
-            for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
-                let images = Swift.min(tiling.imagesPerStep, g.n - first)
-                for top in stride(from: 0, to: g.outH, by: tiling.rowsPerBand) {
-                    let rows = top..<Swift.min(g.outH, top + tiling.rowsPerBand)
-                    let width = images * rows.count * g.outW
-                    let gyBase = gy + first * outImage + group * g.coutPerGroup * pixels + top * g.outW
-                    var b = UncheckedSendable(gyBase), ldb = pixels
-                    if let staging {
-                        let staging = staging[0]
-                        for image in 0..<images {
-                            for o in 0..<g.coutPerGroup {
-                                (staging + o * width + image * rows.count * g.outW)
-                                    .update(from: gyBase + image * outImage + o * pixels, count: rows.count * g.outW)
+        let staged = tiling.imagesPerStep > 1
+        ScratchBuffers.with(count: 1, floats: [g.patchSize * maxColumns, staged ? g.coutPerGroup * maxColumns : 0]) { scratch in
+            let (cols, staging) = (scratch[0], staged ? scratch[1] : nil)
+            let chunks = Parallel.isInsideLoop ? 1 : Swift.min(Parallel.workerCount, g.cinPerGroup)
+            let w = UncheckedSendable(w), gxShared = UncheckedSendable(gx)
+            for group in 0..<g.groups {
+                for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
+                    let images = Swift.min(tiling.imagesPerStep, g.n - first)
+                    for top in stride(from: 0, to: g.outH, by: tiling.rowsPerBand) {
+                        let rows = top..<Swift.min(g.outH, top + tiling.rowsPerBand)
+                        let width = images * rows.count * g.outW
+                        let gyBase = gy + first * outImage + group * g.coutPerGroup * pixels + top * g.outW
+                        var b = UncheckedSendable(gyBase), ldb = pixels
+                        if let staging {
+                            let staging = staging[0]
+                            for image in 0..<images {
+                                for o in 0..<g.coutPerGroup {
+                                    (staging + o * width + image * rows.count * g.outW)
+                                        .update(from: gyBase + image * outImage + o * pixels, count: rows.count * g.outW)
+                                }
                             }
+                            (b, ldb) = (UncheckedSendable(UnsafePointer(staging)), width)
                         }
-                        (b, ldb) = (UncheckedSendable(UnsafePointer(staging)), width)
-                    }
-                    let colsBase = UncheckedSendable(cols[0])
-                    func part(_ channels: Range<Int>) {
-                        BLAS.sgemm(transA: true, transB: false, m: channels.count * taps, n: width, k: g.coutPerGroup,
-                                   a: w.value + group * wGroup + channels.lowerBound * taps, lda: g.patchSize,
-                                   b: b.value, ldb: ldb, c: colsBase.value + channels.lowerBound * taps * width, ldc: width)
-                        ConvColumns.scatterAdd(colsBase.value, images: images, imageStride: inImage,
-                                               channelStart: group * g.cinPerGroup, rows: rows, geometry: g,
-                                               channels: channels, into: gxShared.value + first * inImage)
-                    }
-                    if chunks == 1 {
-                        part(0..<g.cinPerGroup)
-                    } else {
-                        Parallel.forEachTask(chunks, workers: chunks) { _, chunk in
-                            part((g.cinPerGroup * chunk / chunks)..<(g.cinPerGroup * (chunk + 1) / chunks))
+                        let colsBase = UncheckedSendable(cols[0])
+                        func part(_ channels: Range<Int>) {
+                            BLAS.sgemm(transA: true, transB: false, m: channels.count * taps, n: width, k: g.coutPerGroup,
+                                       a: w.value + group * wGroup + channels.lowerBound * taps, lda: g.patchSize,
+                                       b: b.value, ldb: ldb, c: colsBase.value + channels.lowerBound * taps * width, ldc: width)
+                            ConvColumns.scatterAdd(colsBase.value, images: images, imageStride: inImage,
+                                                   channelStart: group * g.cinPerGroup, rows: rows, geometry: g,
+                                                   channels: channels, into: gxShared.value + first * inImage)
+                        }
+                        if chunks == 1 {
+                            part(0..<g.cinPerGroup)
+                        } else {
+                            Parallel.forEachTask(chunks, workers: chunks) { _, chunk in
+                                part((g.cinPerGroup * chunk / chunks)..<(g.cinPerGroup * (chunk + 1) / chunks))
+                            }
                         }
                     }
                 }
@@ -229,30 +233,31 @@ enum ConvKernels {
         }
         let tiling = tiling ?? ConvTiling(g)
         let maxColumns = tiling.imagesPerStep * tiling.rowsPerBand * g.outW
-        let colsBuffer = ScratchBuffers(count: 1, floats: g.patchSize * maxColumns)
-        let stagingBuffer = tiling.imagesPerStep > 1 ? ScratchBuffers(count: 1, floats: g.coutPerGroup * maxColumns) : nil
-        let cols = colsBuffer[0], staging = stagingBuffer?[0]
-        for group in 0..<g.groups {
-            for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
-                let images = Swift.min(tiling.imagesPerStep, g.n - first)
-                for top in stride(from: 0, to: g.outH, by: tiling.rowsPerBand) {
-                    let rows = top..<Swift.min(g.outH, top + tiling.rowsPerBand)
-                    let width = images * rows.count * g.outW
-                    ConvColumns.gather(x + first * inImage, images: images, imageStride: inImage,
-                                       channelStart: group * g.cinPerGroup, rows: rows, geometry: g, into: cols)
-                    let gyBase = gy + first * outImage + group * g.coutPerGroup * pixels + top * g.outW
-                    if let staging {
-                        for image in 0..<images {
-                            for o in 0..<g.coutPerGroup {
-                                (staging + o * width + image * pixels)
-                                    .update(from: gyBase + image * outImage + o * pixels, count: pixels)
+        let staged = tiling.imagesPerStep > 1
+        ScratchBuffers.with(count: 1, floats: [g.patchSize * maxColumns, staged ? g.coutPerGroup * maxColumns : 0]) { scratch in
+            let (cols, staging) = (scratch[0][0], staged ? scratch[1][0] : nil)
+            for group in 0..<g.groups {
+                for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
+                    let images = Swift.min(tiling.imagesPerStep, g.n - first)
+                    for top in stride(from: 0, to: g.outH, by: tiling.rowsPerBand) {
+                        let rows = top..<Swift.min(g.outH, top + tiling.rowsPerBand)
+                        let width = images * rows.count * g.outW
+                        ConvColumns.gather(x + first * inImage, images: images, imageStride: inImage,
+                                           channelStart: group * g.cinPerGroup, rows: rows, geometry: g, into: cols)
+                        let gyBase = gy + first * outImage + group * g.coutPerGroup * pixels + top * g.outW
+                        if let staging {
+                            for image in 0..<images {
+                                for o in 0..<g.coutPerGroup {
+                                    (staging + o * width + image * pixels)
+                                        .update(from: gyBase + image * outImage + o * pixels, count: pixels)
+                                }
                             }
+                            BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
+                                       a: staging, lda: width, b: cols, ldb: width, beta: 1, c: gw + group * wGroup, ldc: g.patchSize)
+                        } else {
+                            BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
+                                       a: gyBase, lda: pixels, b: cols, ldb: width, beta: 1, c: gw + group * wGroup, ldc: g.patchSize)
                         }
-                        BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
-                                   a: staging, lda: width, b: cols, ldb: width, beta: 1, c: gw + group * wGroup, ldc: g.patchSize)
-                    } else {
-                        BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
-                                   a: gyBase, lda: pixels, b: cols, ldb: width, beta: 1, c: gw + group * wGroup, ldc: g.patchSize)
                     }
                 }
             }
@@ -266,20 +271,31 @@ extension ConvKernels {
     static func withWinogradWeights(_ given: UnsafePointer<Float>?, floats: Int,
                                     transform: (UnsafeMutablePointer<Float>) -> Void, _ run: (UnsafePointer<Float>) -> Void) {
         if let given { run(given); return }
-        let scratch = ScratchBuffers(count: 1, floats: floats)
-        transform(scratch[0])
-        run(scratch[0])
+        ScratchBuffers.with(count: 1, floats: [floats]) { scratch in
+            let weights = scratch[0][0]
+            transform(weights)
+            run(weights)
+        }
     }
 }
 
-/// Per-worker scratch space for column buffers, from the storage pool so large layers do not pay
-/// fresh page faults on every call.
-final class ScratchBuffers: @unchecked Sendable {
-    private let storages: [TensorStorage]
+/// Per-worker scratch space (column buffers, transformed tiles), from the storage pool so large
+/// layers do not pay fresh page faults on every call. Only `with` hands it out, to a closure that
+/// owns the blocks' lifetime: a pointer taken from an object can outlive the object's last use,
+/// where ARC may free it; one used inside the closure cannot.
+struct ScratchBuffers: @unchecked Sendable {
+    private let pointers: [UnsafeMutablePointer<Float>]
 
-    init(count: Int, floats: Int) {
-        storages = (0..<count).map { _ in TensorStorage(uninitializedCount: Swift.max(floats, 1)) }
+    /// `body` with, for each size in `sizes`, `count` buffers of that many floats (none for size 0),
+    /// valid only while `body` runs.
+    static func with<R>(count: Int, floats sizes: [Int], _ body: ([ScratchBuffers]) throws -> R) rethrows -> R {
+        let storages = sizes.map { floats in
+            floats > 0 ? (0..<count).map { _ in TensorStorage(uninitializedCount: floats) } : []
+        }
+        return try withExtendedLifetime(storages) {
+            try body(storages.map { ScratchBuffers(pointers: $0.map(\.pointer)) })
+        }
     }
 
-    subscript(index: Int) -> UnsafeMutablePointer<Float> { storages[index].pointer }
+    subscript(index: Int) -> UnsafeMutablePointer<Float> { pointers[index] }
 }

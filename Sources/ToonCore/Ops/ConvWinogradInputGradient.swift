@@ -17,17 +17,18 @@ extension ConvWinograd {
     /// U for the input gradient of convolutions with weight w [cout, cin, 3, 3]: the transform of w'.
     static func transformInputGradientWeights(_ w: UnsafePointer<Float>, cout: Int, cin: Int,
                                               into u: UnsafeMutablePointer<Float>) {
-        let scratch = ScratchBuffers(count: 1, floats: 9 * cout * cin)
-        let turned = scratch[0]
-        let (source, target) = (UncheckedSendable(w), UncheckedSendable(turned))
-        Parallel.forEach(cin * cout, grain: 4096) { pairs in
-            for pair in pairs {
-                let (i, o) = (pair / cout, pair % cout)
-                let from = source.value + (o * cin + i) * 9, to = target.value + pair * 9
-                for tap in 0..<9 { to[tap] = from[8 - tap] }
+        ScratchBuffers.with(count: 1, floats: [9 * cout * cin]) { scratch in
+            let turned = scratch[0][0]
+            let (source, target) = (UncheckedSendable(w), UncheckedSendable(turned))
+            Parallel.forEach(cin * cout, grain: 4096) { pairs in
+                for pair in pairs {
+                    let (i, o) = (pair / cout, pair % cout)
+                    let from = source.value + (o * cin + i) * 9, to = target.value + pair * 9
+                    for tap in 0..<9 { to[tap] = from[8 - tap] }
+                }
             }
+            transformWeights(turned, cout: cin, cin: cout, into: u)
         }
-        withExtendedLifetime(scratch) { transformWeights(turned, cout: cin, cin: cout, into: u) }
     }
 
     /// `body` with the input-gradient U of `weight` when `g`'s input gradient takes this path (nil

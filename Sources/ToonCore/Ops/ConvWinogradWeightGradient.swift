@@ -15,30 +15,32 @@ extension ConvWinograd {
         let tilesX = g.outW / 2
         let maxTiles = tasks.map { $0.images.count * $0.band.count * tilesX }.max() ?? 0
         let plane = g.cout * g.cin, workers = WinogradPlan.workers(for: tasks)
-        let sums = ScratchBuffers(count: workers, floats: 16 * plane)
-        for worker in 0..<workers { sums[worker].update(repeating: 0, count: 16 * plane) }
-        let x = UncheckedSendable(x), gy = UncheckedSendable(gy)
-        let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
+        ScratchBuffers.with(count: workers, floats: [16 * plane]) { scratch in
+            let sums = scratch[0]
+            for worker in 0..<workers { sums[worker].update(repeating: 0, count: 16 * plane) }
+            let x = UncheckedSendable(x), gy = UncheckedSendable(gy)
+            let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
 
-        WinogradPlan.run(tasks, vFloats: 16 * g.cin * maxTiles, mFloats: 16 * g.cout * maxTiles) { task, worker, v, m in
-            let bandTiles = task.band.count * tilesX, tiles = task.images.count * bandTiles
-            for image in task.images {
-                let columns = (image - task.images.lowerBound) * bandTiles..<(image - task.images.lowerBound + 1) * bandTiles
-                transformInput(x.value + image * inImage, scale: nil, g, band: task.band, into: v, columns: columns, width: tiles)
-                transformOutputGradient(gy.value + image * outImage, g, band: task.band, into: m, columns: columns, width: tiles)
+            WinogradPlan.run(tasks, vFloats: 16 * g.cin * maxTiles, mFloats: 16 * g.cout * maxTiles) { task, worker, v, m in
+                let bandTiles = task.band.count * tilesX, tiles = task.images.count * bandTiles
+                for image in task.images {
+                    let columns = (image - task.images.lowerBound) * bandTiles..<(image - task.images.lowerBound + 1) * bandTiles
+                    transformInput(x.value + image * inImage, scale: nil, g, band: task.band, into: v, columns: columns, width: tiles)
+                    transformOutputGradient(gy.value + image * outImage, g, band: task.band, into: m, columns: columns, width: tiles)
+                }
+                let sum = sums[worker]
+                for k in 0..<16 {
+                    BLAS.sgemm(transA: false, transB: true, m: g.cout, n: g.cin, k: tiles,
+                               a: m + k * g.cout * tiles, lda: tiles, b: v + k * g.cin * tiles, ldb: tiles,
+                               beta: 1, c: sum + k * plane, ldc: g.cin)
+                }
             }
-            let sum = sums[worker]
-            for k in 0..<16 {
-                BLAS.sgemm(transA: false, transB: true, m: g.cout, n: g.cin, k: tiles,
-                           a: m + k * g.cout * tiles, lda: tiles, b: v + k * g.cin * tiles, ldb: tiles,
-                           beta: 1, c: sum + k * plane, ldc: g.cin)
+            for worker in 1..<Swift.max(1, workers) {
+                let (total, part) = (sums[0], sums[worker])
+                for j in 0..<(16 * plane) { total[j] += part[j] }
             }
+            inverseTransformWeights(sums[0], cout: g.cout, cin: g.cin, into: gw)
         }
-        for worker in 1..<Swift.max(1, workers) {
-            let (total, part) = (sums[0], sums[worker])
-            for j in 0..<(16 * plane) { total[j] += part[j] }
-        }
-        inverseTransformWeights(sums[0], cout: g.cout, cin: g.cin, into: gw)
     }
 
     /// Gy[k][o][t] = (A gy Aᵀ)[k] for output channel o's 2x2 tile of each tile t in `band`, A = [1 0;

@@ -73,18 +73,19 @@ enum WinogradPlan {
     static func run(_ tasks: [Task], vFloats: Int, mFloats: Int,
                     _ body: (Task, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
         let workers = Self.workers(for: tasks)
-        let v = ScratchBuffers(count: workers, floats: vFloats)
-        let m = ScratchBuffers(count: workers, floats: mFloats)
-        if workers > 1 {
-            Parallel.forEach(workers, grain: 1) { range in
-                for worker in range {
-                    for task in stride(from: worker, to: tasks.count, by: workers) {
-                        body(tasks[task], worker, v[worker], m[worker])
+        ScratchBuffers.with(count: workers, floats: [vFloats, mFloats]) { scratch in
+            let (v, m) = (scratch[0], scratch[1])
+            if workers > 1 {
+                Parallel.forEach(workers, grain: 1) { range in
+                    for worker in range {
+                        for task in stride(from: worker, to: tasks.count, by: workers) {
+                            body(tasks[task], worker, v[worker], m[worker])
+                        }
                     }
                 }
+            } else {
+                for task in tasks { body(task, 0, v[0], m[0]) }
             }
-        } else {
-            for task in tasks { body(task, 0, v[0], m[0]) }
         }
     }
 
