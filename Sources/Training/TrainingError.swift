@@ -26,7 +26,7 @@ public struct TrainingError: Error, CustomStringConvertible, Sendable {
     init(_ error: ToonIOError) { self.init(.underlying(error.description)) }
     init(_ error: StyleGANError) { self.init(.underlying(error.description)) }
     /// From a layer below whose functions throw untyped errors (each of ours describes itself in one line).
-    init(_ error: any Error) { self.init(.underlying("\(error)")) }
+    init(_ error: any Error) { self.init(.underlying(SystemErrorText.reason(error))) }
 
     public var description: String {
         let text: String = switch problem {

@@ -101,6 +101,10 @@ struct Dataset: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
+                var plan = RunPlan()
+                try plan.readDataset(source)
+                if let labels { try plan.read(labels) }
+                try plan.write(out)
                 var options = PrepareOptions(resolution: resolution, crop: crop.crop)
                 options.dropGrayscale = dropGrayscale
                 options.dropFlat = dropFlat

@@ -9,6 +9,9 @@ extension MetricsCommand {
         case .psnr: .psnr
         default: .ssim(ssimVariant == .wang ? .wang : .skimage)
         }
+        var plan = RunPlan()
+        try plan.readFolder(real)
+        try plan.readFolder(fake)
         let pairs = try PairedFolders(real: URL(fileURLWithPath: real), fake: URL(fileURLWithPath: fake))
         let progress = ProgressLine("Comparing", total: pairs.names.count, unit: "pairs")
         let summary = try pairs.summary(of: measure) { progress.update($0) }

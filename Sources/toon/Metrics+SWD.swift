@@ -23,6 +23,9 @@ extension MetricsCommand {
     }
 
     func swdFolders(real: String, fake: String) throws {
+        var plan = RunPlan()
+        try plan.readDataset(real)
+        try plan.readDataset(fake)
         let realURL = URL(fileURLWithPath: real), fakeURL = URL(fileURLWithPath: fake)
         let reals = try ImageDataset(contentsOf: realURL), fakes = try ImageDataset(contentsOf: fakeURL)
         try SWDEvaluation.check(resolution: reals.resolution, source: realURL)

@@ -18,7 +18,8 @@ enum Toon {
 
     static let available = FileManager.default.isExecutableFile(atPath: executable.path)
 
-    static func run(_ arguments: [String]) throws -> CommandResult {
+    /// Runs toon (or `executable`, e.g. a program that starts toon as another user).
+    static func run(_ arguments: [String], executable: URL = Toon.executable) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

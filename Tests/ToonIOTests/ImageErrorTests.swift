@@ -49,7 +49,7 @@ struct ImageErrorTests {
     @Test("a missing file and a folder are unreadable, with the reason")
     func unreadable() throws {
         let missing = folder.appendingPathComponent("missing.png")
-        #expect(problem(reading: missing) == .unreadable("No such file or directory"))
+        #expect(problem(reading: missing) == .unreadable("no such file or directory"))
         #expect(problem(reading: folder) == .unreadable("is a folder"))
     }
 

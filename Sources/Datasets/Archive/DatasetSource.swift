@@ -21,7 +21,7 @@ struct DatasetSource {
         root = url
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ToonIOError(url: url, .image(.unreadable(String(cString: strerror(ENOENT)))))
+            throw ToonIOError(url: url, .image(.unreadable(SystemErrorText.errno(ENOENT))))
         }
         var names: [String]
         if isFolder.boolValue {
@@ -55,7 +55,7 @@ struct DatasetSource {
         case .folder(let folder):
             let url = folder.appendingPathComponent(name)
             do { return Array(try Data(contentsOf: url)) } catch {
-                throw ToonIOError(url: url, .image(.unreadable((error as NSError).localizedDescription)))
+                throw ToonIOError(url: url, .image(.unreadable(SystemErrorText.reason(error))))
             }
         }
     }

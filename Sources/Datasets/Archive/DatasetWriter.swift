@@ -52,7 +52,7 @@ public enum DatasetWriter {
                         for (offset, item) in encoded.enumerated() {
                             let name = entryName(range.lowerBound + offset)
                             do { try zip.add(name, bytes: item.png) } catch {
-                                throw ToonIOError(url: url, .write(.failed(describe(error))))
+                                throw ToonIOError(url: url, .write(.failed(SystemErrorText.reason(error))))
                             }
                             if let values = item.labels { labels.append((name, values)) }
                         }
@@ -64,7 +64,7 @@ public enum DatasetWriter {
                         try zip.add("dataset.json", bytes: Array(json.utf8))
                         try zip.finish()
                     } catch {
-                        throw ToonIOError(url: url, .write(.failed(describe(error))))
+                        throw ToonIOError(url: url, .write(.failed(SystemErrorText.reason(error))))
                     }
                 } catch {
                     failure = error
@@ -128,10 +128,4 @@ public enum DatasetWriter {
         return text + "]}"
     }
 
-    private static func describe(_ error: Error) -> String {
-        if let error = error as? ToonIOError { return error.description }
-        let ns = error as NSError
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return ns.localizedDescription
-    }
 }

@@ -53,7 +53,7 @@ public enum DatasetPreparer {
                             case .kept(let png, _, let label):
                                 let entry = DatasetWriter.entryName(kept)
                                 do { try zip.add(entry, bytes: png) } catch {
-                                    throw ToonIOError(url: out, .write(.failed(describe(error))))
+                                    throw ToonIOError(url: out, .write(.failed(SystemErrorText.reason(error))))
                                 }
                                 if let label { labels.append((entry, label)) }
                                 kept += 1
@@ -71,7 +71,7 @@ public enum DatasetPreparer {
                         try zip.add("dataset.json", bytes: Array(json.utf8))
                         try zip.finish()
                     } catch {
-                        throw ToonIOError(url: out, .write(.failed(describe(error))))
+                        throw ToonIOError(url: out, .write(.failed(SystemErrorText.reason(error))))
                     }
                 } catch {
                     failure = error
@@ -114,10 +114,4 @@ public enum DatasetPreparer {
         }
     }
 
-    private static func describe(_ error: Error) -> String {
-        if let error = error as? ToonIOError { return error.description }
-        let ns = error as NSError
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return ns.localizedDescription
-    }
 }

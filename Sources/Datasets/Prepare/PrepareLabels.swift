@@ -25,7 +25,7 @@ public struct PrepareLabels: Sendable {
         func bad(_ why: String) -> ToonIOError { ToonIOError(url: url, .dataset(.badLabels(why))) }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ToonIOError(url: url, .dataset(.badLabels("cannot read the file")))
+            throw ToonIOError(url: url, .dataset(.badLabels("cannot read the file (\(SystemErrorText.reason(error)))")))
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw bad("not a JSON object")

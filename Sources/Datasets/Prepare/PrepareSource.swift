@@ -63,10 +63,10 @@ struct PrepareSource {
     private static func read(_ path: String, prefix: Int?) -> Result<(bytes: [UInt8], complete: Bool), PrepareDropReason> {
         // Non-blocking, so that a named pipe planted in the source cannot stall the run before fstat sees it.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK)
-        guard descriptor >= 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
+        guard descriptor >= 0 else { return .failure(.unreadable(SystemErrorText.lastError())) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(.unreadable(String(cString: strerror(errno)))) }
+        guard fstat(descriptor, &status) == 0 else { return .failure(.unreadable(SystemErrorText.lastError())) }
         guard (status.st_mode & S_IFMT) == S_IFREG else { return .failure(.unreadable("not a regular file")) }
         guard status.st_size <= maximumFileBytes else {
             return .failure(.unreadable("file of \(status.st_size) bytes is over the \(maximumFileBytes >> 20) MiB limit"))
@@ -77,7 +77,7 @@ struct PrepareSource {
         while filled < bytes.count {
             let got = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if got < 0 && errno == EINTR { continue }
-            if got < 0 { return .failure(.unreadable(String(cString: strerror(errno)))) }
+            if got < 0 { return .failure(.unreadable(SystemErrorText.lastError())) }
             if got == 0 { break }
             filled += got
         }

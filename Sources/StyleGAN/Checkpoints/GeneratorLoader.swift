@@ -61,7 +61,7 @@ public enum GeneratorLoader {
         } catch let error as StyleGANError {
             throw error.naming(url)
         } catch {
-            throw StyleGANError(url: url, .checkpoint("\(error)"))
+            throw StyleGANError(url: url, .checkpoint(SystemErrorText.reason(error)))
         }
 
         var store = ParameterStore()
@@ -84,7 +84,7 @@ public enum GeneratorLoader {
         do {
             return LoadedGenerator(generator: try Generator(config: config, parameters: store), format: format, convertedFrom: nil)
         } catch {
-            throw StyleGANError(url: url, .checkpoint("\(error)"))
+            throw StyleGANError(url: url, .checkpoint(SystemErrorText.reason(error)))
         }
     }
 
@@ -93,7 +93,7 @@ public enum GeneratorLoader {
     private static func requireRegularFile(_ url: URL) throws(StyleGANError) {
         var info = stat()
         guard stat(url.path, &info) == 0 else {
-            throw StyleGANError(url: url, .checkpoint("cannot read the file (\(String(cString: strerror(errno))))"))
+            throw StyleGANError(url: url, .checkpoint("cannot read the file (\(SystemErrorText.lastError()))"))
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw StyleGANError(url: url, .checkpoint("not a regular file (a FIFO, device or folder is never a checkpoint)"))
@@ -109,7 +109,7 @@ public enum GeneratorLoader {
             defer { try? handle.close() }
             head = try handle.read(upToCount: 4) ?? Data()
         } catch {
-            throw StyleGANError(url: url, .checkpoint("cannot read the file (\((error as NSError).localizedDescription))"))
+            throw StyleGANError(url: url, .checkpoint("cannot read the file (\(SystemErrorText.reason(error)))"))
         }
         if head.isEmpty { throw StyleGANError(url: url, .checkpoint("empty file")) }
         let isZip = head.starts(with: [0x50, 0x4B, 0x03, 0x04])

@@ -65,7 +65,7 @@ public enum ToonKitFormat {
         } catch let error as ToonIOError {
             throw StyleGANError(error)  // names the file already
         } catch {
-            throw StyleGANError(url: url, .checkpoint("\(error)"))
+            throw StyleGANError(url: url, .checkpoint(SystemErrorText.reason(error)))
         }
     }
 }

@@ -21,16 +21,16 @@ public final class FileBytes: @unchecked Sendable {
     public static func map(_ url: URL) throws(ToonIOError) -> FileBytes {
         let path = url.path
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ToonIOError(file: path, .checkpoint(.cannotRead(String(cString: strerror(errno))))) }
+        guard fd >= 0 else { throw ToonIOError(file: path, .checkpoint(.cannotRead(SystemErrorText.lastError()))) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw ToonIOError(file: path, .checkpoint(.cannotRead(String(cString: strerror(errno))))) }
+        guard fstat(fd, &info) == 0 else { throw ToonIOError(file: path, .checkpoint(.cannotRead(SystemErrorText.lastError()))) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw ToonIOError(file: path, .checkpoint(.cannotRead("not a regular file"))) }
         let size = Int(info.st_size)
         if size == 0 { return FileBytes(name: path, copying: []) }
         guard let raw = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
               raw != UnsafeMutableRawPointer(bitPattern: -1) else {
-            throw ToonIOError(file: path, .checkpoint(.cannotRead("mmap failed: \(String(cString: strerror(errno)))")))
+            throw ToonIOError(file: path, .checkpoint(.cannotRead("mmap failed: \(SystemErrorText.lastError())")))
         }
         return FileBytes(name: path, base: UnsafeRawPointer(raw), count: size, release: .unmap(size))
     }

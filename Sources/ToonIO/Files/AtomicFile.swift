@@ -39,25 +39,13 @@ public enum AtomicFile {
                 throw error
             }
             guard rename(temporary.path, url.path) == 0 else {
-                throw ToonIOError(url: url, .write(.failed("cannot rename into place (\(String(cString: strerror(errno))))")))
+                throw ToonIOError(url: url, .write(.failed("cannot rename into place (\(SystemErrorText.lastError()))")))
             }
         } catch {
             unlink(temporary.path)
             // Our own write failures pass through; anything else becomes one, with its reason.
             if let error = error as? ToonIOError, case .write = error.problem { throw error }
-            throw ToonIOError(url: url, .write(.failed(Self.describe(error))))
+            throw ToonIOError(url: url, .write(.failed(SystemErrorText.reason(error))))
         }
-    }
-
-    /// The reason under a Foundation error in the system's words ("No space left on device").
-    static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if ns.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(ns.code)) {
-            return String(cString: strerror(code.rawValue))
-        }
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return ns.localizedDescription
     }
 }

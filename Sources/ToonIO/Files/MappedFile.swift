@@ -47,6 +47,6 @@ public final class MappedFile: @unchecked Sendable {
     }
 
     private static func systemError() -> String {
-        String(cString: strerror(errno))
+        SystemErrorText.lastError()
     }
 }

@@ -86,5 +86,5 @@ package final class RunCleanup: @unchecked Sendable {
 /// An errno from `RunCleanup.createFile`.
 package struct POSIXErrorWrapper: Error {
     package let code: Int32
-    package var reason: String { String(cString: strerror(code)) }
+    package var reason: String { SystemErrorText.errno(code) }
 }

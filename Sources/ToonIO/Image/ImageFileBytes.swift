@@ -37,5 +37,5 @@ enum ImageFileBytes {
         return bytes
     }
 
-    private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+    private static func reason(_ code: Int32) -> String { SystemErrorText.errno(code) }
 }

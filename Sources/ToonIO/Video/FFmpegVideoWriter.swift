@@ -69,7 +69,7 @@ public final class FFmpegVideoWriter: VideoWriter {
         // out of other children, which would otherwise hold it open and hide end-of-input.
         var ends: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw ToonIOError(url: url, .video(.io("cannot create a pipe to ffmpeg (\(String(cString: strerror(errno))))")))
+            throw ToonIOError(url: url, .video(.io("cannot create a pipe to ffmpeg (\(SystemErrorText.lastError()))")))
         }
         input = ends[0]
         let childInput = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
@@ -120,7 +120,7 @@ public final class FFmpegVideoWriter: VideoWriter {
             let line = readLastLogLine()
             abandon()
             if status != 0 { throw ToonIOError(url: url, .video(.ffmpegFailed(status: status, lastLine: line))) }
-            throw ToonIOError(url: url, .video(.io("cannot send a frame to ffmpeg (\(String(cString: strerror(failure))))")))
+            throw ToonIOError(url: url, .video(.io("cannot send a frame to ffmpeg (\(SystemErrorText.errno(failure)))")))
         }
         frameCount += 1
     }

@@ -15,10 +15,10 @@ enum MP4Boxes {
     /// Why the file at `path` is not a complete MP4, or nil when it is.
     static func problem(at path: String) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return "cannot read the written file (\(String(cString: strerror(errno))))" }
+        guard descriptor >= 0 else { return "cannot read the written file (\(SystemErrorText.lastError()))" }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return "cannot read the written file (\(String(cString: strerror(errno))))" }
+        guard fstat(descriptor, &info) == 0 else { return "cannot read the written file (\(SystemErrorText.lastError()))" }
         return problem(size: UInt64(info.st_size)) { offset, count in
             var bytes = [UInt8](repeating: 0, count: count)
             let got = pread(descriptor, &bytes, count, off_t(offset))

@@ -47,7 +47,7 @@ final class PartialFile {
             try handle.write(contentsOf: bytes)
             bytesWritten += UInt64(bytes.count)
         } catch {
-            throw ToonIOError(url: destination, .video(.io("cannot write: \(AtomicFile.describe(error))")))
+            throw ToonIOError(url: destination, .video(.io("cannot write: \(SystemErrorText.reason(error))")))
         }
     }
 
@@ -62,14 +62,14 @@ final class PartialFile {
             var info = stat()
             let complete = fstat(handle.fileDescriptor, &info) == 0 && UInt64(info.st_size) == bytesWritten
             if !flushed || !complete || (try? handle.close()) == nil {
-                let reason = String(cString: strerror(errno))
+                let reason = SystemErrorText.lastError()
                 discardFile()
                 throw ToonIOError(url: destination, .video(.io(complete ? "cannot flush (\(reason))" : "the file holds fewer bytes than were written")))
             }
         }
         handle = nil
         guard rename(temporary.path, destination.path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = SystemErrorText.lastError()
             discardFile()
             throw ToonIOError(url: destination, .video(.io("cannot rename into place (\(reason))")))
         }

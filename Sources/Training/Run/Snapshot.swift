@@ -128,7 +128,7 @@ public enum TrainingSnapshot {
         } catch let error as ToonIOError {
             throw TrainingError(error)
         } catch {
-            throw TrainingError(url: url, .snapshot("\(error)"))
+            throw TrainingError(url: url, .snapshot(SystemErrorText.reason(error)))
         }
     }
 }

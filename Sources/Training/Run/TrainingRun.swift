@@ -39,7 +39,7 @@ public struct TrainingRun {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw TrainingError(url: directory, .config("cannot create the run folder: \(error.localizedDescription)"))
+            throw TrainingError(url: directory, .config("cannot create the run folder: \(SystemErrorText.reason(error))"))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -62,7 +62,7 @@ public struct TrainingRun {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try events.start(wallTime: Date().timeIntervalSince1970)
         } catch {
-            throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(error.localizedDescription)"))
+            throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(SystemErrorText.reason(error))"))
         }
         var tickStart = Date()
         var tickStartImages = state.imagesSeen
@@ -88,7 +88,7 @@ public struct TrainingRun {
             do {
                 try events.append(step: state.imagesSeen / 1000, wallTime: Date().timeIntervalSince1970, scalars: tick.scalars)
             } catch {
-                throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(error.localizedDescription)"))
+                throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(SystemErrorText.reason(error))"))
             }
             report(tick)
             statistics = TickStatistics()
@@ -178,7 +178,7 @@ public struct TrainingRun {
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(line.utf8))
         } catch {
-            throw TrainingError(url: url, .snapshot("cannot append to the log: \(error.localizedDescription)"))
+            throw TrainingError(url: url, .snapshot("cannot append to the log: \(SystemErrorText.reason(error))"))
         }
     }
 }

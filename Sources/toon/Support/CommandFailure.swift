@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ToonIO
 
 /// Runs a subcommand's body and turns every failure into one line on stderr: exit 64 for usage
 /// problems (options that cannot work together or with the given files), 1 for anything else.
@@ -24,18 +25,14 @@ private func printFailure(_ message: String) {
     FileHandle.standardError.write(Data("toon: \(message)\n".utf8))
 }
 
-/// The first line of an error's text; Foundation errors in plain words instead of their domain
-/// and code.
+/// The first line of an error's text; Foundation and system errors in plain words, with the file
+/// they name, instead of their domain and code.
 private func describe(_ error: Error) -> String {
-    let text = "\(error)"
-    let foundation = error is CocoaError || error is POSIXError || type(of: error) is NSError.Type
-        || text.contains("NSCocoaErrorDomain") || text.contains("Error Domain=")
-    guard foundation else { return text.split(separator: "\n").first.map(String.init) ?? "unknown error" }
-    let ns = error as NSError
-    let reason = PlainWords.error(error)
-    if let path = ns.userInfo[NSFilePathErrorKey] as? String { return "\(path): \(reason)" }
-    if let url = ns.userInfo[NSURLErrorKey] as? URL { return "\(url.path): \(reason)" }
-    return reason
+    guard SystemErrorText.isSystemError(error) else {
+        return "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown error"
+    }
+    let reason = SystemErrorText.reason(error)
+    return SystemErrorText.path(of: error).map { "\($0): \(reason)" } ?? reason
 }
 
 /// Options that cannot work: together, or with the files given (exit 64).

@@ -1,4 +1,5 @@
 import Foundation
+import ToonIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,9 +28,26 @@ enum PathCheck {
     static func requireRegularFile(_ path: String) throws {
         guard !path.isEmpty else { throw UsageProblem("an input path is empty") }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw RunFailure("\(path): \(PlainWords.errno(errno))") }
+        guard stat(path, &info) == 0 else { throw RunFailure("\(path): \(SystemErrorText.lastError())") }
         let kind = FileKind(mode: info.st_mode)
         guard kind == .regular else { throw RunFailure("\(path): \(kind.words), not a regular file") }
+        try requireAccess(path, R_OK)
+    }
+
+    /// An input folder (a dataset of images): must be a folder the user may list and enter.
+    static func requireReadableFolder(_ path: String) throws {
+        guard !path.isEmpty else { throw UsageProblem("an input folder path is empty") }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw RunFailure("\(path): \(SystemErrorText.lastError())") }
+        let kind = FileKind(mode: info.st_mode)
+        guard kind == .directory else { throw RunFailure("\(path): \(kind.words), not a directory") }
+        try requireAccess(path, R_OK | X_OK)
+    }
+
+    /// `access` checks permissions (and a read-only file system) as the kernel will when the
+    /// file is opened, without opening it, so a refused run fails here and not after its work.
+    private static func requireAccess(_ path: String, _ mode: Int32) throws {
+        guard access(path, mode) == 0 else { throw RunFailure("\(path): \(SystemErrorText.lastError())") }
     }
 
     /// An output file: its folder must exist and be a folder; an existing file there must be a
@@ -40,8 +58,10 @@ enum PathCheck {
         let written = (path as NSString).deletingLastPathComponent
         let folder = written.isEmpty ? "." : written
         var info = stat()
-        if stat(folder, &info) != 0 { throw RunFailure("\(folder): \(PlainWords.errno(errno))") }
+        if stat(folder, &info) != 0 { throw RunFailure("\(folder): \(SystemErrorText.lastError())") }
         guard FileKind(mode: info.st_mode) == .directory else { throw RunFailure("\(folder): not a directory") }
+        // The temporary file is created in this folder, then renamed: both need write and search.
+        try requireAccess(folder, W_OK | X_OK)
         try checkExistingOutput(path, inputs: inputs)
     }
 
@@ -53,12 +73,13 @@ enum PathCheck {
         if stat(path, &info) == 0 {
             let kind = FileKind(mode: info.st_mode)
             guard kind == .directory else { throw RunFailure("\(path): \(kind.words), not a directory") }
+            try requireAccess(path, W_OK | X_OK)
             return
         }
         // ENOENT: some part is missing, which is fine if the existing part above is a folder.
         // ENOTDIR: a part of the path is a file. Anything else (ELOOP, EACCES) is reported as is.
         let reason = errno
-        guard reason == ENOENT else { throw RunFailure("\(path): \(PlainWords.errno(reason))") }
+        guard reason == ENOENT else { throw RunFailure("\(path): \(SystemErrorText.errno(reason))") }
         var above = URL(fileURLWithPath: path).deletingLastPathComponent()
         while stat(above.path, &info) != 0 {
             let next = above.deletingLastPathComponent()
@@ -66,6 +87,8 @@ enum PathCheck {
             above = next
         }
         guard FileKind(mode: info.st_mode) == .directory else { throw RunFailure("\(path): not a directory") }
+        // The missing folders are made inside the nearest one that exists.
+        try requireAccess(above.path, W_OK | X_OK)
     }
 
     /// A file that already exists where an output goes: refused if it is not a regular file or
@@ -87,7 +110,7 @@ enum PathCheck {
     static func createFolder(_ path: String) throws -> URL {
         let url = URL(fileURLWithPath: path, isDirectory: true)
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw RunFailure("\(path): cannot create the folder (\(PlainWords.error(error)))")
+            throw RunFailure("\(path): cannot create the folder (\(SystemErrorText.reason(error)))")
         }
         return url
     }

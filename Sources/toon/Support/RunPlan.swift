@@ -11,17 +11,27 @@ struct RunPlan {
     private var inputs: [String: FileIdentity] = [:]
     let budget = MemoryBudget.machine
 
-    /// An input file: must exist and be a regular file. Checked with `stat` only.
+    /// An input file: must exist, be a regular file and be readable. Checked with `stat` and
+    /// `access` only; nothing is opened.
     mutating func read(_ path: String) throws {
         try PathCheck.requireRegularFile(path)
         inputs[path] = FileIdentity(path: path)
     }
 
-    /// A dataset input: a folder of images, or a regular file (a zip). Checked with `stat` only.
+    /// A dataset input: a readable folder of images, or a regular file (a zip).
     mutating func readDataset(_ path: String) throws {
         var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return }
-        try read(path)
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            try readFolder(path)
+        } else {
+            try read(path)
+        }
+    }
+
+    /// An input folder: must exist, be a folder, and be readable and searchable.
+    mutating func readFolder(_ path: String) throws {
+        try PathCheck.requireReadableFolder(path)
+        inputs[path] = FileIdentity(path: path)
     }
 
     /// An output file written by temp-and-rename: its folder exists, and it is not an input.
