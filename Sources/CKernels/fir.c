@@ -10,7 +10,7 @@ TOON_BODY void toon_fir_row_body(int isa, const float *restrict row, const float
         for (idx x = 0; x < n; x++) d[x] = f0 * row[x] + f1 * row[x + 1] + f2 * row[x + 2] + f3 * row[x + 3];
         return;
     }
-    TOON_VECTOR_LOOP
+    // Other tap counts (not StyleGAN's) stay scalar: the inner loop keeps clang from vectorizing.
     for (idx x = 0; x < n; x++) {
         float acc = 0;
         for (int t = 0; t < k; t++) acc += taps[t] * row[x + t];
@@ -30,7 +30,6 @@ TOON_BODY void toon_fir_column_body(int isa, const float *restrict s, idx stride
         for (idx x = 0; x < n; x++) d[x] = f0 * s[x] + f1 * s1[x] + f2 * s2[x] + f3 * s3[x];
         return;
     }
-    TOON_VECTOR_LOOP
     for (idx x = 0; x < n; x++) {
         float acc = 0;
         for (int t = 0; t < k; t++) acc += taps[t] * s[t * stride + x];

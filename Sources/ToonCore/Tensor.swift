@@ -114,6 +114,12 @@ public struct Tensor: @unchecked Sendable {
         return try body(UnsafeBufferPointer(start: storage.pointer + offset, count: count))
     }
 
+    /// Read access to the elements where they lie, views included (no copy): `body` gets the first
+    /// element and the strides, valid only inside `body`.
+    func withUnsafeStridedElements<R>(_ body: (UnsafePointer<Float>, [Int]) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) { try body(storage.pointer + offset, strides) }
+    }
+
     /// Mutable access. Copies first when the storage is shared or borrowed, and drops any gradient
     /// history: a tensor changed in place is a new value, not the output of the ops that made it.
     @inlinable public mutating func withUnsafeMutableBufferPointer<R>(

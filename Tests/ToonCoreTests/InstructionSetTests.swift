@@ -109,6 +109,44 @@ struct InstructionSetTests {
         }
     }
 
+    @Test("axis maps along rows and column gathers", arguments: [1, 2, 4])
+    func resampleAndGather(_ width: Int) {
+        var random = TestRandom(seed: UInt64(10 + width))
+        let (rows, inSize, outSize) = (3, 29, 23)
+        let source = random.tensor([rows * inSize]).scalars, weight = random.tensor([outSize * width]).scalars
+        let index = (0..<(outSize * width)).map { ($0 * 7 + 3) % inSize }
+        expectSameBits("toon_axis_map_rows") { level in
+            var d = [Float](repeating: .nan, count: rows * outSize)
+            toon_axis_map_rows(level, source, &d, rows, inSize, outSize, index, weight, width)
+            return d
+        }
+        // Against the definition, summed in the same order.
+        var expected = [Float](repeating: 0, count: rows * outSize)
+        for r in 0..<rows {
+            for j in 0..<outSize {
+                var acc: Float = 0
+                for t in 0..<width { acc += weight[j * width + t] * source[r * inSize + index[j * width + t]] }
+                expected[r * outSize + j] = width == 1 ? weight[j] * source[r * inSize + index[j]] : acc
+            }
+        }
+        var d = [Float](repeating: .nan, count: rows * outSize)
+        toon_axis_map_rows(Int32(ComputeConfiguration.InstructionSet.supported.rawValue), source, &d, rows, inSize, outSize,
+                           index, weight, width)
+        #expect(d == expected)
+        let n = (rows * inSize) / (width + 1)
+        expectSameBits("toon_gather_row") { level in
+            var d = [Float](repeating: .nan, count: n)
+            toon_gather_row(level, source, width, 0.625, &d, n)
+            return d
+        }
+        expectSameBits("toon_gather_row_unscaled") { level in
+            var d = [Float](repeating: .nan, count: n)
+            toon_gather_row_unscaled(level, source, width, &d, n)
+            #expect(d == (0..<n).map { source[$0 * width] })
+            return d
+        }
+    }
+
     @Test("convolutions run by the configuration's kernels agree across levels that share a GEMM")
     func convolutionsAgree() {
         var random = TestRandom(seed: 5)

@@ -67,6 +67,20 @@ void toon_fir_row(int isa, const float *row, const float *taps, int k, float *d,
 /// d[x] = sum over t < k of taps[t] * s[t * stride + x], for x in 0..<n.
 void toon_fir_column(int isa, const float *s, ptrdiff_t stride, const float *taps, int k, float *d, ptrdiff_t n);
 
+// MARK: Resampling and column gathers
+
+/// For each of `rows` rows (src rows `in_size` apart, dst rows `out_size` apart): dst[j] = sum over
+/// t < width of weight[j * width + t] * src[index[j * width + t]], summed in t order from zero
+/// (width 1: the single product; width 2: the sum of the two products).
+void toon_axis_map_rows(int isa, const float *src, float *dst, ptrdiff_t rows, ptrdiff_t in_size, ptrdiff_t out_size,
+                        const ptrdiff_t *index, const float *weight, ptrdiff_t width);
+
+/// dst[x] = src[x * step] * factor, for x in 0..<n.
+void toon_gather_row(int isa, const float *src, ptrdiff_t step, float factor, float *dst, ptrdiff_t n);
+
+/// dst[x] = src[x * step], for x in 0..<n.
+void toon_gather_row_unscaled(int isa, const float *src, ptrdiff_t step, float *dst, ptrdiff_t n);
+
 // MARK: Convolution epilogue
 
 /// StyleGAN2's epilogue in NVLabs' order over `n` values of one channel plane, in place:

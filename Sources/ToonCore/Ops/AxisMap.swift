@@ -1,3 +1,5 @@
+import CKernels
+
 // A sparse linear map applied along one axis: the shared kernel behind FIR resampling, resize and
 // average pooling. Its adjoint is the same kind of map, transposed, so one op with one VJP covers
 // every separable linear resampler and differentiates to any order.
@@ -44,29 +46,12 @@ struct AxisMap: Sendable, Equatable {
     /// Applies the map along the contiguous last axis of `rows` rows: src is [rows, inSize],
     /// dst is [rows, outSize].
     func applyAlongRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Range<Int>) {
-        let width = width, inSize = inSize, outSize = outSize
+        guard width > 0 else { (dst + rows.lowerBound * outSize).initialize(repeating: 0, count: rows.count * outSize); return }
+        let level = ComputeConfiguration.current.kernelLevel
         index.withUnsafeBufferPointer { idx in
             weight.withUnsafeBufferPointer { wts in
-                for r in rows {
-                    let s = src + r * inSize, d = dst + r * outSize
-                    switch width {
-                    case 0:
-                        d.initialize(repeating: 0, count: outSize)
-                    case 1:
-                        for j in 0..<outSize { d[j] = wts[j] * s[idx[j]] }
-                    case 2:
-                        for j in 0..<outSize {
-                            d[j] = wts[2 * j] * s[idx[2 * j]] + wts[2 * j + 1] * s[idx[2 * j + 1]]
-                        }
-                    default:
-                        for j in 0..<outSize {
-                            var acc: Float = 0
-                            let base = j * width
-                            for t in 0..<width { acc += wts[base + t] * s[idx[base + t]] }
-                            d[j] = acc
-                        }
-                    }
-                }
+                toon_axis_map_rows(level, src + rows.lowerBound * inSize, dst + rows.lowerBound * outSize, rows.count,
+                                   inSize, outSize, idx.baseAddress!, wts.baseAddress!, width)
             }
         }
     }

@@ -19,7 +19,8 @@ extension Tensor {
         let src = UncheckedSendable(UnsafePointer(storage.pointer + offset)), dst = UncheckedSendable(out.storage.pointer)
         let inner = shape.last ?? 1, innerStride = strides.last ?? 1
         let outerShape = Array(shape.dropLast()), outerStrides = Array(strides.dropLast())
-        Parallel.forEach(count / Swift.max(inner, 1), grain: Swift.max(1, 16_384 / Swift.max(inner, 1))) { rows in
+        // A copy is memory-bound: only large ones are worth waking a second thread for.
+        Parallel.forEach(count / Swift.max(inner, 1), grain: Swift.max(1, 65_536 / Swift.max(inner, 1))) { rows in
             for row in rows {
                 var rest = row, base = 0
                 for d in stride(from: outerShape.count - 1, through: 0, by: -1) {
@@ -35,5 +36,15 @@ extension Tensor {
             }
         }
         return out
+    }
+
+    /// What a pure broadcast view repeats: the dense tensor under it, with size 1 along the
+    /// broadcast (stride 0) axes; `self` when dense; nil for views that also permute or skip.
+    /// Broadcasting ops take it instead of a copy, and broadcast it again themselves.
+    var broadcastSource: Tensor? {
+        guard let strides = viewStrides else { return self }
+        let compact = zip(shape, strides).map { $1 == 0 ? 1 : $0 }
+        guard Tensor.isRowMajor(compact, strides) else { return nil }
+        return Tensor(shape: compact, storage: storage, offset: offset)
     }
 }

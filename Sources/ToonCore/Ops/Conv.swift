@@ -49,13 +49,20 @@ extension Tensor {
     static func convolutionInputGradient(_ gy: Tensor, _ w: Tensor, _ g: ConvGeometry) -> Tensor {
         precondition(gy.shape == g.outputShape && w.shape == g.weightShape, "conv2d gradient shapes")
         var gx = Tensor(uninitializedShape: g.inputShape)
-        gy.withUnsafeBufferPointer { pgy in
-            w.withUnsafeBufferPointer { pw in
-                // At most one of the two Winograd kernels takes g.
-                ConvWinogradUp.withTransformedWeights(w, g) { up in
+        if ConvWinogradUp.applies(g) {
+            // Its weight transform reads the weight where it lies: an up layer's transposed view of
+            // its [out, in] weight is never copied, in training either.
+            gy.withUnsafeBufferPointer { pgy in
+                ConvWinogradUp.withTransformedWeights(w, g) { u in
+                    ConvWinogradUp.forward(x: pgy.baseAddress!, u: u!, z: gx.storage.pointer, g)  // applies(g): never nil
+                }
+            }
+        } else {
+            gy.withUnsafeBufferPointer { pgy in
+                w.withUnsafeBufferPointer { pw in
                     ConvWinograd.withInputGradientWeights(w, g) { same in
                         ConvKernels.backwardInput(gy: pgy.baseAddress!, w: pw.baseAddress!, gx: gx.storage.pointer, g,
-                                                  winogradWeights: up ?? same)
+                                                  winogradWeights: same)
                     }
                 }
             }

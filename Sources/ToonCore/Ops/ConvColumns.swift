@@ -1,3 +1,5 @@
+import CKernels
+
 /// im2col and col2im over tiles of output pixels, so no column buffer grows with the image: the
 /// GEMM sees [patchSize, columns] panels whose width is chosen by `ConvTiling`.
 ///
@@ -12,6 +14,7 @@ enum ConvColumns {
                        into cols: UnsafeMutablePointer<Float>) {
         let columnsPerImage = rowRange.count * g.outW
         let width = images * columnsPerImage
+        let level = ComputeConfiguration.current.kernelLevel
         Parallel.forEach(g.patchSize, grain: Swift.max(1, 8192 / Swift.max(width, 1))) { patchRows in
             for r in patchRows {
                 let c = r / (g.kh * g.kw), ky = (r / g.kw) % g.kh, kx = r % g.kw
@@ -27,12 +30,15 @@ enum ConvColumns {
                         } else {
                             let src = plane + iy * g.w - g.padX + kx
                             if lo > 0 { dst.update(repeating: 0, count: lo) }
-                            if let factor {
-                                for ox in lo..<Swift.max(lo, hi) { dst[ox] = src[ox * g.strideX] * factor }
-                            } else if g.strideX == 1 {
-                                if hi > lo { (dst + lo).update(from: src + lo, count: hi - lo) }
-                            } else {
-                                for ox in lo..<Swift.max(lo, hi) { dst[ox] = src[ox * g.strideX] }
+                            if hi > lo {
+                                let from = src + lo * g.strideX, count = hi - lo
+                                if let factor {
+                                    toon_gather_row(level, from, g.strideX, factor, dst + lo, count)
+                                } else if g.strideX == 1 {
+                                    (dst + lo).update(from: from, count: count)
+                                } else {
+                                    toon_gather_row_unscaled(level, from, g.strideX, dst + lo, count)
+                                }
                             }
                             if hi < g.outW { (dst + Swift.max(hi, lo)).update(repeating: 0, count: g.outW - Swift.max(hi, lo)) }
                         }

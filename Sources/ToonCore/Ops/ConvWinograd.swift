@@ -68,7 +68,7 @@ enum ConvWinograd {
     static func withTransformedWeights<R>(_ weight: Tensor, _ g: ConvGeometry, _ body: (UnsafePointer<Float>?) -> R) -> R {
         guard applies(g) else { return body(nil) }
         return WinogradPlan.withTransformedWeights(weight, name: "Winograd F(2x2, 3x3) weights", floats: 16 * g.cout * g.cin,
-                                                   transform: { transformWeights($0, cout: g.cout, cin: g.cin, into: $1) }, body)
+                                                   transform: { w, _, u in transformWeights(w, cout: g.cout, cin: g.cin, into: u) }, body)
     }
 
     /// y = conv(x, w) for `applies(g)` geometries, with `u` from `transformWeights`. `inputScale`

@@ -37,7 +37,7 @@ extension ConvWinograd {
         guard inputGradientGeometry(g) != nil else { return body(nil) }
         return WinogradPlan.withTransformedWeights(weight, name: "Winograd F(2x2, 3x3) input-gradient weights",
                                                    floats: 16 * g.cout * g.cin,
-                                                   transform: { transformInputGradientWeights($0, cout: g.cout, cin: g.cin, into: $1) },
+                                                   transform: { w, _, u in transformInputGradientWeights(w, cout: g.cout, cin: g.cin, into: u) },
                                                    body)
     }
 }

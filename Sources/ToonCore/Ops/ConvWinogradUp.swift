@@ -43,14 +43,17 @@ enum ConvWinogradUp {
     }
 
     /// U[c][o][i] for the transposed-convolution weight w [I, O, 3, 3] (I: the channels of its input).
+    /// `strides` step along I and O: dense by default, (9, 9 I) for the transposed view of an
+    /// [O, I, 3, 3] weight, which is read where it lies.
     static func transformWeights(_ w: UnsafePointer<Float>, inChannels: Int, outChannels: Int,
-                                 into u: UnsafeMutablePointer<Float>) {
+                                 strides: (input: Int, output: Int)? = nil, into u: UnsafeMutablePointer<Float>) {
         let plane = inChannels * outChannels
+        let strides = strides ?? (outChannels * 9, 9)
         let (w, u) = (UncheckedSendable(w), UncheckedSendable(u))
         Parallel.forEach(plane, grain: 4096) { pairs in
             for pair in pairs {
                 let (o, i) = (pair / inChannels, pair % inChannels)
-                let k = w.value + (i * outChannels + o) * 9
+                let k = w.value + i * strides.input + o * strides.output
                 let out = u.value + pair
                 // Phase (0,0): taps (2, 2), (2, 0), (0, 2), (0, 0) as the 2x2 kernel [dy][dx]; G k along y
                 // gives three rows (a, b), each of which G takes along x to (a, a + b, b).
@@ -74,7 +77,9 @@ enum ConvWinogradUp {
         guard applies(g) else { return body(nil) }
         return WinogradPlan.withTransformedWeights(weight, name: "Winograd F(2, 2) stride-2 transposed weights",
                                                    floats: 16 * g.cin * g.cout,
-                                                   transform: { transformWeights($0, inChannels: g.cout, outChannels: g.cin, into: $1) },
+                                                   readsViews: true,
+                                                   transform: { transformWeights($0, inChannels: g.cout, outChannels: g.cin,
+                                                                                 strides: ($1[0], $1[1]), into: $2) },
                                                    body)
     }
 

@@ -16,7 +16,14 @@ extension Tensor {
 
     /// out = f(self, other) with NumPy broadcasting, without recording history.
     @inline(__always) func zipValues(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
-        guard isContiguous && other.isContiguous else { return contiguousValues().zipValues(other.contiguousValues(), f) }
+        guard isContiguous && other.isContiguous else {
+            // A broadcast view (a sum's gradient, an expanded constant) is read as what it repeats.
+            if let a = broadcastSource, let b = other.broadcastSource,
+               Shape.broadcast(a.shape, b.shape) == Shape.broadcast(shape, other.shape) {
+                return a.zipValues(b, f)
+            }
+            return contiguousValues().zipValues(other.contiguousValues(), f)
+        }
         if shape == other.shape {
             var out = Tensor(uninitializedShape: shape)
             let a = denseBase, b = other.denseBase

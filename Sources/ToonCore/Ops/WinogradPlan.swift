@@ -46,13 +46,15 @@ enum WinogradPlan {
     /// `body` with the transformed form of `weight` (`floats` floats that `transform` writes from the
     /// weight's elements). Kept with the weight's storage under `name` (`Tensor.derived`): generators
     /// convolve with the same weights on every call. Weights being trained change every step, so
-    /// theirs are transformed for this call only.
-    static func withTransformedWeights<R>(_ weight: Tensor, name: String, floats: Int,
-                                          transform: @escaping (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void,
+    /// theirs are transformed for this call only. A transform that reads strides (`readsViews`) gets
+    /// a view's elements where they lie, if each 3x3 kernel is dense; others get dense weights.
+    static func withTransformedWeights<R>(_ weight: Tensor, name: String, floats: Int, readsViews: Bool = false,
+                                          transform: @escaping (UnsafePointer<Float>, [Int], UnsafeMutablePointer<Float>) -> Void,
                                           _ body: (UnsafePointer<Float>) -> R) -> R {
         let make = { (w: Tensor) -> Tensor in
+            let w = readsViews && w.strides.suffix(2) == [w.shape[3], 1] ? w : w.contiguousValues()
             var u = Tensor(uninitializedShape: [floats])
-            w.withUnsafeBufferPointer { pw in u.withUnsafeMutableBufferPointer { transform(pw.baseAddress!, $0.baseAddress!) } }
+            w.withUnsafeStridedElements { pw, strides in u.withUnsafeMutableBufferPointer { transform(pw, strides, $0.baseAddress!) } }
             return u
         }
         let u = weight.requiresGrad ? make(weight) : weight.derived(name, make)
