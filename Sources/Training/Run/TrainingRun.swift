@@ -169,16 +169,22 @@ public struct TrainingRun {
         } catch { throw TrainingError(error) }
     }
 
+    /// Appends one tick's line to log.jsonl, creating it on the first tick. O_APPEND puts each line
+    /// whole at the end; FileManager.createFile would leave a temporary file of its own behind on a
+    /// signal (docs/cli-rules.md).
     private func appendLog(_ line: String) throws(TrainingError) {
         let url = directory.appendingPathComponent("log.jsonl")
-        do {
-            if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-            let handle = try FileHandle(forWritingTo: url)
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(line.utf8))
-        } catch {
-            throw TrainingError(url: url, .snapshot("cannot append to the log: \(SystemErrorText.reason(error))"))
+        let failure = { TrainingError(url: url, .snapshot("cannot append to the log: \(SystemErrorText.lastError())")) }
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure() }
+        defer { close(descriptor) }
+        let bytes = Array(line.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw failure() }
+            written += count
         }
     }
 }
