@@ -71,6 +71,10 @@ struct ConvTests {
         for tiling in [banded, batched] {
             for (a, b) in zip(results(tiling), reference) { #expect(maxAbsDifference(a, b) < 1e-5) }
         }
+        // Bands split across workers, each summing its own weight gradient: the same on every run.
+        let split = ComputeConfiguration(threads: 3).run { results(banded)[2] }
+        #expect(split == ComputeConfiguration(threads: 3).run { results(banded)[2] })
+        #expect(maxAbsDifference(split, reference[2]) < 1e-5)
     }
 
     /// conv_transpose2d (weight [in, out, kh, kw]) summed in Double.

@@ -234,32 +234,61 @@ enum ConvKernels {
         let tiling = tiling ?? ConvTiling(g)
         let maxColumns = tiling.imagesPerStep * tiling.rowsPerBand * g.outW
         let staged = tiling.imagesPerStep > 1
-        ScratchBuffers.with(count: 1, floats: [g.patchSize * maxColumns, staged ? g.coutPerGroup * maxColumns : 0]) { scratch in
-            let (cols, staging) = (scratch[0][0], staged ? scratch[1][0] : nil)
-            for group in 0..<g.groups {
-                for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
-                    let images = Swift.min(tiling.imagesPerStep, g.n - first)
-                    for top in stride(from: 0, to: g.outH, by: tiling.rowsPerBand) {
-                        let rows = top..<Swift.min(g.outH, top + tiling.rowsPerBand)
-                        let width = images * rows.count * g.outW
-                        ConvColumns.gather(x + first * inImage, images: images, imageStride: inImage,
-                                           channelStart: group * g.cinPerGroup, rows: rows, geometry: g, into: cols)
-                        let gyBase = gy + first * outImage + group * g.coutPerGroup * pixels + top * g.outW
-                        if let staging {
-                            for image in 0..<images {
-                                for o in 0..<g.coutPerGroup {
-                                    (staging + o * width + image * pixels)
-                                        .update(from: gyBase + image * outImage + o * pixels, count: pixels)
-                                }
-                            }
-                            BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
-                                       a: staging, lda: width, b: cols, ldb: width, beta: 1, c: gw + group * wGroup, ldc: g.patchSize)
-                        } else {
-                            BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
-                                       a: gyBase, lda: pixels, b: cols, ldb: width, beta: 1, c: gw + group * wGroup, ldc: g.patchSize)
+        // One task per (group, image step, band of rows).
+        var tasks: [(group: Int, first: Int, rows: Range<Int>)] = []
+        for group in 0..<g.groups {
+            for first in stride(from: 0, to: g.n, by: tiling.imagesPerStep) {
+                for top in stride(from: 0, to: g.outH, by: tiling.rowsPerBand) {
+                    tasks.append((group, first, top..<Swift.min(g.outH, top + tiling.rowsPerBand)))
+                }
+            }
+        }
+        // With enough tasks, whole tasks go to separate workers, each summing into its own gw: two
+        // parallel loops per band (gather, then GEMM) cost more in wake-ups than small bands carry.
+        let workers = tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
+            ? Swift.min(Parallel.workerCount, tasks.count) : 1
+        let size = g.cout * g.patchSize
+        let floats = [g.patchSize * maxColumns, staged ? g.coutPerGroup * maxColumns : 0, workers > 1 ? size : 0]
+        ScratchBuffers.with(count: workers, floats: floats) { scratch in
+            let x = UncheckedSendable(x), gy = UncheckedSendable(gy)
+            func run(_ task: (group: Int, first: Int, rows: Range<Int>), worker: Int, into sum: UnsafeMutablePointer<Float>) {
+                let (x, gy) = (x.value, gy.value)
+                let cols = scratch[0][worker], staging = staged ? scratch[1][worker] : nil
+                let images = Swift.min(tiling.imagesPerStep, g.n - task.first)
+                let width = images * task.rows.count * g.outW
+                ConvColumns.gather(x + task.first * inImage, images: images, imageStride: inImage,
+                                   channelStart: task.group * g.cinPerGroup, rows: task.rows, geometry: g, into: cols)
+                let gyBase = gy + task.first * outImage + task.group * g.coutPerGroup * pixels + task.rows.lowerBound * g.outW
+                if let staging {
+                    for image in 0..<images {
+                        for o in 0..<g.coutPerGroup {
+                            (staging + o * width + image * pixels)
+                                .update(from: gyBase + image * outImage + o * pixels, count: pixels)
                         }
                     }
+                    BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
+                               a: staging, lda: width, b: cols, ldb: width, beta: 1, c: sum + task.group * wGroup, ldc: g.patchSize)
+                } else {
+                    BLAS.sgemm(transA: false, transB: true, m: g.coutPerGroup, n: g.patchSize, k: width,
+                               a: gyBase, lda: pixels, b: cols, ldb: width, beta: 1, c: sum + task.group * wGroup, ldc: g.patchSize)
                 }
+            }
+            guard workers > 1 else {
+                for task in tasks { run(task, worker: 0, into: gw) }
+                return
+            }
+            let sums = scratch[2]
+            // Task t always goes to worker t % workers, and the sums are added in worker order, so the
+            // result is the same on every run.
+            Parallel.forEach(workers, grain: 1) { range in
+                for worker in range {
+                    sums[worker].update(repeating: 0, count: size)
+                    for task in stride(from: worker, to: tasks.count, by: workers) { run(tasks[task], worker: worker, into: sums[worker]) }
+                }
+            }
+            for worker in 0..<workers {
+                let part = sums[worker]
+                for j in 0..<size { gw[j] += part[j] }
             }
         }
     }
