@@ -27,9 +27,7 @@ enum PathCheck {
     /// An input the command will read must be a regular file (symlinks to one are fine).
     static func requireRegularFile(_ path: String) throws {
         guard !path.isEmpty else { throw UsageProblem("an input path is empty") }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw RunFailure("\(path): \(SystemErrorText.lastError())") }
-        let kind = FileKind(mode: info.st_mode)
+        let kind = try kind(of: path)
         guard kind == .regular else { throw RunFailure("\(path): \(kind.words), not a regular file") }
         try requireAccess(path, R_OK)
     }
@@ -37,11 +35,16 @@ enum PathCheck {
     /// An input folder (a dataset of images): must be a folder the user may list and enter.
     static func requireReadableFolder(_ path: String) throws {
         guard !path.isEmpty else { throw UsageProblem("an input folder path is empty") }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw RunFailure("\(path): \(SystemErrorText.lastError())") }
-        let kind = FileKind(mode: info.st_mode)
+        let kind = try kind(of: path)
         guard kind == .directory else { throw RunFailure("\(path): \(kind.words), not a directory") }
         try requireAccess(path, R_OK | X_OK)
+    }
+
+    /// What `path` is (following symlinks), or the system's reason it cannot be looked at.
+    private static func kind(of path: String) throws -> FileKind {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw RunFailure("\(path): \(SystemErrorText.lastError())") }
+        return FileKind(mode: info.st_mode)
     }
 
     /// `access` checks permissions (and a read-only file system) as the kernel will when the
@@ -57,9 +60,7 @@ enum PathCheck {
         // The folder as the user wrote it (relative stays relative), "." for a bare name.
         let written = (path as NSString).deletingLastPathComponent
         let folder = written.isEmpty ? "." : written
-        var info = stat()
-        if stat(folder, &info) != 0 { throw RunFailure("\(folder): \(SystemErrorText.lastError())") }
-        guard FileKind(mode: info.st_mode) == .directory else { throw RunFailure("\(folder): not a directory") }
+        guard try kind(of: folder) == .directory else { throw RunFailure("\(folder): not a directory") }
         // The temporary file is created in this folder, then renamed: both need write and search.
         try requireAccess(folder, W_OK | X_OK)
         try checkExistingOutput(path, inputs: inputs)
