@@ -126,7 +126,7 @@ struct InstructionSetTests {
             for j in 0..<outSize {
                 var acc: Float = 0
                 for t in 0..<width { acc += weight[j * width + t] * source[r * inSize + index[j * width + t]] }
-                expected[r * outSize + j] = width == 1 ? weight[j] * source[r * inSize + index[j]] : acc
+                expected[r * outSize + j] = acc
             }
         }
         var d = [Float](repeating: .nan, count: rows * outSize)
