@@ -59,6 +59,27 @@ public enum Parallel {
         }
     }
 
+    /// Workers for `tasks` whole tasks of near-equal cost: one per thread when there are at least
+    /// as many tasks as threads, else 1 (and inside a loop), where each task splits its own work.
+    static func workers(forTasks tasks: Int) -> Int {
+        tasks >= workerCount && workerCount > 1 && !isInsideLoop ? min(workerCount, tasks) : 1
+    }
+
+    /// Runs `body(worker, task)` for every task in `0..<tasks` on `workers` workers, task t always
+    /// on worker t % workers: what a worker sums over its tasks, and so per-worker totals added in
+    /// worker order, come out the same on every run (`forEachTask` hands tasks out as they finish).
+    static func forEachTaskByWorker(_ tasks: Int, workers: Int, _ body: (_ worker: Int, _ task: Int) -> Void) {
+        guard workers > 1 else {
+            for task in 0..<tasks { body(0, task) }
+            return
+        }
+        forEach(workers, grain: 1) { range in
+            for worker in range {
+                for task in stride(from: worker, to: tasks, by: workers) { body(worker, task) }
+            }
+        }
+    }
+
     private static let nestingKey: pthread_key_t = {
         var key = pthread_key_t()
         precondition(pthread_key_create(&key, nil) == 0, "ToonCore: no thread-specific key for Parallel")

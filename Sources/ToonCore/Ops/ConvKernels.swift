@@ -245,8 +245,7 @@ enum ConvKernels {
         }
         // With enough tasks, whole tasks go to separate workers, each summing into its own gw: two
         // parallel loops per band (gather, then GEMM) cost more in wake-ups than small bands carry.
-        let workers = tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
-            ? Swift.min(Parallel.workerCount, tasks.count) : 1
+        let workers = Parallel.workers(forTasks: tasks.count)
         let size = g.cout * g.patchSize
         let floats = [g.patchSize * maxColumns, staged ? g.coutPerGroup * maxColumns : 0, workers > 1 ? size : 0]
         ScratchBuffers.with(count: workers, floats: floats) { scratch in
@@ -278,13 +277,10 @@ enum ConvKernels {
                 return
             }
             let sums = scratch[2]
-            // Task t always goes to worker t % workers, and the sums are added in worker order, so the
-            // result is the same on every run.
-            Parallel.forEach(workers, grain: 1) { range in
-                for worker in range {
-                    sums[worker].update(repeating: 0, count: size)
-                    for task in stride(from: worker, to: tasks.count, by: workers) { run(tasks[task], worker: worker, into: sums[worker]) }
-                }
+            for worker in 0..<workers { sums[worker].update(repeating: 0, count: size) }
+            // Added in worker order, the workers' sums give the same result on every run.
+            Parallel.forEachTaskByWorker(tasks.count, workers: workers) { worker, task in
+                run(tasks[task], worker: worker, into: sums[worker])
             }
             for worker in 0..<workers {
                 let part = sums[worker]

@@ -14,7 +14,7 @@ extension ConvWinograd {
         let tasks = Self.tasks(g, budget: budget)
         let tilesX = g.outW / 2
         let maxTiles = tasks.map { $0.images.count * $0.band.count * tilesX }.max() ?? 0
-        let plane = g.cout * g.cin, workers = WinogradPlan.workers(for: tasks)
+        let plane = g.cout * g.cin, workers = Parallel.workers(forTasks: tasks.count)
         ScratchBuffers.with(count: workers, floats: [16 * plane]) { scratch in
             let sums = scratch[0]
             for worker in 0..<workers { sums[worker].update(repeating: 0, count: 16 * plane) }

@@ -61,32 +61,18 @@ enum WinogradPlan {
         return u.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
-    /// Workers `run` uses for `tasks`: whole tasks on separate workers when there are enough of them.
-    static func workers(for tasks: [Task]) -> Int {
-        tasks.count >= Parallel.workerCount && Parallel.workerCount > 1 && !Parallel.isInsideLoop
-            ? Swift.min(Parallel.workerCount, tasks.count) : 1
-    }
-
-    /// Runs `body(task, worker, v, m)` for every task: on `workers(for:)` workers, or one task after
-    /// another (each then splits its own loops and GEMMs across the workers). `v` and `m` hold
-    /// `vFloats` and `mFloats` floats, private to the worker `worker` (in 0..<workers(for: tasks)).
-    /// Task t always goes to worker t % workers (tasks are of near-equal size), so what a worker
-    /// sums over its tasks, as the weight gradient does, comes out the same on every run.
+    /// Runs `body(task, worker, v, m)` for every task: on `Parallel.workers(forTasks:)` workers, or
+    /// one task after another (each then splits its own loops and GEMMs across the workers). `v` and
+    /// `m` hold `vFloats` and `mFloats` floats, private to the worker `worker`. Task t always goes to
+    /// worker t % workers (`Parallel.forEachTaskByWorker`), so what a worker sums over its tasks, as
+    /// the weight gradient does, comes out the same on every run.
     static func run(_ tasks: [Task], vFloats: Int, mFloats: Int,
                     _ body: (Task, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
-        let workers = Self.workers(for: tasks)
+        let workers = Parallel.workers(forTasks: tasks.count)
         ScratchBuffers.with(count: workers, floats: [vFloats, mFloats]) { scratch in
             let (v, m) = (scratch[0], scratch[1])
-            if workers > 1 {
-                Parallel.forEach(workers, grain: 1) { range in
-                    for worker in range {
-                        for task in stride(from: worker, to: tasks.count, by: workers) {
-                            body(tasks[task], worker, v[worker], m[worker])
-                        }
-                    }
-                }
-            } else {
-                for task in tasks { body(task, 0, v[0], m[0]) }
+            Parallel.forEachTaskByWorker(tasks.count, workers: workers) { worker, task in
+                body(tasks[task], worker, v[worker], m[worker])
             }
         }
     }
