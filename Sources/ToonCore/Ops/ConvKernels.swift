@@ -130,10 +130,10 @@ enum ConvKernels {
     /// gx[n, cin, h, w] = adjoint of `forward` in x applied to gy (a transposed convolution).
     /// Each tile's GEMM and scatter are split by input channel across the workers: every worker
     /// computes the column rows of its channels and adds them into its own (disjoint) planes.
-    /// Geometries a Winograd kernel takes go there (`ConvWinogradUp` for stride-2 transposed
-    /// convolutions, `ConvWinograd` for the input gradient of 3x3 same convolutions), with
-    /// `winogradWeights` (that kernel's transformed weights) when the caller has them, unless a
-    /// `tiling` asks for the GEMM path.
+    /// The input gradient of 3x3 same convolutions goes to `ConvWinograd`, with `winogradWeights`
+    /// (its transformed weights) when the caller has them, unless a `tiling` asks for the GEMM path.
+    /// Stride-2 transposed convolutions that `ConvWinogradUp` takes are sent there before this
+    /// (`Tensor.convolutionInputGradient`), since its transform reads a weight view where it lies.
     static func backwardInput(gy: UnsafePointer<Float>, w: UnsafePointer<Float>, gx: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
                               tiling: ConvTiling? = nil, winogradWeights: UnsafePointer<Float>? = nil) {
         let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW, pixels = g.outH * g.outW
@@ -142,13 +142,6 @@ enum ConvKernels {
             withWinogradWeights(winogradWeights, floats: 16 * g.cout * g.cin,
                                 transform: { ConvWinograd.transformInputGradientWeights(w, cout: g.cout, cin: g.cin, into: $0) }) {
                 ConvWinograd.forward(x: gy, u: $0, y: gx, gradient)
-            }
-            return
-        }
-        if tiling == nil && ConvWinogradUp.applies(g) {
-            withWinogradWeights(winogradWeights, floats: 16 * g.cout * g.cin,
-                                transform: { ConvWinogradUp.transformWeights(w, inChannels: g.cout, outChannels: g.cin, into: $0) }) {
-                ConvWinogradUp.forward(x: gy, u: $0, z: gx, g)
             }
             return
         }
