@@ -4,10 +4,10 @@ import ToonCore
 import Training
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
-// Usage: toon-bench [gemm|conv|convgrad|filter|generator|train|all] [--runs N] [--threads T] [--json]
+// Usage: toon-bench [gemm|conv|convgrad|convup|filter|generator|train|all] [--runs N] [--threads T] [--json]
 //                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
-//                   [--size S] [--batch B]         (conv and convgrad suites: only these layers)
+//                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -32,7 +32,7 @@ struct Options {
             case "--batch": batches = [Options.positive(it.next(), a)]
             case "--size": sizes = (sizes ?? []) + [Options.positive(it.next(), a)]
             case "--cfg": trainConfig = it.next() ?? trainConfig
-            case "gemm", "conv", "convgrad", "filter", "generator", "train", "all": suite = a
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -113,6 +113,22 @@ let rows: [Row] = configuration.run {
                 let weight = w.requiringGrad()
                 rows.append(measure("conv3x3 \(cin)->\(cout) \(size)px b\(batch) fwd+bwd", flops: 3 * flops, runs: options.runs) {
                     _ = gradients(of: (x.conv2d(weight, padding: 1) * gy).sum(), wrt: [x, weight])
+                })
+            }
+        }
+    }
+
+    if options.suite == "convup" || options.suite == "all" {
+        // The up layers' stride-2 transposed convolution at inference, as ModulatedConv calls it: the
+        // styles scale its input channels and the weight is the [in, out] view of the layer's [out, in] one.
+        for batch in options.batches {
+            for size in [4, 8, 16, 32, 64] where options.sizes?.contains(size) ?? true {
+                let x = Tensor(repeating: 0.5, shape: [batch, 512, size, size])
+                let styles = Tensor(repeating: 0.9, shape: [batch, 512])
+                let weight = Tensor(repeating: 0.01, shape: [512, 512, 3, 3]).permuted([1, 0, 2, 3])
+                let flops = 2.0 * Double(batch * 512 * size * size * 512 * 9)
+                rows.append(measure("up conv 512->512 \(size)px b\(batch)", flops: flops, runs: options.runs) {
+                    _ = x.transposedConv2d(weight, stride: 2, padding: 0, inputScale: styles)
                 })
             }
         }

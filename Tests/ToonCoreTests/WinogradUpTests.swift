@@ -15,7 +15,8 @@ struct WinogradUpTests {
     func applicability() {
         #expect(ConvWinogradUp.applies(Self.geometry([1, 16, 8, 8], outChannels: 16)))
         #expect(ConvWinogradUp.applies(Self.geometry([4, 512, 4, 4], outChannels: 512)))
-        #expect(!ConvWinogradUp.applies(Self.geometry([1, 16, 4, 4], outChannels: 16)))   // too few pixels
+        #expect(ConvWinogradUp.applies(Self.geometry([1, 512, 4, 4], outChannels: 512)))  // a generator's first up layer
+        #expect(!ConvWinogradUp.applies(Self.geometry([1, 16, 3, 4], outChannels: 16)))   // too few pixels
         #expect(!ConvWinogradUp.applies(Self.geometry([1, 8, 8, 8], outChannels: 16)))    // too few channels
         let padded = ConvGeometry.transposed(input: [1, 16, 8, 8], weight: [16, 16, 3, 3], stride: (2, 2),
                                              padding: (1, 1), groups: 1, outputSize: (15, 15))
@@ -28,7 +29,7 @@ struct WinogradUpTests {
     // 9 * I terms per output at most, values in [-1, 1]. Measured from the Double sum: 1.7e-6 (I 16)
     // and 8e-6 (I 64), where im2col with col2im is off by 1e-6 and 4.8e-6; bound 1e-7 per term.
     @Test("transposedConv2d through Winograd matches the direct sum",
-          arguments: [([1, 16, 8, 8], 16), ([2, 20, 5, 9], 24), ([4, 16, 4, 4], 32), ([1, 32, 16, 14], 16), ([3, 16, 7, 6], 17),
+          arguments: [([1, 16, 8, 8], 16), ([2, 20, 5, 9], 24), ([4, 16, 4, 4], 32), ([1, 24, 4, 4], 16), ([1, 16, 2, 8], 16), ([1, 32, 16, 14], 16), ([3, 16, 7, 6], 17),
                       ([1, 16, 12, 20], 16), ([1, 16, 6, 35], 16)])
     func matchesDirect(_ c: ([Int], Int)) {
         let (shape, outChannels) = c

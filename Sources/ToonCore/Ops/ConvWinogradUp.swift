@@ -22,8 +22,11 @@ enum ConvWinogradUp {
     static let blockStarts = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13, 15, 17, 19, 21]
     /// Floats of V (or M) per tile and channel.
     static let floatsPerTile = 25
-    /// Fewest input pixels per call, and channels, for which the transforms pay off.
-    static let minimumPixels = 8 * 8
+    /// Fewest input pixels per call, and channels, for which the transforms pay off. Every
+    /// generator's first up layer (4x4 input) qualifies at batch 1: there the other path would also
+    /// have to copy the layer's transposed weight view (9.4 MB at 512 channels) on every call, and
+    /// it took 2.5x this one's time (`toon-bench convup`, docs/performance.md).
+    static let minimumPixels = 4 * 4
     static let minimumChannels = 16
 
     /// Whether `forward` computes the transposed convolution that is the input gradient of the
