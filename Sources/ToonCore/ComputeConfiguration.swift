@@ -32,19 +32,33 @@ public struct ComputeConfiguration: Sendable, Equatable {
     /// Threads that parallel loops and large matrix products split across (at least 1).
     public var threads: Int
     /// Most bytes of freed large tensor blocks kept for reuse instead of being returned to the
-    /// system; a generator's steady state then maps no fresh pages (0 keeps nothing).
+    /// system; a generator's steady state then maps no fresh pages (0 keeps nothing). Fresh pages
+    /// cost the kernel's zeroing on first touch: a third of a 1024 px batch of 4 when its two
+    /// largest blocks (540 MB each) could not both be kept.
     public var reusableMemoryBytes: Int
 
     public init(instructionSet: InstructionSet = .supported, threads: Int = ComputeConfiguration.processorCount,
-                reusableMemoryBytes: Int = 640 << 20) {
+                reusableMemoryBytes: Int = ComputeConfiguration.defaultReusableMemoryBytes) {
         self.instructionSet = min(instructionSet, .supported)
         self.threads = max(1, threads)
         self.reusableMemoryBytes = max(0, reusableMemoryBytes)
     }
 
-    /// Every core the process may use, the best supported instructions, 640 MiB for reuse (every
-    /// block of a 1024 px generator at batch 1).
+    /// Every core the process may use, the best supported instructions, `defaultReusableMemoryBytes`.
     public static let automatic = ComputeConfiguration()
+
+    /// An eighth of the machine's memory, at least 640 MiB (every block of a 1024 px generator at
+    /// batch 1) and at most 4 GiB (a 1024 px batch of 4 needs about 2).
+    public static let defaultReusableMemoryBytes = reusableMemoryBytes(physicalMemory: ProcessInfo.processInfo.physicalMemory)
+
+    static func reusableMemoryBytes(physicalMemory: UInt64) -> Int {
+        Int(min(max(physicalMemory / 8, 640 << 20), 4 << 30))
+    }
+
+    /// Returns every idle block kept for reuse to the system (an app going quiet after a batch of
+    /// work); the bytes freed. Blocks in use are untouched and later ones are kept again as usual.
+    @discardableResult
+    public static func releaseReusableMemory() -> Int { StoragePool.releaseIdle() }
 
     /// The cores this process may run on.
     public static let processorCount = max(1, ProcessInfo.processInfo.activeProcessorCount)

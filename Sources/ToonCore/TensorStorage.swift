@@ -165,4 +165,16 @@ enum StoragePool {
         lock.unlock()
         for block in evicted { free(block) }
     }
+
+    /// Frees every idle block; the bytes freed.
+    static func releaseIdle() -> Int {
+        lock.lock()
+        let blocks = order, bytes = idleBytes
+        idle = [:]
+        order = []
+        idleBytes = 0
+        lock.unlock()
+        for block in blocks { free(block.pointer) }
+        return bytes
+    }
 }

@@ -130,6 +130,20 @@ struct ParallelConvTests {
         _ = first
     }
 
+    @Test("the default reuse budget is an eighth of memory within [640 MiB, 4 GiB]; releasing frees idle blocks")
+    func reusableMemory() {
+        #expect(ComputeConfiguration.reusableMemoryBytes(physicalMemory: 2 << 30) == 640 << 20)
+        #expect(ComputeConfiguration.reusableMemoryBytes(physicalMemory: 24 << 30) == 3 << 30)
+        #expect(ComputeConfiguration.reusableMemoryBytes(physicalMemory: 256 << 30) == 4 << 30)
+        #expect(ComputeConfiguration.automatic.reusableMemoryBytes == ComputeConfiguration.defaultReusableMemoryBytes)
+        // A size class no other test uses (37.5 MB), dropped: idle until released.
+        let floats = 9_400_000
+        do { _ = Tensor(repeating: 1, shape: [floats]) }
+        #expect(ComputeConfiguration.releaseReusableMemory() >= StoragePool.sizeClass(floats * 4))
+        let fresh = Tensor(repeating: 2, shape: [floats])
+        #expect(fresh.scalars.allSatisfy { $0 == 2 })
+    }
+
     @Test("filtered2d equals upfirdn2d then the epilogue", arguments: [
         ResamplePadding(1), ResamplePadding(x0: 2, x1: 0, y0: -1, y1: 3), ResamplePadding(x0: -1, x1: -1, y0: 0, y1: 1),
     ])
