@@ -13,6 +13,7 @@ public enum DoubleLinearAlgebra {
                              a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                              beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
         guard m > 0, n > 0 else { return }
+        _ = BLAS.singleThreaded
         cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -22,6 +23,7 @@ public enum DoubleLinearAlgebra {
     public static func gram(n: Int, k: Int, alpha: Double = 1, a: UnsafePointer<Double>, lda: Int,
                             beta: Double = 0, c: UnsafeMutablePointer<Double>) {
         guard n > 0 else { return }
+        _ = BLAS.singleThreaded
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(n))
         for i in 0..<n { for j in 0..<i { c[i * n + j] = c[j * n + i] } }
     }
@@ -31,6 +33,7 @@ public enum DoubleLinearAlgebra {
     public static func symmetricEigen(_ a: [Double], n: Int, vectors: Bool) -> (values: [Double], vectors: [Double])? {
         precondition(a.count == n * n, "symmetricEigen: \(a.count) values for a \(n)x\(n) matrix")
         guard n > 0 else { return ([], []) }
+        _ = BLAS.singleThreaded
         // A symmetric row-major matrix is its own column-major transpose, and LAPACK returns vectors
         // as columns of a column-major matrix, i.e. as rows here: transposed back below.
         var m = a, w = [Double](repeating: 0, count: n)
