@@ -53,7 +53,10 @@ extension MetricsCommand {
         if json {
             print("{\"metric\": \"\(metric.rawValue)\", \"value\": \(value), \"num_real\": \(realCount), \"num_fake\": \(fakeCount)}")
         } else {
-            print("\(metric.rawValue) \(String(format: metric == .fid ? "%.4f" : "%.6f", value))")
+            // Identical sets give rounding-level values either side of 0: no "-0.0000".
+            let digits = metric == .fid ? 4 : 6
+            let shown = abs(value) < 0.5 * pow(10, -Double(digits)) ? 0 : value
+            print("\(metric.rawValue) \(String(format: "%.\(digits)f", shown))")
         }
     }
 }
