@@ -80,4 +80,18 @@ struct InceptionWeightFileTests {
         try! set.insert(Tensor(shape: [], scalars: [0]), named: "Mixed_5b.branch1x1.bn.num_batches_tracked", source: "full")
         #expect(Self.failure(set) == nil)
     }
+
+    @Test func fullWeightFileLoadsToTheNetworkOfItsStateDict() throws {
+        let url = Self.temporaryFile("formula.pth")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let stateDict = FormulaInceptionWeights.stateDict()
+        try TorchSave.write(.orderedDict(stateDict.entries.map { ($0.name, .tensor($0.tensor)) }), to: url)
+        let fromFile = try FIDInception.load(from: url)
+        let direct = try FIDInception(stateDict: stateDict, source: "formula")
+        #expect(fromFile.convolutions.count == InceptionLayout.convolutions.count)
+        for spec in InceptionLayout.convolutions {
+            let (a, b) = (fromFile.convolutions[spec.name]!, direct.convolutions[spec.name]!)
+            #expect(a.weight.shape == spec.weightShape && a.weight.scalars == b.weight.scalars && a.bias.scalars == b.bias.scalars, "\(spec.name)")
+        }
+    }
 }
