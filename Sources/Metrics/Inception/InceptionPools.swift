@@ -35,29 +35,47 @@ extension Tensor {
         return out
     }
 
-    /// A 3x3 window slid over each plane, reducing the cells that lie inside the image.
+    /// A 3x3 window slid over each plane, reducing the cells that lie inside the image. Separable:
+    /// each input row is reduced over the window's columns, then those over the window's rows (exact
+    /// for max; for the mean, the sum runs in another order than torch's, a rounding-level change).
     private func pool3x3(stride: Int, padding: Int, average: Bool) -> Tensor {
         precondition(rank == 4, "pool expects NCHW, got \(shape)")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let outH = (h + 2 * padding - 3) / stride + 1, outW = (w + 2 * padding - 3) / stride + 1
+        // Each output's window, clipped to the image: first cell and cell count, per axis.
+        func spans(_ out: Int, _ size: Int) -> [(first: Int, count: Int)] {
+            (0..<out).map { o in
+                let lo = Swift.max(o * stride - padding, 0), hi = Swift.min(o * stride - padding + 3, size)
+                return (lo, hi - lo)
+            }
+        }
+        let rows = spans(outH, h), columns = spans(outW, w)
         var out = Tensor(uninitializedShape: [n, c, outH, outW])
         withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
                 let (source, target) = (PoolPointer(source.baseAddress!), PoolPointer(target.baseAddress!))
                 Parallel.forEach(n * c, grain: 1) { planes in
+                    var across = [Float](repeating: 0, count: h * outW)
                     for p in planes {
                         let input = source.pointer + p * h * w, output = target.pointer + p * outH * outW
-                        for oy in 0..<outH {
-                            let rows = Swift.max(oy * stride - padding, 0)..<Swift.min(oy * stride - padding + 3, h)
-                            for ox in 0..<outW {
-                                let columns = Swift.max(ox * stride - padding, 0)..<Swift.min(ox * stride - padding + 3, w)
-                                var result: Float = average ? 0 : -.infinity
-                                for y in rows {
-                                    for x in columns {
-                                        result = average ? result + input[y * w + x] : Swift.max(result, input[y * w + x])
-                                    }
-                                }
-                                output[oy * outW + ox] = average ? result / Float(rows.count * columns.count) : result
+                        for y in 0..<h {
+                            let row = input + y * w
+                            for (ox, span) in columns.enumerated() {
+                                var r = row[span.first]
+                                for k in 1..<span.count { r = average ? r + row[span.first + k] : Swift.max(r, row[span.first + k]) }
+                                across[y * outW + ox] = r
+                            }
+                        }
+                        for (oy, span) in rows.enumerated() {
+                            let o = output + oy * outW
+                            for ox in 0..<outW { o[ox] = across[span.first * outW + ox] }
+                            for k in 1..<span.count {
+                                let a = (span.first + k) * outW
+                                if average { for ox in 0..<outW { o[ox] += across[a + ox] } }
+                                else { for ox in 0..<outW { o[ox] = Swift.max(o[ox], across[a + ox]) } }
+                            }
+                            if average {
+                                for ox in 0..<outW { o[ox] /= Float(span.count * columns[ox].count) }
                             }
                         }
                     }
