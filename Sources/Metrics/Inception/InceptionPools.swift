@@ -6,13 +6,13 @@ import ToonCore
 extension Tensor {
     /// torch `max_pool2d(x, 3, stride, padding)`: padding cells never win (torch pads with -inf).
     func maxPool3x3(stride: Int, padding: Int) -> Tensor {
-        pool3x3(stride: stride, padding: padding, average: false)
+        pool3x3(MaximumOfWindow.self, stride: stride, padding: padding)
     }
 
     /// torch `avg_pool2d(x, 3, stride: 1, padding: 1, count_include_pad: false)`: the mean of the
     /// cells inside the image (TensorFlow's pool, which pytorch-fid's FID blocks reproduce).
     func averagePool3x3ExcludingPadding() -> Tensor {
-        pool3x3(stride: 1, padding: 1, average: true)
+        pool3x3(MeanOfWindow.self, stride: 1, padding: 1)
     }
 
     /// torch `adaptive_avg_pool2d(x, 1)` flattened: [N, C].
@@ -38,7 +38,7 @@ extension Tensor {
     /// A 3x3 window slid over each plane, reducing the cells that lie inside the image. Separable:
     /// each input row is reduced over the window's columns, then those over the window's rows (exact
     /// for max; for the mean, the sum runs in another order than torch's, a rounding-level change).
-    private func pool3x3(stride: Int, padding: Int, average: Bool) -> Tensor {
+    private func pool3x3<Reduction: WindowReduction>(_: Reduction.Type, stride: Int, padding: Int) -> Tensor {
         precondition(rank == 4, "pool expects NCHW, got \(shape)")
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let outH = (h + 2 * padding - 3) / stride + 1, outW = (w + 2 * padding - 3) / stride + 1
@@ -62,7 +62,7 @@ extension Tensor {
                             let row = input + y * w
                             for (ox, span) in columns.enumerated() {
                                 var r = row[span.first]
-                                for k in 1..<span.count { r = average ? r + row[span.first + k] : Swift.max(r, row[span.first + k]) }
+                                for k in 1..<span.count { r = Reduction.combine(r, row[span.first + k]) }
                                 across[y * outW + ox] = r
                             }
                         }
@@ -71,10 +71,9 @@ extension Tensor {
                             for ox in 0..<outW { o[ox] = across[span.first * outW + ox] }
                             for k in 1..<span.count {
                                 let a = (span.first + k) * outW
-                                if average { for ox in 0..<outW { o[ox] += across[a + ox] } }
-                                else { for ox in 0..<outW { o[ox] = Swift.max(o[ox], across[a + ox]) } }
+                                for ox in 0..<outW { o[ox] = Reduction.combine(o[ox], across[a + ox]) }
                             }
-                            if average {
+                            if Reduction.isMean {
                                 for ox in 0..<outW { o[ox] /= Float(span.count * columns[ox].count) }
                             }
                         }
@@ -84,6 +83,24 @@ extension Tensor {
         }
         return out
     }
+}
+
+/// How a pool combines the cells of a window; a type parameter, so each pool's loops are compiled
+/// for its own operation.
+private protocol WindowReduction {
+    static func combine(_ a: Float, _ b: Float) -> Float
+    /// Whether the combined cells are divided by their count at the end.
+    static var isMean: Bool { get }
+}
+
+private enum MaximumOfWindow: WindowReduction {
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) }
+    static let isMean = false
+}
+
+private enum MeanOfWindow: WindowReduction {
+    @inline(__always) static func combine(_ a: Float, _ b: Float) -> Float { a + b }
+    static let isMean = true
 }
 
 /// A pointer handed to `Parallel` workers that write disjoint elements.
