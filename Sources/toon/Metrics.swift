@@ -35,7 +35,7 @@ struct MetricsCommand: ParsableCommand {
             Examples:
               toon metrics --metric swd --network snapshot.safetensors --data anime64.zip
               toon metrics --metric swd --real photos64 --fake generated64
-              toon metrics --metric fid --real photos --fake generated --inception pt_inception-2015-12-05-6726825d.pth
+              toon metrics --metric fid --real photos --fake fakes --inception fid.pth
               toon metrics --metric ssim --real references --fake outputs --json
             """
     )
