@@ -7,7 +7,7 @@ import ToonTestSupport
 
 /// Against Reference/fid_reference.json, made by make_fid_reference.py with pytorch-fid 0.3.0's own
 /// model class, dataset transform and calculate_frechet_distance on formula-filled weights
-/// (FormulaInceptionWeights), for two sets of six PNGs (64x64 and 56x40). The issue asks for
+/// (ToonTestSupport's FormulaWeights), for two sets of six PNGs (64x64 and 56x40). The issue asks for
 /// features and FID within 1e-4 relative of pytorch-fid. Measured on both GEMM paths (ToonKit's
 /// AVX-512 kernel and OpenBLAS): features within 8e-7 of |value| + the image's RMS feature (float32
 /// convolutions summed in another order, Winograd, BN folded into the weights), FID and KID within

@@ -1,7 +1,9 @@
 import Foundation
+import Metrics
 import Testing
 import ToonCore
 import ToonIO
+import ToonTestSupport
 
 @Suite("toon metrics", .enabled(if: Toon.available, "the toon executable is not built"))
 struct MetricsCommandTests {
@@ -128,5 +130,26 @@ struct MetricsCommandTests {
         let wrongResult = try fid(wrong)
         #expect(wrongResult.status == 1)
         #expect(wrongResult.stderr == "toon: \(wrong.path): not pytorch-fid's Inception weights: tensor Conv2d_1a_3x3.conv.weight has shape [32, 3, 5, 5], expected [32, 3, 3, 3]\n")
+    }
+
+    /// The FID reference (Tests/MetricsTests/Reference): pytorch-fid's value for its two image
+    /// folders with the formula weights, written here as a .pth file as torch.save writes one.
+    @Test("fid and kid of two folders with a weight file match pytorch-fid's and NVLabs' values to 1e-4")
+    func inceptionFoldersMatchReference() throws {
+        let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MetricsTests/Reference")
+        let values = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reference.appendingPathComponent("fid_reference.json"))) as? [String: Any])
+        let weights = Toon.temporaryFolder().appendingPathComponent("formula.pth")
+        defer { try? FileManager.default.removeItem(at: weights.deletingLastPathComponent()) }
+        try TorchSave.write(.orderedDict(FIDInception.stateDictShapes.map { ($0.name, .tensor(FormulaWeights.tensor($0.name, $0.shape))) }), to: weights)
+        for metric in ["fid", "kid"] {
+            let result = try Toon.run(["metrics", "--metric", metric, "--real", reference.appendingPathComponent("fid_images/a").path,
+                                       "--fake", reference.appendingPathComponent("fid_images/b").path, "--inception", weights.path, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let value = try #require(object["value"] as? Double), expected = try #require(values[metric] as? Double)
+            #expect(abs(value - expected) / expected < 1e-4, "\(metric) \(value) vs \(expected)")
+            #expect(object["metric"] as? String == metric && object["num_real"] as? Int == 6 && object["num_fake"] as? Int == 6)
+        }
     }
 }

@@ -59,6 +59,15 @@ extension FIDInception {
         self.init(convolutions: convs)
     }
 
+    /// The tensors the network reads, by state-dict name, with their shapes: per convolution its
+    /// weight, then BatchNorm's weight, bias, running mean and running variance.
+    public static var stateDictShapes: [(name: String, shape: [Int])] {
+        InceptionLayout.convolutions.flatMap { spec in
+            [("\(spec.name).conv.weight", spec.weightShape)]
+                + ["bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"].map { ("\(spec.name).\($0)", [spec.output]) }
+        }
+    }
+
     /// Reads pytorch-fid's weight file (`pt_inception-2015-12-05-6726825d.pth`, a torch.save state dict).
     public static func load(from url: URL) throws(MetricsError) -> FIDInception {
         let stateDict: TensorSet

@@ -4,7 +4,7 @@ computed by pytorch-fid 0.3.0's own code (torch 2.13, torchvision 0.28, numpy 2.
 The real weights (pt_inception-2015-12-05-6726825d.pth, 95 MB) cannot be committed, so every
 parameter and BatchNorm buffer of pytorch-fid's `InceptionV3([3])` is overwritten with a fill that
 Swift recomputes from the state-dict name and element index alone (`formula_value` below; the Swift
-twin is Tests/MetricsTests/FormulaInceptionWeights.swift). Loading goes through pytorch-fid's own
+twin is Tests/ToonTestSupport/FormulaWeights.swift). Loading goes through pytorch-fid's own
 `fid_inception_v3`, with its download replaced by that fill.
 
 Images: two sets of six, made by formula and written as PNG (fid_images/a: 64x64, b: 40x56, W x H),
