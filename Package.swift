@@ -92,6 +92,6 @@ let package = Package(
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),
         // Runs the built `toon` executable end to end.
-        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "StyleGAN", "ToonTestSupport"]),
+        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "StyleGAN", "Metrics", "ToonTestSupport"]),
     ]
 )

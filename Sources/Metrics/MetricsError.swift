@@ -13,6 +13,10 @@ public struct MetricsError: Error, CustomStringConvertible, Sendable, Equatable 
         case sizeMismatch(width: Int, height: Int, partner: String, partnerWidth: Int, partnerHeight: Int)
         /// Smaller than the metric's window.
         case tooSmall(width: Int, height: Int, window: Int)
+        /// A weight file that is not pytorch-fid's Inception v3: a tensor missing, extra or misshapen.
+        case inceptionWeights(String)
+        /// Fewer images than the statistic needs.
+        case tooFewImages(count: Int, needed: Int)
         /// From a layer below (decoding), already worded.
         case underlying(String)
     }
@@ -33,6 +37,8 @@ public struct MetricsError: Error, CustomStringConvertible, Sendable, Equatable 
         case .missingPartner(let partner): "\(file): missing, the partner of \(partner)"
         case let .sizeMismatch(w, h, partner, pw, ph): "\(file): \(w)x\(h) pixels where its partner \(partner) has \(pw)x\(ph)"
         case let .tooSmall(w, h, window): "\(file): \(w)x\(h) pixels, smaller than the \(window)x\(window) window"
+        case .inceptionWeights(let why): "\(file): not pytorch-fid's Inception weights: \(why)"
+        case let .tooFewImages(count, needed): "\(file): \(count) image\(count == 1 ? "" : "s"), the statistic needs \(needed) or more"
         case .underlying(let text): text
         }
     }

@@ -85,8 +85,8 @@ public enum BLAS {
         return Swift.min(threads, Swift.max(m, n) / 16)
     }
 
-    /// OpenBLAS set to one thread the first time any product runs.
-    private static let singleThreaded: Void = {
+    /// OpenBLAS set to one thread the first time any product (or LAPACK call) runs.
+    static let singleThreaded: Void = {
         #if !canImport(Accelerate)
         openblas_set_num_threads(1)
         #endif

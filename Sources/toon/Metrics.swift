@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
 
-/// `toon metrics`: how close images are: a generator or a folder to a set of reals (SWD), or image
-/// pairs from two folders (SSIM, PSNR, MSE).
+/// `toon metrics`: how close images are: a generator or a folder to a set of reals (SWD, FID, KID),
+/// or image pairs from two folders (SSIM, PSNR, MSE).
 struct MetricsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
-        abstract: "Measure a generator or a folder against reals (SWD), or image pairs (SSIM, PSNR, MSE).",
+        abstract: "Measure a generator or a folder against reals (SWD, FID, KID), or image pairs (SSIM, PSNR, MSE).",
         discussion: """
             swd: Karras et al.'s sliced Wasserstein distance on Laplacian-pyramid
             patches, x1000 per level (finest first) and their mean; lower is closer.
@@ -14,6 +14,15 @@ struct MetricsCommand: ParsableCommand {
             generated from seeds 0..N-1 without truncation and the reals are the
             dataset's first N; with --real/--fake, the first N images of each folder
             (square, one power-of-two size of 16px or more).
+
+            fid, kid: pytorch-fid's Frechet Inception Distance and NVLabs' Kernel
+            Inception Distance on pytorch-fid's Inception v3 features (2048-d pool),
+            which need its weight file, pt_inception-2015-12-05-6726825d.pth, from
+            github.com/mseitzer/pytorch-fid/releases/download/fid_weights/ (ToonKit
+            downloads nothing), given as --inception. With --network/--data: seeds
+            0..N-1 against the dataset's first N (N = --num, default 10000); with
+            --real/--fake: the PNG and JPEG files of each folder, any sizes (all of
+            them, or the first --num by path). KID: 100 subsets of up to 1000.
 
             ssim, psnr, mse: each image of --real against the image of the same
             relative path in --fake, as 8-bit RGB (data range 255), as scikit-image's
@@ -26,32 +35,46 @@ struct MetricsCommand: ParsableCommand {
             Examples:
               toon metrics --metric swd --network snapshot.safetensors --data anime64.zip
               toon metrics --metric swd --real photos64 --fake generated64
+              toon metrics --metric fid --real photos --fake fakes --inception fid.pth
               toon metrics --metric ssim --real references --fake outputs --json
             """
     )
 
-    enum Metric: String, ExpressibleByArgument, CaseIterable { case swd, ssim, psnr, mse }
+    enum Metric: String, ExpressibleByArgument, CaseIterable {
+        case swd, fid, kid, ssim, psnr, mse
+
+        /// Whether it measures a set against a set (a generator or folder against reals).
+        var comparesSets: Bool { self == .swd || self == .fid || self == .kid }
+    }
     enum SSIMVariant: String, ExpressibleByArgument, CaseIterable { case skimage, wang }
 
     @Option(help: "The metric.") var metric: Metric = .swd
     @OptionGroup var network: NetworkOption
-    @Option(help: ArgumentHelp("swd: dataset of reals, an NVLabs zip or a folder.", valueName: "path")) var data: String?
+    @Option(help: ArgumentHelp("swd, fid, kid: dataset of reals, an NVLabs zip or a folder.", valueName: "path")) var data: String?
     @Option(help: ArgumentHelp("Folder of reference images.", valueName: "dir")) var real: String?
     @Option(help: ArgumentHelp("Folder of images to measure against --real.", valueName: "dir")) var fake: String?
-    @Option(help: "swd: images from each side (default 2048).") var num: Int?
+    @Option(help: "swd, fid, kid: images from each side (swd: 2048; fid, kid: 10000 from a network, all of a folder).") var num: Int?
+    @Option(help: ArgumentHelp("fid, kid: pytorch-fid's Inception weights, pt_inception-2015-12-05-6726825d.pth.", valueName: "file"),
+            completion: .file(extensions: ["pth"])) var inception: String?
     @Option(name: .customLong("ssim-variant"), help: "ssim: skimage (default) or wang.") var ssimVariant: SSIMVariant?
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     func validate() throws {
-        if let num, !(16...1_000_000).contains(num) { throw ValidationError("--num must be in 16...1000000, not \(num)") }
+        let fewest = metric == .swd ? 16 : 2
+        if let num, !(fewest...1_000_000).contains(num) { throw ValidationError("--num must be in \(fewest)...1000000, not \(num)") }
+        if metric == .fid || metric == .kid, inception == nil {
+            throw ValidationError("--metric \(metric.rawValue) needs --inception FILE (pytorch-fid's pt_inception-2015-12-05-6726825d.pth)")
+        }
+        if metric != .fid && metric != .kid, inception != nil { throw ValidationError("--inception goes with --metric fid or kid") }
         if metric != .ssim, ssimVariant != nil { throw ValidationError("--ssim-variant goes with --metric ssim") }
         let folders = real != nil || fake != nil, generator = data != nil || network.network != nil
         if folders, real == nil || fake == nil { throw ValidationError("--real and --fake go together") }
-        if metric == .swd {
-            if folders && generator { throw ValidationError("--metric swd takes --network/--data or --real/--fake, not both") }
-            if !folders && data == nil { throw ValidationError("--metric swd needs --data (and --network) or --real and --fake") }
+        if metric.comparesSets {
+            let name = metric.rawValue
+            if folders && generator { throw ValidationError("--metric \(name) takes --network/--data or --real/--fake, not both") }
+            if !folders && data == nil { throw ValidationError("--metric \(name) needs --data (and --network) or --real and --fake") }
         } else {
-            if generator || num != nil { throw ValidationError("--metric \(metric.rawValue) compares --real and --fake; --network, --data and --num are for swd") }
+            if generator || num != nil { throw ValidationError("--metric \(metric.rawValue) compares --real and --fake; --network, --data and --num are for swd, fid and kid") }
             if !folders { throw ValidationError("--metric \(metric.rawValue) needs --real and --fake") }
         }
     }
@@ -61,6 +84,8 @@ struct MetricsCommand: ParsableCommand {
             switch (metric, real, fake) {
             case (.swd, let real?, let fake?): try swdFolders(real: real, fake: fake)
             case (.swd, _, _): try swdGenerator()
+            case (.fid, let real?, let fake?), (.kid, let real?, let fake?): try inceptionFolders(real: real, fake: fake, weights: inception!)
+            case (.fid, _, _), (.kid, _, _): try inceptionGenerator(weights: inception!)
             case (_, let real?, let fake?): try pairs(real: real, fake: fake)
             default: throw ValidationError("--metric \(metric.rawValue) needs --real and --fake")
             }

@@ -1,7 +1,9 @@
 import Foundation
+import Metrics
 import Testing
 import ToonCore
 import ToonIO
+import ToonTestSupport
 
 @Suite("toon metrics", .enabled(if: Toon.available, "the toon executable is not built"))
 struct MetricsCommandTests {
@@ -98,10 +100,56 @@ struct MetricsCommandTests {
         (["--metric", "swd", "--network", "n.pkl", "--real", "a", "--fake", "b"], "not both"),
         (["--metric", "swd"], "--data"),
         (["--metric", "mse", "--ssim-variant", "wang", "--real", "a", "--fake", "b"], "--ssim-variant"),
+        (["--metric", "fid", "--real", "a", "--fake", "b"], "needs --inception FILE"),
+        (["--metric", "kid", "--data", "d.zip", "--real", "a", "--fake", "b", "--inception", "w.pth"], "not both"),
+        (["--metric", "kid", "--real", "a", "--fake", "b", "--inception", "w.pth", "--num", "1"], "--num must be in 2...1000000"),
+        (["--metric", "ssim", "--real", "a", "--fake", "b", "--inception", "w.pth"], "--inception goes with --metric fid or kid"),
     ])
     func usageErrors(arguments: [String], message: String) throws {
         let result = try Toon.run(["metrics"] + arguments)
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("fid: a missing, corrupt or wrong-shape weight file is one line naming it, exit 1")
+    func badInceptionWeights() throws {
+        let real = try Self.folder(Self.names, seed: 1), fake = try Self.folder(Self.names, seed: 2)
+        let folder = Toon.temporaryFolder()
+        func fid(_ weights: URL) throws -> CommandResult {
+            try Toon.run(["metrics", "--metric", "fid", "--real", real.path, "--fake", fake.path, "--inception", weights.path])
+        }
+        let missing = try fid(folder.appendingPathComponent("absent.pth"))
+        #expect(missing.status != 0 && missing.stderr.contains("absent.pth"), "\(missing.stderr)")
+        let corrupt = folder.appendingPathComponent("corrupt.pth")
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 37) }).write(to: corrupt)
+        let corruptResult = try fid(corrupt)
+        #expect(corruptResult.status == 1)
+        #expect(corruptResult.stderr.hasPrefix("toon: \(corrupt.path): not a torch.save file"), "\(corruptResult.stderr)")
+        let wrong = folder.appendingPathComponent("wrong.pth")
+        try TorchSave.write(.orderedDict([("Conv2d_1a_3x3.conv.weight", .tensor(Tensor.zeros([32, 3, 5, 5])))]), to: wrong)
+        let wrongResult = try fid(wrong)
+        #expect(wrongResult.status == 1)
+        #expect(wrongResult.stderr == "toon: \(wrong.path): not pytorch-fid's Inception weights: tensor Conv2d_1a_3x3.conv.weight has shape [32, 3, 5, 5], expected [32, 3, 3, 3]\n")
+    }
+
+    /// The FID reference (Tests/MetricsTests/Reference): pytorch-fid's value for its two image
+    /// folders with the formula weights, written here as a .pth file as torch.save writes one.
+    @Test("fid and kid of two folders with a weight file match pytorch-fid's and NVLabs' values to 1e-4")
+    func inceptionFoldersMatchReference() throws {
+        let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MetricsTests/Reference")
+        let values = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reference.appendingPathComponent("fid_reference.json"))) as? [String: Any])
+        let weights = Toon.temporaryFolder().appendingPathComponent("formula.pth")
+        defer { try? FileManager.default.removeItem(at: weights.deletingLastPathComponent()) }
+        try TorchSave.write(.orderedDict(FIDInception.stateDictShapes.map { ($0.name, .tensor(FormulaWeights.tensor($0.name, $0.shape))) }), to: weights)
+        for metric in ["fid", "kid"] {
+            let result = try Toon.run(["metrics", "--metric", metric, "--real", reference.appendingPathComponent("fid_images/a").path,
+                                       "--fake", reference.appendingPathComponent("fid_images/b").path, "--inception", weights.path, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let value = try #require(object["value"] as? Double), expected = try #require(values[metric] as? Double)
+            #expect(abs(value - expected) / expected < 1e-4, "\(metric) \(value) vs \(expected)")
+            #expect(object["metric"] as? String == metric && object["num_real"] as? Int == 6 && object["num_fake"] as? Int == 6)
+        }
     }
 }
