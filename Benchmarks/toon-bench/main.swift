@@ -6,6 +6,7 @@ import Training
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
 // Usage: toon-bench [gemm|conv|convgrad|filter|generator|train|all] [--runs N] [--threads T] [--json]
 //                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
+//                   [--aug diffaug|ada] [--augment-p P]   (train suite: augmentation; ADA held at p, default 1)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 //                   [--size S] [--batch B]         (conv and convgrad suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
@@ -20,6 +21,8 @@ struct Options {
     var batches = [1, 4]
     var sizes: [Int]? = nil
     var trainConfig = "small"
+    var augment: TrainingOptions.Augmentation? = nil
+    var augmentP: Float = 1
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -32,6 +35,13 @@ struct Options {
             case "--batch": batches = [Options.positive(it.next(), a)]
             case "--size": sizes = (sizes ?? []) + [Options.positive(it.next(), a)]
             case "--cfg": trainConfig = it.next() ?? trainConfig
+            case "--aug":
+                guard let choice = it.next().flatMap(TrainingOptions.Augmentation.init(rawValue:)) else {
+                    FileHandle.standardError.write("toon-bench: --aug needs diffaug or ada\n".data(using: .utf8)!)
+                    exit(64)
+                }
+                augment = choice
+            case "--augment-p": augmentP = Float(it.next() ?? "") ?? augmentP
             case "gemm", "conv", "convgrad", "filter", "generator", "train", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
@@ -168,11 +178,16 @@ let rows: [Row] = configuration.run {
             for batch in options.batches {
                 var training = preset.options(resolution: resolution, batch: batch, kimg: 1e6, seed: 1)
                 training.discriminator.mbstdGroupSize = min(training.discriminator.mbstdGroupSize, batch)
+                training.augment = options.augment
+                // ADA starts at p; its adjustments over a measured run add up to under 0.01.
+                var state = TrainingState.initial(training)
+                if options.augment == .ada { state.augmentP = options.augmentP }
                 let images = Tensor.randomUniform(shape: [64, 3, resolution, resolution], in: -1..<1, seed: 3)
                 var run = try! TrainingRun(options: training, data: InMemoryImages(images), directory: URL(fileURLWithPath: "/nonexistent"),
-                                           state: .initial(training))
+                                           state: state)
                 let steps = training.dRegInterval
-                let row = measure("train \(preset.rawValue) \(resolution) b\(batch) (per step)", flops: 0, runs: options.runs) {
+                let augmentName = options.augment.map { " \($0.rawValue)" + ($0 == .ada ? " p\(options.augmentP)" : "") } ?? ""
+                let row = measure("train \(preset.rawValue) \(resolution) b\(batch)\(augmentName) (per step)", flops: 0, runs: options.runs) {
                     run.runSteps(steps)
                 }
                 rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(steps) }))
