@@ -6,7 +6,8 @@ import Training
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
 // Usage: toon-bench [gemm|conv|convgrad|filter|generator|train|all] [--runs N] [--threads T] [--json]
 //                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
-//                   [--aug diffaug|ada] [--augment-p P]   (train suite: augmentation; ADA held at p, default 1)
+//                   [--aug diffaug|ada] [--augment-p P]   (train suite: augmentation; ADA starting at p, default 1)
+//                   augment [--resolution R] [--batch B] [--augment-p P]   (ADA's pipeline alone, per call)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 //                   [--size S] [--batch B]         (conv and convgrad suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
@@ -42,7 +43,7 @@ struct Options {
                 }
                 augment = choice
             case "--augment-p": augmentP = Float(it.next() ?? "") ?? augmentP
-            case "gemm", "conv", "convgrad", "filter", "generator", "train", "all": suite = a
+            case "gemm", "conv", "convgrad", "filter", "generator", "train", "augment", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -163,6 +164,26 @@ let rows: [Row] = configuration.run {
                     _ = generator(z: z)
                 }
                 rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(batch) }))
+            }
+        }
+    }
+
+    if options.suite == "augment" {
+        // ADA's pipeline on random images: the forward pass (D's phases) and forward + backward (Gmain, R1).
+        let pipe = AugmentPipe(seed: 1)
+        for resolution in options.resolutions {
+            for batch in options.batches {
+                let images = Tensor.randomUniform(shape: [batch, 3, resolution, resolution], in: -1..<1, seed: 3)
+                var step = 0
+                rows.append(measure("ada \(resolution) b\(batch) p\(options.augmentP) forward", flops: 0, runs: options.runs) {
+                    step += 1
+                    _ = withoutGradients { pipe(images, probability: options.augmentP, step: step, call: 0) }
+                })
+                rows.append(measure("ada \(resolution) b\(batch) p\(options.augmentP) fwd+bwd", flops: 0, runs: options.runs) {
+                    step += 1
+                    let leaf = images.requiringGrad()
+                    _ = gradients(of: pipe(leaf, probability: options.augmentP, step: step, call: 0).sum(), wrt: [leaf])
+                })
             }
         }
     }

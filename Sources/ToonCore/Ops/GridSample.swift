@@ -20,7 +20,8 @@ public struct BilinearGrid: Sendable, Equatable {
     public init(affine theta: [[Double]], inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int) {
         precondition(theta.allSatisfy { $0.count == 6 }, "each affine matrix needs 6 numbers (2x3, row-major)")
         precondition(inHeight >= 1 && inWidth >= 1 && outHeight >= 1 && outWidth >= 1, "grid sizes must be positive")
-        batch = theta.count
+        let batch = theta.count
+        self.batch = batch
         self.inHeight = inHeight
         self.inWidth = inWidth
         self.outHeight = outHeight
@@ -28,29 +29,42 @@ public struct BilinearGrid: Sendable, Equatable {
         let pixels = outHeight * outWidth
         var index = [Int32](repeating: 0, count: batch * pixels * 4)
         var weight = [Float](repeating: 0, count: batch * pixels * 4)
-        for n in 0..<batch {
-            let t = theta[n]
-            for oy in 0..<outHeight {
-                let y = Double(2 * oy + 1) / Double(outHeight) - 1
-                for ox in 0..<outWidth {
-                    let x = Double(2 * ox + 1) / Double(outWidth) - 1
-                    // Normalised input coordinates, then grid_sample's unnormalisation (align_corners=False).
-                    let gx = t[0] * x + t[1] * y + t[2], gy = t[3] * x + t[4] * y + t[5]
-                    let ix = ((gx + 1) * Double(inWidth) - 1) / 2, iy = ((gy + 1) * Double(inHeight) - 1) / 2
-                    let x0 = ix.rounded(.down), y0 = iy.rounded(.down)
-                    let fx = ix - x0, fy = iy - y0
-                    let base = ((n * outHeight + oy) * outWidth + ox) * 4
-                    for k in 0..<4 {
-                        let cy = y0 + Double(k / 2), cx = x0 + Double(k % 2)
-                        guard cy >= 0 && cy < Double(inHeight) && cx >= 0 && cx < Double(inWidth) else { continue }
-                        index[base + k] = Int32(Int(cy) * inWidth + Int(cx))
-                        weight[base + k] = Float((k / 2 == 0 ? 1 - fy : fy) * (k % 2 == 0 ? 1 - fx : fx))
+        index.withUnsafeMutableBufferPointer { index in
+            weight.withUnsafeMutableBufferPointer { weight in
+                Parallel.forEach(batch, grain: 1) { images in
+                    for n in images {
+                        Self.fillTaps(theta[n], image: n, index: index, weight: weight,
+                                      inSize: (inHeight, inWidth), outSize: (outHeight, outWidth))
                     }
                 }
             }
         }
         self.index = index
         self.weight = weight
+    }
+
+    /// One image's taps, written into its own part of the buffers.
+    private static func fillTaps(_ t: [Double], image n: Int, index: UnsafeMutableBufferPointer<Int32>,
+                                 weight: UnsafeMutableBufferPointer<Float>, inSize: (Int, Int), outSize: (Int, Int)) {
+        let (inHeight, inWidth) = inSize, (outHeight, outWidth) = outSize
+        for oy in 0..<outHeight {
+            let y = Double(2 * oy + 1) / Double(outHeight) - 1
+            for ox in 0..<outWidth {
+                let x = Double(2 * ox + 1) / Double(outWidth) - 1
+                // Normalised input coordinates, then grid_sample's unnormalisation (align_corners=False).
+                let gx = t[0] * x + t[1] * y + t[2], gy = t[3] * x + t[4] * y + t[5]
+                let ix = ((gx + 1) * Double(inWidth) - 1) / 2, iy = ((gy + 1) * Double(inHeight) - 1) / 2
+                let x0 = ix.rounded(.down), y0 = iy.rounded(.down)
+                let fx = ix - x0, fy = iy - y0
+                let base = ((n * outHeight + oy) * outWidth + ox) * 4
+                for k in 0..<4 {
+                    let cy = y0 + Double(k / 2), cx = x0 + Double(k % 2)
+                    guard cy >= 0 && cy < Double(inHeight) && cx >= 0 && cx < Double(inWidth) else { continue }
+                    index[base + k] = Int32(Int(cy) * inWidth + Int(cx))
+                    weight[base + k] = Float((k / 2 == 0 ? 1 - fy : fy) * (k % 2 == 0 ? 1 - fx : fx))
+                }
+            }
+        }
     }
 }
 

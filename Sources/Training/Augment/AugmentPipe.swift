@@ -6,11 +6,15 @@ import ToonCore
 /// as one colour matrix per image. Each transform is applied to each image with probability p. For
 /// fixed draws every step is linear in the image and built from ops that differentiate to any order,
 /// so R1 differentiates through it.
-struct AugmentPipe: Sendable {
+package struct AugmentPipe: Sendable {
     let random: TrainingRandom
 
+    /// A pipe drawing from the run's `seed` (for toon-bench; training builds it from its options).
+    package init(seed: UInt64) { random = TrainingRandom(seed: seed) }
+    init(random: TrainingRandom) { self.random = random }
+
     /// `images` [N, C, H, W] augmented with probability `p`, the draws keyed by (step, call) as DiffAugment's.
-    func callAsFunction(_ images: Tensor, probability p: Float, step: Int, call: Int) -> Tensor {
+    package func callAsFunction(_ images: Tensor, probability p: Float, step: Int, call: Int) -> Tensor {
         var draw = random.stream(.augment, step &* 8 &+ call)
         let parameters = AugmentParameters.draw(count: images.shape[0], channels: images.shape[1],
                                                 probability: Double(p), using: &draw)
