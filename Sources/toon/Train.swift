@@ -47,7 +47,7 @@ struct Train: ParsableCommand {
         """)
     var aug: AugmentChoice = .none
     enum AugmentChoice: String, ExpressibleByArgument, CaseIterable { case none, diffaug, ada }
-    @Option(help: "With --aug ada: the share of reals D may call real, as the mean sign of its real logits (NVLabs' default 0.6).")
+    @Option(help: "With --aug ada: the target for the mean sign of D's real logits (ADA's r_t, -1...1); p rises while r_t is above it (default 0.6, NVLabs').")
     var target: Float?
     @Option(name: .customLong("freeze-d"), help: ArgumentHelp("Freeze-D: keep D's first N layers fixed (transfer learning).", valueName: "N"))
     var freezeD: Int?

@@ -1,9 +1,9 @@
 import ToonCore
 
 /// ADA's heuristic for p (NVLabs training_loop.py): every `interval` steps, the sign of D's real
-/// logits, averaged over that span (r_t, the share of reals D calls real, from -1 to 1), is compared
-/// with the target; p moves up when D is overconfident (r_t above the target) and down otherwise, by
-/// the amount that would take it from 0 to 1 in `kimgPerUnit` thousand images. p never goes below 0.
+/// logits, averaged over that span (r_t = E[sign(D(real))], from -1 to 1), is compared with the
+/// target; p moves up when D is overconfident (r_t above the target) and down otherwise, by the
+/// amount that would take it from 0 to 1 in `kimgPerUnit` thousand images. p never goes below 0.
 enum AdaptiveProbability {
     /// Steps between adjustments (NVLabs ada_interval).
     static let interval = 4

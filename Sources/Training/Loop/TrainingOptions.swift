@@ -41,7 +41,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         /// ADA's adaptive 'bgc' pipeline: geometric and colour transforms with a probability p tuned during training.
         case ada
     }
-    /// ADA's target for the mean sign of D's real logits (nil: 0.6, NVLabs' default).
+    /// ADA's target for r_t, the mean sign of D's real logits (nil: 0.6, NVLabs' default).
     public var adaTarget: Float?
     public var adaTargetValue: Float { adaTarget ?? 0.6 }
     /// Freeze-D (Mo et al.): D's first this many layers keep their weights (nil: none), for transfer learning.
