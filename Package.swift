@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "ToonTestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "ToonTestSupport"]),
         // The README's library example, compiled and run as it is written there.

@@ -4,8 +4,10 @@ import ToonCore
 import Training
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
-// Usage: toon-bench [gemm|conv|convgrad|convup|filter|generator|train|all] [--runs N] [--threads T] [--json]
+// Usage: toon-bench [gemm|conv|convgrad|convup|filter|generator|train|augment|all] [--runs N] [--threads T] [--json]
 //                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
+//                   [--aug diffaug|ada] [--augment-p P]   (train suite: augmentation; ADA starting at p, default 1)
+//                   augment [--resolution R] [--batch B] [--augment-p P]   (ADA's pipeline alone, per call)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
@@ -20,6 +22,8 @@ struct Options {
     var batches = [1, 4]
     var sizes: [Int]? = nil
     var trainConfig = "small"
+    var augment: TrainingOptions.Augmentation? = nil
+    var augmentP: Float = 1
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -32,7 +36,14 @@ struct Options {
             case "--batch": batches = [Options.positive(it.next(), a)]
             case "--size": sizes = (sizes ?? []) + [Options.positive(it.next(), a)]
             case "--cfg": trainConfig = it.next() ?? trainConfig
-            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "all": suite = a
+            case "--aug":
+                guard let choice = it.next().flatMap(TrainingOptions.Augmentation.init(rawValue:)) else {
+                    FileHandle.standardError.write("toon-bench: --aug needs diffaug or ada\n".data(using: .utf8)!)
+                    exit(64)
+                }
+                augment = choice
+            case "--augment-p": augmentP = Float(it.next() ?? "") ?? augmentP
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -173,6 +184,26 @@ let rows: [Row] = configuration.run {
         }
     }
 
+    if options.suite == "augment" {
+        // ADA's pipeline on random images: the forward pass (D's phases) and forward + backward (Gmain, R1).
+        let pipe = AugmentPipe(seed: 1)
+        for resolution in options.resolutions {
+            for batch in options.batches {
+                let images = Tensor.randomUniform(shape: [batch, 3, resolution, resolution], in: -1..<1, seed: 3)
+                var step = 0
+                rows.append(measure("ada \(resolution) b\(batch) p\(options.augmentP) forward", flops: 0, runs: options.runs) {
+                    step += 1
+                    _ = withoutGradients { pipe(images, probability: options.augmentP, step: step, call: 0) }
+                })
+                rows.append(measure("ada \(resolution) b\(batch) p\(options.augmentP) fwd+bwd", flops: 0, runs: options.runs) {
+                    step += 1
+                    let leaf = images.requiringGrad()
+                    _ = gradients(of: pipe(leaf, probability: options.augmentP, step: step, call: 0).sum(), wrt: [leaf])
+                })
+            }
+        }
+    }
+
     if options.suite == "train" {
         // Training iterations (Gmain + Dmain, Greg and Dreg amortised on their schedule) on random images.
         // A measured run is dRegInterval (16) steps, which holds 4 Greg and 1 Dreg; reported per step.
@@ -184,11 +215,16 @@ let rows: [Row] = configuration.run {
             for batch in options.batches {
                 var training = preset.options(resolution: resolution, batch: batch, kimg: 1e6, seed: 1)
                 training.discriminator.mbstdGroupSize = min(training.discriminator.mbstdGroupSize, batch)
+                training.augment = options.augment
+                // ADA starts at p; its adjustments over a measured run add up to under 0.01.
+                var state = TrainingState.initial(training)
+                if options.augment == .ada { state.augmentP = options.augmentP }
                 let images = Tensor.randomUniform(shape: [64, 3, resolution, resolution], in: -1..<1, seed: 3)
                 var run = try! TrainingRun(options: training, data: InMemoryImages(images), directory: URL(fileURLWithPath: "/nonexistent"),
-                                           state: .initial(training))
+                                           state: state)
                 let steps = training.dRegInterval
-                let row = measure("train \(preset.rawValue) \(resolution) b\(batch) (per step)", flops: 0, runs: options.runs) {
+                let augmentName = options.augment.map { " \($0.rawValue)" + ($0 == .ada ? " p\(options.augmentP)" : "") } ?? ""
+                let row = measure("train \(preset.rawValue) \(resolution) b\(batch)\(augmentName) (per step)", flops: 0, runs: options.runs) {
                     run.runSteps(steps)
                 }
                 rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(steps) }))

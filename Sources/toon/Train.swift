@@ -41,9 +41,14 @@ struct Train: ParsableCommand {
     @Option(help: "Thousands of images per tick: log line and sample grid.") var tick: Double = 4
     @Option(help: "A snapshot every this many ticks (and at the end).") var snap: Int = 50
     @Flag(help: "Add left-right mirrored copies of the images.") var mirror = false
-    @Option(help: "Augment what D sees: none, or diffaug (colour, translation, cutout; for sets of a few thousand images or fewer).")
+    @Option(help: """
+        Augment what D sees: none; diffaug (colour, translation, cutout, always on); or ada (NVLabs' adaptive \
+        geometric and colour pipeline, its probability tuned to --target; for sets of a few thousand images or fewer).
+        """)
     var aug: AugmentChoice = .none
-    enum AugmentChoice: String, ExpressibleByArgument, CaseIterable { case none, diffaug }
+    enum AugmentChoice: String, ExpressibleByArgument, CaseIterable { case none, diffaug, ada }
+    @Option(help: "With --aug ada: the target for the mean sign of D's real logits (ADA's r_t, -1...1); p rises while r_t is above it (default 0.6, NVLabs').")
+    var target: Float?
     @Option(name: .customLong("freeze-d"), help: ArgumentHelp("Freeze-D: keep D's first N layers fixed (transfer learning).", valueName: "N"))
     var freezeD: Int?
     @Option(help: "Measured at each snapshot, into log.jsonl and TensorBoard: swd (sliced Wasserstein distance of 512 images) or none.")
@@ -58,6 +63,10 @@ struct Train: ParsableCommand {
         if let batch, !(1...4096).contains(batch) { throw ValidationError("--batch must be in 1...4096, not \(batch)") }
         if let gamma, !(gamma >= 0 && gamma.isFinite) { throw ValidationError("--gamma must be a number of 0 or more") }
         if let kimg, !(kimg > 0 && kimg.isFinite) { throw ValidationError("--kimg must be a number above 0") }
+        if let target {
+            guard aug == .ada else { throw ValidationError("--target is for --aug ada") }
+            guard target >= 0 && target <= 1 else { throw ValidationError("--target must be a number in 0...1, not \(target)") }
+        }
         guard tick > 0, tick.isFinite else { throw ValidationError("--tick must be a number above 0") }
         guard snap >= 1 else { throw ValidationError("--snap must be at least 1") }
         guard !outdir.isEmpty else { throw ValidationError("--outdir must name a folder") }
@@ -102,7 +111,12 @@ struct Train: ParsableCommand {
         guard let preset = TrainingPreset(rawValue: cfg) else { throw ValidationError("unknown --cfg \(cfg)") }
         var options = preset.options(resolution: dataset.resolution, batch: batch, gamma: gamma, kimg: kimg ?? 25000,
                                      tickKimg: tick, snapshotTicks: snap, mirror: mirror, seed: seed)
-        options.augment = aug == .diffaug ? .diffaug : nil
+        options.augment = switch aug {
+        case .none: nil
+        case .diffaug: .diffaug
+        case .ada: .ada
+        }
+        options.adaTarget = target
         options.swdImages = metrics == .swd ? 512 : nil
         options.freezeDiscriminatorLayers = freezeD
         let source: TrainingStart.Source = switch resume {

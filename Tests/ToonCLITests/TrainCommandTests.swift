@@ -136,6 +136,32 @@ struct TrainCommandTests {
         #expect(result.status == 64, "a usage problem")
         #expect(result.stderr.contains("no run with a snapshot to resume"))
     }
+
+    @Test("--aug ada --target trains with ADA, logs p each tick, and keeps both options in the run and its snapshot")
+    func adaptiveAugmentation() throws {
+        let (folder, arguments) = try tinySetup(kimg: "0.016")
+        let runs = folder.appendingPathComponent("runs")
+        let result = try Toon.run(arguments + ["--outdir", runs.path, "--aug", "ada", "--target", "0.7", "--metrics", "none"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try #require(runFolders(runs).first)
+        let options = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("training_options.json"))) as? [String: Any]
+        #expect(options?["augment"] as? String == "ada" && (options?["adaTarget"] as? Double).map { abs($0 - 0.7) < 1e-6 } == true)
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        for line in log {
+            let tick = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect((tick?["augment"] as? Double).map { $0 >= 0 } == true, "no augment p in \(line)")
+        }
+        let info = try Toon.run(["info", run.appendingPathComponent("network-snapshot-000000.safetensors").path])
+        #expect(info.stdout.contains("aug ada (target 0.7)"), "\(info.stdout)")
+    }
+
+    @Test("--target needs --aug ada and a value in 0...1", arguments: [["--target", "0.5"], ["--aug", "ada", "--target", "1.5"]])
+    func targetChecked(extra: [String]) throws {
+        let folder = Toon.temporaryFolder()
+        let result = try Toon.run(["train", "--data", folder.appendingPathComponent("none.zip").path, "--outdir", folder.path] + extra)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("--target"), "\(result.stderr)")
+    }
 }
 
 @Suite("toon train --resume FILE", .enabled(if: Toon.available && SharedFixtures.available, "needs the toon executable and shared/fixtures"))

@@ -84,4 +84,41 @@ extension ParameterStore {
         // And training did change the weights.
         #expect(full.state.generator.values != TrainingState.initial(options).generator.values)
     }
+
+    /// ADA's p and its tally of real signs carry over a resume. Ticks of 3 steps put the snapshot in
+    /// the middle of a 4-step adjustment interval, and p starts at 0.4 so the augmentation acts.
+    @Test func resumedADARunEndsBitIdenticalWithTheSameP() throws {
+        var options = tinyOptions(kimg: 0.048, tick: 0.012, augment: .ada)
+        options.adaTarget = 0.6
+        var start = TrainingState.initial(options)
+        start.augmentP = 0.4
+        let straight = temporaryFolder("ada-straight"), interrupted = temporaryFolder("ada-interrupted")
+        defer { for f in [straight, interrupted] { try? FileManager.default.removeItem(at: f) } }
+        var full = try TrainingRun(options: options, data: tinyData(), directory: straight, state: start)
+        try full.run()
+
+        var first = try TrainingRun(options: options, data: tinyData(), directory: interrupted, state: start)
+        var stepsAfterSecondTick = 0
+        try first.run(stepDone: { state in if state.tick >= 2 { stepsAfterSecondTick += 1 } },
+                      shouldStop: { stepsAfterSecondTick >= 1 })
+        let snapshot = try #require(RunDirectory.latestSnapshot(in: interrupted))
+        let (resumedOptions, state) = try TrainingSnapshot.read(snapshot)
+        #expect(state.step == 6 && state.augmentSignCount > 0, "the snapshot falls inside an adjustment interval")
+        #expect(state.augmentP != 0.4, "p was adjusted at step 4")
+        var resumed = try TrainingRun(options: resumedOptions, data: tinyData(), directory: interrupted, state: state)
+        try resumed.run()
+        #expect(resumed.state.augmentP == full.state.augmentP)
+        #expect(resumed.state.augmentSignSum == full.state.augmentSignSum && resumed.state.augmentSignCount == full.state.augmentSignCount)
+        #expect(resumed.state.generator.values == full.state.generator.values)
+        #expect(resumed.state.discriminator.values == full.state.discriminator.values)
+        #expect(resumed.state.generatorEMA.values == full.state.generatorEMA.values)
+
+        // p moved by ADA's step at each of steps 4, 8 and 12, and each tick's p is in the log.
+        let stepSize = Float(options.batch * 4) / 500_000
+        #expect(abs(abs(full.state.augmentP - 0.4) / stepSize - 3) < 0.01 || abs(abs(full.state.augmentP - 0.4) / stepSize - 1) < 0.01)
+        let log = try String(contentsOf: straight.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        let ps = try log.map { line in try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["augment"] as? Double) }
+        #expect(ps.count == 4)
+        #expect(abs(ps.last! - Double(full.state.augmentP)) < 1e-6)
+    }
 }

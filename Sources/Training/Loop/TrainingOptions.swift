@@ -38,7 +38,12 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public enum Augmentation: String, Codable, Sendable, CaseIterable {
         /// DiffAugment's colour, translation and cutout, on every image.
         case diffaug
+        /// ADA's adaptive 'bgc' pipeline: geometric and colour transforms with a probability p tuned during training.
+        case ada
     }
+    /// ADA's target for r_t, the mean sign of D's real logits (nil: 0.6, NVLabs' default).
+    public var adaTarget: Float?
+    public var adaTargetValue: Float { adaTarget ?? 0.6 }
     /// Freeze-D (Mo et al.): D's first this many layers keep their weights (nil: none), for transfer learning.
     public var freezeDiscriminatorLayers: Int?
     /// Images for the sliced Wasserstein distance measured at every snapshot (nil: no metric; images
@@ -60,6 +65,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard tickKimg > 0, tickKimg.isFinite else { throw .config("--tick must be above 0") }
         guard snapshotTicks >= 1 else { throw .config("--snap must be at least 1") }
         guard r1Gamma >= 0, r1Gamma.isFinite else { throw .config("--gamma must be 0 or more") }
+        guard adaTargetValue >= 0, adaTargetValue <= 1 else { throw .config("--target must be in 0...1") }
         guard generator.imageResolution == discriminator.imageResolution else {
             throw .config("generator (\(generator.imageResolution)px) and discriminator (\(discriminator.imageResolution)px) differ")
         }

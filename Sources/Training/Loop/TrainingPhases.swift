@@ -12,7 +12,13 @@ struct TrainingPhases: Sendable {
     let random: TrainingRandom
     /// G's trainable names (everything but w_avg and the noise constants).
     let generatorTrainable: Set<String>
-    let augment: DiffAugment?
+    let augment: Augmenter?
+
+    /// What augments every image D sees.
+    enum Augmenter: Sendable {
+        case diffaug(DiffAugment)
+        case ada(AugmentPipe)
+    }
     /// D's parameters that Freeze-D keeps fixed.
     let discriminatorFrozen: Set<String>
 
@@ -23,7 +29,11 @@ struct TrainingPhases: Sendable {
         }
         discriminator = try Discriminator(options.discriminator)
         random = TrainingRandom(seed: options.seed)
-        augment = options.augment == .diffaug ? DiffAugment(random: random) : nil
+        augment = switch options.augment {
+        case .diffaug?: .diffaug(DiffAugment(random: random))
+        case .ada?: .ada(AugmentPipe(random: random))
+        case nil: nil
+        }
         discriminatorFrozen = discriminator.frozenNames(firstLayers: options.freezeDiscriminatorLayers ?? 0)
         generatorTrainable = Set(initialGenerator.names.filter { !Generator.isBuffer($0) })
     }
@@ -87,9 +97,31 @@ struct TrainingPhases: Sendable {
         return Dictionary(uniqueKeysWithValues: zip(pairs.map(\.name), grads))
     }
 
-    /// D's logits for `images`, augmented first when the run augments (`call` keeps each D call's draws apart).
-    func discriminate(_ images: Tensor, _ p: ParameterStore, step: Int, call: Int) -> Tensor {
-        discriminator(augment.map { $0(images, step: step, call: call) } ?? images, p)
+    /// D's logits for `images`, augmented first when the run augments (`call` keeps each D call's draws
+    /// apart; ADA applies each transform with probability `augmentP`).
+    func discriminate(_ images: Tensor, _ p: ParameterStore, step: Int, call: Int, augmentP: Float) -> Tensor {
+        let seen = switch augment {
+        case .diffaug(let diffAugment)?: diffAugment(images, step: step, call: call)
+        case .ada(let pipe)?: pipe(images, probability: augmentP, step: step, call: call)
+        case nil: images
+        }
+        return discriminator(seen, p)
+    }
+
+    /// Adds the signs of D's real logits to ADA's tally (NVLabs counts those of Dmain and of Dreg).
+    private func tallyRealSigns(_ state: inout TrainingState, _ realLogits: Tensor) {
+        guard options.augment == .ada else { return }
+        state.augmentSignSum += AdaptiveProbability.signSum(realLogits)
+        state.augmentSignCount += realLogits.count
+    }
+
+    /// ADA: after every `AdaptiveProbability.interval` steps, p follows the tally of real signs, which restarts.
+    func adjustAugmentProbability(_ state: inout TrainingState) {
+        guard options.augment == .ada, state.step % AdaptiveProbability.interval == 0 else { return }
+        state.augmentP = AdaptiveProbability.adjusted(state.augmentP, signSum: state.augmentSignSum, signCount: state.augmentSignCount,
+                                                      target: options.adaTargetValue, batch: options.batch)
+        state.augmentSignSum = 0
+        state.augmentSignCount = 0
     }
 
     // MARK: phases
@@ -98,7 +130,7 @@ struct TrainingPhases: Sendable {
     func generatorMain(_ state: inout TrainingState) -> Float {
         let leaves = generatorLeaves(state.generator)
         let (images, _) = runGenerator(&state.generator, trainable: leaves, batch: options.batch, step: state.step, Self.gMainLatents)
-        let logits = discriminate(images, state.discriminator, step: state.step, call: 0)
+        let logits = discriminate(images, state.discriminator, step: state.step, call: 0, augmentP: state.augmentP)
         let loss = GANLoss.generator(fakeLogits: logits)
         let grads = gradients(of: loss, leaves, names: generatorTrainable)
         state.generatorOptimizer.step(&state.generator, gradients: grads)
@@ -130,8 +162,9 @@ struct TrainingPhases: Sendable {
             runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents).images
         }
         let leaves = discriminatorLeaves(state.discriminator)
-        let fakeLogits = discriminate(fakes, leaves, step: state.step, call: 1)
-        let realLogits = discriminate(reals, leaves, step: state.step, call: 2)
+        let fakeLogits = discriminate(fakes, leaves, step: state.step, call: 1, augmentP: state.augmentP)
+        let realLogits = discriminate(reals, leaves, step: state.step, call: 2, augmentP: state.augmentP)
+        tallyRealSigns(&state, realLogits)
         let loss = GANLoss.discriminator(fakeLogits: fakeLogits, realLogits: realLogits)
         state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
         return (loss.scalar, realLogits.mean().scalar, fakeLogits.mean().scalar)
@@ -141,7 +174,9 @@ struct TrainingPhases: Sendable {
     func discriminatorRegularization(_ state: inout TrainingState, reals: Tensor) -> Float {
         let leaves = discriminatorLeaves(state.discriminator)
         let x = reals.requiringGrad()
-        let penalty = GANLoss.r1Penalty(realLogits: discriminate(x, leaves, step: state.step, call: 3), reals: x)
+        let realLogits = discriminate(x, leaves, step: state.step, call: 3, augmentP: state.augmentP)
+        tallyRealSigns(&state, realLogits)
+        let penalty = GANLoss.r1Penalty(realLogits: realLogits, reals: x)
         let loss = penalty * (options.r1Gamma / 2 * Float(options.dRegInterval))
         state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
         return penalty.scalar

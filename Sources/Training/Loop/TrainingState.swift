@@ -18,6 +18,9 @@ public struct TrainingState: Sendable {
     public var plMean: Float
     /// Augmentation probability (ADA's p; 0 without augmentation).
     public var augmentP: Float
+    /// Sum and count of sign(D(real logit)) since ADA's last adjustment of p (NVLabs' Loss/signs/real).
+    public var augmentSignSum: Int = 0
+    public var augmentSignCount: Int = 0
     /// Ticks done.
     public var tick: Int
 

@@ -19,6 +19,9 @@ public enum TrainingSnapshot {
         var tick: Int
         var generatorSteps: Int
         var discriminatorSteps: Int
+        /// ADA's tally of real-logit signs since its last adjustment (absent in older snapshots: none).
+        var augmentSignSum: Int?
+        var augmentSignCount: Int?
     }
 
     public static func write(_ state: TrainingState, options: TrainingOptions, to url: URL) throws(TrainingError) {
@@ -38,7 +41,8 @@ public enum TrainingSnapshot {
         tensors["state.augment_p"] = Tensor(state.augmentP)
         let counters = Counters(options: options, step: state.step, imagesSeen: state.imagesSeen, tick: state.tick,
                                 generatorSteps: state.generatorOptimizer.stepCount,
-                                discriminatorSteps: state.discriminatorOptimizer.stepCount)
+                                discriminatorSteps: state.discriminatorOptimizer.stepCount,
+                                augmentSignSum: state.augmentSignSum, augmentSignCount: state.augmentSignCount)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let metadata = [
@@ -62,7 +66,7 @@ public enum TrainingSnapshot {
         ]
         var extras: [String] = []
         if o.mirror { extras.append("mirror") }
-        if let a = o.augment { extras.append("aug \(a.rawValue)") }
+        if let a = o.augment { extras.append("aug \(a.rawValue)" + (a == .ada ? " (target \(o.adaTargetValue))" : "")) }
         if let f = o.freezeDiscriminatorLayers { extras.append("freeze-d \(f)") }
         if !extras.isEmpty { lines.append(("options", extras.joined(separator: ", "))) }
         return lines
@@ -122,6 +126,8 @@ public enum TrainingSnapshot {
             state.step = counters.step
             state.imagesSeen = counters.imagesSeen
             state.tick = counters.tick
+            state.augmentSignSum = counters.augmentSignSum ?? 0
+            state.augmentSignCount = counters.augmentSignCount ?? 0
             return (options, state)
         } catch let error as TrainingError {
             throw error

@@ -10,11 +10,11 @@ struct TickStatistics {
         counts[name, default: 0] += 1
     }
 
-    /// Values measured once per tick (snapshot metrics), reported as they are.
+    /// Values measured once per tick (snapshot metrics, ADA's p at the tick's end), reported as they are.
     private var measured: [String: Double] = [:]
 
-    mutating func record(snapshotMetrics: [String: Double]) {
-        measured.merge(snapshotMetrics) { $1 }
+    mutating func record(measured values: [String: Double]) {
+        measured.merge(values) { $1 }
     }
 
     var means: [String: Double] {
@@ -29,7 +29,7 @@ public struct TickReport: Sendable {
     public let totalKimg: Double
     public let secondsPerKimg: Double
     public let tickSeconds: Double
-    /// Mean losses of the tick by name (loss_G, loss_D, r1, pl, D_real, D_fake).
+    /// Mean losses of the tick by name (loss_G, loss_D, r1, pl, D_real, D_fake), and ADA's p (augment).
     public let means: [String: Double]
     public let maxResidentMB: Double
     public let snapshot: URL?
@@ -37,7 +37,8 @@ public struct TickReport: Sendable {
     /// The tick as TensorBoard scalars, named as NVLabs' training loop names them where it has them.
     var scalars: [(tag: String, value: Float)] {
         let names = ["loss_G": "Loss/G/loss", "loss_D": "Loss/D/loss", "r1": "Loss/r1_penalty", "pl": "Loss/pl_penalty",
-                     "D_real": "Loss/scores/real", "D_fake": "Loss/scores/fake", "swd_mean": "Metrics/swd_mean"]
+                     "D_real": "Loss/scores/real", "D_fake": "Loss/scores/fake", "swd_mean": "Metrics/swd_mean",
+                     "augment": "Progress/augment"]
         var out = means.sorted { $0.key < $1.key }.map { (names[$0.key] ?? ($0.key.hasPrefix("swd") ? "Metrics/\($0.key)" : $0.key), Float($0.value)) }
         out += [("Progress/kimg", Float(kimg)), ("Timing/sec_per_kimg", Float(secondsPerKimg)),
                 ("Resources/peak_rss_mb", Float(maxResidentMB))]

@@ -77,8 +77,9 @@ public struct TrainingRun {
             if state.tick % options.snapshotTicks == 0 || isFinished {
                 snapshot = directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: state.imagesSeen))
                 try TrainingSnapshot.write(state, options: options, to: snapshot!)
-                if let n = options.swdImages { statistics.record(snapshotMetrics: try measureSWD(images: n)) }
+                if let n = options.swdImages { statistics.record(measured: try measureSWD(images: n)) }
             }
+            if options.augment == .ada { statistics.record(measured: ["augment": Double(state.augmentP)]) }
             try writeFakesGrid()
             let images = Double(state.imagesSeen - tickStartImages)
             let tick = TickReport(tick: state.tick, kimg: Double(state.imagesSeen) / 1000, totalKimg: options.totalKimg,
@@ -121,6 +122,7 @@ public struct TrainingRun {
         phases.updateEMA(&state)
         state.imagesSeen += options.batch
         state.step += 1
+        phases.adjustAugmentProbability(&state)
     }
 
     /// SWD of G_ema against the data, by name (swd64, ..., swd_mean).
