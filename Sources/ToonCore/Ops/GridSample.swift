@@ -98,20 +98,12 @@ extension Tensor {
         let inPlane = grid.inHeight * grid.inWidth, outPlane = grid.outHeight * grid.outWidth
         let out = Tensor(uninitializedShape: [grid.batch, channels, grid.outHeight, grid.outWidth])
         let src = denseBase, dst = out.storage.pointer
-        grid.index.withUnsafeBufferPointer { index in
-            grid.weight.withUnsafeBufferPointer { weight in
-                Parallel.forEach(grid.batch * channels, grain: Swift.max(1, 32_768 / Swift.max(outPlane * 4, 1))) { planes in
-                    for plane in planes {
-                        let n = plane / channels
-                        let s = src + plane * inPlane, d = dst + plane * outPlane
-                        let taps = n * outPlane * 4
-                        for p in 0..<outPlane {
-                            let t = taps + p * 4
-                            d[p] = weight[t] * s[Int(index[t])] + weight[t + 1] * s[Int(index[t + 1])]
-                                + weight[t + 2] * s[Int(index[t + 2])] + weight[t + 3] * s[Int(index[t + 3])]
-                        }
-                    }
-                }
+        Self.forEachGridPlane(grid, channels: channels) { plane, taps, index, weight in
+            let s = src + plane * inPlane, d = dst + plane * outPlane
+            for p in 0..<outPlane {
+                let t = taps + p * 4
+                d[p] = weight[t] * s[Int(index[t])] + weight[t + 1] * s[Int(index[t + 1])]
+                    + weight[t + 2] * s[Int(index[t + 2])] + weight[t + 3] * s[Int(index[t + 3])]
             }
         }
         return out
@@ -123,22 +115,28 @@ extension Tensor {
         let inPlane = grid.inHeight * grid.inWidth, outPlane = grid.outHeight * grid.outWidth
         let out = Tensor(repeating: 0, shape: [grid.batch, channels, grid.inHeight, grid.inWidth])
         let src = denseBase, dst = out.storage.pointer
-        grid.index.withUnsafeBufferPointer { index in
-            grid.weight.withUnsafeBufferPointer { weight in
-                // Planes are independent, so each worker scatters into its own planes only.
-                Parallel.forEach(grid.batch * channels, grain: Swift.max(1, 32_768 / Swift.max(outPlane * 4, 1))) { planes in
-                    for plane in planes {
-                        let n = plane / channels
-                        let s = src + plane * outPlane, d = dst + plane * inPlane
-                        let taps = n * outPlane * 4
-                        for p in 0..<outPlane {
-                            let v = s[p], t = taps + p * 4
-                            for k in 0..<4 { d[Int(index[t + k])] += weight[t + k] * v }
-                        }
-                    }
-                }
+        // Planes are independent, so each worker scatters into its own planes only.
+        Self.forEachGridPlane(grid, channels: channels) { plane, taps, index, weight in
+            let s = src + plane * outPlane, d = dst + plane * inPlane
+            for p in 0..<outPlane {
+                let v = s[p], t = taps + p * 4
+                for k in 0..<4 { d[Int(index[t + k])] += weight[t + k] * v }
             }
         }
         return out
+    }
+
+    /// `body(plane, firstTap, index, weight)` for every (image, channel) plane, split across workers:
+    /// the planes of one image share its taps.
+    private static func forEachGridPlane(_ grid: BilinearGrid, channels: Int,
+                                         _ body: (Int, Int, UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Float>) -> Void) {
+        let outPlane = grid.outHeight * grid.outWidth
+        grid.index.withUnsafeBufferPointer { index in
+            grid.weight.withUnsafeBufferPointer { weight in
+                Parallel.forEach(grid.batch * channels, grain: Swift.max(1, 32_768 / Swift.max(outPlane * 4, 1))) { planes in
+                    for plane in planes { body(plane, plane / channels * outPlane * 4, index, weight) }
+                }
+            }
+        }
     }
 }
