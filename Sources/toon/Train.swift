@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Metrics
 import StyleGAN
 import Training
 
@@ -51,9 +52,16 @@ struct Train: ParsableCommand {
     var target: Float?
     @Option(name: .customLong("freeze-d"), help: ArgumentHelp("Freeze-D: keep D's first N layers fixed (transfer learning).", valueName: "N"))
     var freezeD: Int?
-    @Option(help: "Measured at each snapshot, into log.jsonl and TensorBoard: swd (sliced Wasserstein distance of 512 images) or none.")
-    var metrics: MetricChoice = .swd
-    enum MetricChoice: String, ExpressibleByArgument, CaseIterable { case swd, none }
+    @Option(help: ArgumentHelp("""
+        Measured at each snapshot, into log.jsonl and TensorBoard, comma-separated: swd (sliced Wasserstein \
+        distance of 512 images), fid (pytorch-fid's FID of --fid-images a side; needs --inception), or none.
+        """, valueName: "swd,fid|none"))
+    var metrics: SnapshotMetrics = SnapshotMetrics(swd: true, fid: false)
+    @Option(help: ArgumentHelp("With --metrics fid: pytorch-fid's Inception weights, pt_inception-2015-12-05-6726825d.pth.", valueName: "file"),
+            completion: .file(extensions: ["pth"]))
+    var inception: String?
+    @Option(name: .customLong("fid-images"), help: "With --metrics fid: generated and real images a side (default 1000; reals: at most the data's).")
+    var fidImages: Int?
     @Option(help: ArgumentHelp("'latest' (continue the newest run in --outdir), or a snapshot or generator file.", valueName: "latest|file"))
     var resume: String?
     @Option(help: "Seed of everything random in the run.") var seed: UInt64 = 0
@@ -71,6 +79,9 @@ struct Train: ParsableCommand {
         guard snap >= 1 else { throw ValidationError("--snap must be at least 1") }
         guard !outdir.isEmpty else { throw ValidationError("--outdir must name a folder") }
         if let freezeD, freezeD < 0 { throw ValidationError("--freeze-d must be 0 or more") }
+        if metrics.fid && inception == nil { throw ValidationError("--metrics fid needs --inception FILE (pytorch-fid's pt_inception-2015-12-05-6726825d.pth)") }
+        if !metrics.fid && (inception != nil || fidImages != nil) { throw ValidationError("--inception and --fid-images go with --metrics fid") }
+        if let fidImages, !(2...1_000_000).contains(fidImages) { throw ValidationError("--fid-images must be in 2...1000000, not \(fidImages)") }
     }
 
     func run() throws {
@@ -78,10 +89,15 @@ struct Train: ParsableCommand {
             var plan = RunPlan()
             try plan.readDataset(data)
             if let resume, resume != "latest" { try plan.read(resume) }
+            if let inception { try plan.read(inception) }
             try plan.writeFolder(outdir, names: [])
             let dataset = try ImageDataset(contentsOf: URL(fileURLWithPath: data))
             let root = URL(fileURLWithPath: outdir)
             var (trainingRun, resumed) = try makeRun(dataset: dataset, root: root)
+            if let inception { trainingRun.inception = try FIDInception.load(from: URL(fileURLWithPath: inception)) }
+            if trainingRun.options.fidImages != nil && trainingRun.inception == nil {
+                throw UsageProblem("this run measures FID at snapshots: pass --inception FILE (pytorch-fid's weights)")
+            }
             if !resumed {
                 try trainingRun.prepareDirectory(extra: ["dataset": data, "command": CommandLine.arguments.joined(separator: " ")])
             }
@@ -117,7 +133,8 @@ struct Train: ParsableCommand {
         case .ada: .ada
         }
         options.adaTarget = target
-        options.swdImages = metrics == .swd ? 512 : nil
+        options.swdImages = metrics.swd ? 512 : nil
+        options.fidImages = metrics.fid ? (fidImages ?? 1000) : nil
         options.freezeDiscriminatorLayers = freezeD
         let source: TrainingStart.Source = switch resume {
         case nil: .fresh
@@ -137,6 +154,7 @@ struct Train: ParsableCommand {
         line += "loss G \(f("loss_G")) D \(f("loss_D"))  R1 \(f("r1"))  pl \(f("pl"))  "
         line += String(format: "sec/kimg %.1f  maxrss %.0f MB", t.secondsPerKimg, t.maxResidentMB)
         if let swd = m["swd_mean"] { line += String(format: "  swd %.2f", swd) }
+        if let fid = m["fid"] { line += String(format: "  fid %.2f", fid) }
         if let s = t.snapshot { line += "  -> \(s.lastPathComponent)" }
         return line
     }
@@ -147,4 +165,23 @@ struct Train: ParsableCommand {
 /// A line on stdout, flushed at once so logs of long runs are current.
 private func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// `--metrics`: which metrics each snapshot measures, e.g. "swd", "swd,fid" or "none".
+struct SnapshotMetrics: ExpressibleByArgument {
+    var swd: Bool
+    var fid: Bool
+
+    init(swd: Bool, fid: Bool) {
+        (self.swd, self.fid) = (swd, fid)
+    }
+
+    init?(argument: String) {
+        let names = argument.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if names == ["none"] { self.init(swd: false, fid: false); return }
+        guard names.allSatisfy({ $0 == "swd" || $0 == "fid" }), Set(names).count == names.count else { return nil }
+        self.init(swd: names.contains("swd"), fid: names.contains("fid"))
+    }
+
+    var defaultValueDescription: String { [swd ? "swd" : nil, fid ? "fid" : nil].compactMap { $0 }.joined(separator: ",") }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Metrics
 import ToonIO
 import ToonTestSupport
 
@@ -161,6 +162,38 @@ struct TrainCommandTests {
         let result = try Toon.run(["train", "--data", folder.appendingPathComponent("none.zip").path, "--outdir", folder.path] + extra)
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains("--target"), "\(result.stderr)")
+    }
+
+    @Test("--metrics swd,fid logs FID at every snapshot; resuming such a run asks for the weights again")
+    func fidAtSnapshots() throws {
+        let (folder, arguments) = try tinySetup(kimg: "0.016")
+        let runs = folder.appendingPathComponent("runs"), weights = folder.appendingPathComponent("formula.pth")
+        try TorchSave.write(.orderedDict(FIDInception.stateDictShapes.map { ($0.name, .tensor(FormulaWeights.tensor($0.name, $0.shape))) }), to: weights)
+        let result = try Toon.run(arguments + ["--outdir", runs.path, "--metrics", "swd,fid", "--inception", weights.path, "--fid-images", "4"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try #require(runFolders(runs).first)
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 2)
+        for line in log {
+            let tick = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            let fid = tick?["fid"] as? Double ?? -1
+            #expect(fid > 0 && fid.isFinite && tick?["swd_mean"] is Double, "\(line)")
+        }
+        #expect(result.stdout.contains("  fid "), "\(result.stdout)")
+        let resumed = try Toon.run(arguments + ["--outdir", runs.path, "--resume", "latest", "--kimg", "0.024"])
+        #expect(resumed.status == 64 && resumed.stderr.contains("pass --inception"), "\(resumed.stderr)")
+    }
+
+    @Test("--metrics takes swd, fid, both or none; fid needs --inception, which needs fid",
+          arguments: [(["--metrics", "fid"], "--metrics fid needs --inception"),
+                      (["--metrics", "swd,swd"], "--metrics"), (["--metrics", "ssim"], "--metrics"),
+                      (["--inception", "w.pth"], "go with --metrics fid"),
+                      (["--metrics", "fid", "--inception", "w.pth", "--fid-images", "1"], "--fid-images must be in 2...1000000")])
+    func metricsChecked(extra: [String], message: String) throws {
+        let folder = Toon.temporaryFolder()
+        let result = try Toon.run(["train", "--data", folder.appendingPathComponent("none.zip").path, "--outdir", folder.path] + extra)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 }
 

@@ -49,6 +49,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Images for the sliced Wasserstein distance measured at every snapshot (nil: no metric; images
     /// under 16 px are not measured).
     public var swdImages: Int?
+    /// Images a side for FID (pytorch-fid's Inception) at every snapshot (nil: not measured); the
+    /// run needs the Inception weights handed to it (`TrainingRun.inception`).
+    public var fidImages: Int?
     /// Seeds every random choice of the run: initial weights, latents, noise, data order.
     public var seed: UInt64
     /// Seeds of the sample grid drawn every tick from G_ema.
@@ -66,6 +69,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard snapshotTicks >= 1 else { throw .config("--snap must be at least 1") }
         guard r1Gamma >= 0, r1Gamma.isFinite else { throw .config("--gamma must be 0 or more") }
         guard adaTargetValue >= 0, adaTargetValue <= 1 else { throw .config("--target must be in 0...1") }
+        if let fidImages, fidImages < 2 { throw .config("FID needs 2 or more images a side, not \(fidImages)") }
+        if fidImages != nil, generator.imageChannels != 3 { throw .config("FID measures RGB images; these have \(generator.imageChannels) channel(s)") }
         guard generator.imageResolution == discriminator.imageResolution else {
             throw .config("generator (\(generator.imageResolution)px) and discriminator (\(discriminator.imageResolution)px) differ")
         }

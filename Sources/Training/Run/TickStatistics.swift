@@ -37,7 +37,7 @@ public struct TickReport: Sendable {
     /// The tick as TensorBoard scalars, named as NVLabs' training loop names them where it has them.
     var scalars: [(tag: String, value: Float)] {
         let names = ["loss_G": "Loss/G/loss", "loss_D": "Loss/D/loss", "r1": "Loss/r1_penalty", "pl": "Loss/pl_penalty",
-                     "D_real": "Loss/scores/real", "D_fake": "Loss/scores/fake", "swd_mean": "Metrics/swd_mean",
+                     "D_real": "Loss/scores/real", "D_fake": "Loss/scores/fake", "swd_mean": "Metrics/swd_mean", "fid": "Metrics/fid",
                      "augment": "Progress/augment"]
         var out = means.sorted { $0.key < $1.key }.map { (names[$0.key] ?? ($0.key.hasPrefix("swd") ? "Metrics/\($0.key)" : $0.key), Float($0.value)) }
         out += [("Progress/kimg", Float(kimg)), ("Timing/sec_per_kimg", Float(secondsPerKimg)),

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import StyleGAN
 import ToonCore
 import ToonIO
@@ -16,6 +17,10 @@ public struct TrainingRun {
     private var orderCache: (epoch: Int, order: [Int])?
     /// The reals' side of the snapshot metric, gathered at the first snapshot.
     private var swdEvaluation: SWDEvaluation?
+    /// pytorch-fid's Inception network, which FID at snapshots (`options.fidImages`) needs.
+    public var inception: FIDInception?
+    /// The reals' Inception statistics, gathered at the first snapshot that measures FID.
+    private var fidReals: FeatureStatistics?
 
     /// A run in `directory` (created if missing) from `state` (fresh, resumed or transferred).
     public init(options: TrainingOptions, data: any TrainingImages, directory: URL, state: TrainingState) throws(TrainingError) {
@@ -24,6 +29,7 @@ public struct TrainingRun {
             throw .config("the data has \(data.channels)-channel \(data.resolution)px images, the networks \(options.generator.imageChannels)-channel \(options.generator.imageResolution)px")
         }
         guard data.count > 0 else { throw .config("the data has no images") }
+        if options.fidImages != nil, data.count < 2 { throw .config("FID needs 2 or more real images; the data has 1") }
         self.options = options
         self.data = data
         self.directory = directory
@@ -78,6 +84,7 @@ public struct TrainingRun {
                 snapshot = directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: state.imagesSeen))
                 try TrainingSnapshot.write(state, options: options, to: snapshot!)
                 if let n = options.swdImages { statistics.record(measured: try measureSWD(images: n)) }
+                if let n = options.fidImages { statistics.record(measured: ["fid": try measureFID(images: n)]) }
             }
             if options.augment == .ada { statistics.record(measured: ["augment": Double(state.augmentP)]) }
             try writeFakesGrid()
@@ -134,6 +141,18 @@ public struct TrainingRun {
         var named = Dictionary(uniqueKeysWithValues: zip(evaluation.levelResolutions.map { "swd\($0)" }, distances))
         named["swd_mean"] = distances.last
         return named
+    }
+
+    /// FID of G_ema's images (seeds 0..<n) against the data's first n (all of it when fewer).
+    private mutating func measureFID(images n: Int) throws(TrainingError) -> Double {
+        guard let inception else { throw .config("this run measures FID at snapshots: it needs pytorch-fid's Inception weights") }
+        let dimensions = FIDInception.dimensions
+        if fidReals == nil {
+            let reals = InceptionFeatures.reals(data, count: min(n, data.count), network: inception)
+            fidReals = FeatureStatistics(features: reals, dimensions: dimensions)
+        }
+        let fakes = InceptionFeatures.generated(by: try generatorEMA(), count: n, network: inception)
+        return FrechetDistance.distance(fidReals!, FeatureStatistics(features: fakes, dimensions: dimensions))
     }
 
     /// The current G_ema as a generator.
