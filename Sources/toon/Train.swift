@@ -141,7 +141,12 @@ struct Train: ParsableCommand {
         if case .latest = source, RunDirectory.latestSnapshot(under: root) == nil {
             throw UsageProblem("\(outdir): no run with a snapshot to resume")
         }
-        return try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root)
+        let made = try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root)
+        // A resumed network keeps its own architecture; --cond cannot add labels to an unconditional one.
+        if cond && made.run.options.generator.cDim == 0 {
+            throw UsageProblem("\(resume ?? data): --cond, but the network resumed from it is unconditional")
+        }
+        return made
     }
 
     private func tickLine(_ t: TickReport) -> String {
