@@ -63,6 +63,21 @@ import ToonTestSupport
         }, at: names.map { p[$0] })
     }
 
+    /// The label fields are optional: an unconditional config's JSON (in every snapshot) is what it was
+    /// before them, so older snapshots read back and older toons read newer unconditional ones.
+    @Test func unconditionalConfigJSONHasNoLabelFields() throws {
+        let plain = DiscriminatorConfig(imageResolution: 16, channelBase: 64, channelMax: 8)
+        let json = String(decoding: try JSONEncoder().encode(plain), as: UTF8.self)
+        #expect(!json.contains("cDim") && !json.contains("cmapDim") && !json.contains("mappingLayers"), "\(json)")
+        let old = #"{"imageResolution":16,"imageChannels":3,"channelBase":64,"channelMax":8,"mbstdGroupSize":4,"mbstdChannels":1,"resampleFilter":[1,3,3,1]}"#
+        let decoded = try JSONDecoder().decode(DiscriminatorConfig.self, from: Data(old.utf8))
+        #expect(decoded == plain && !decoded.isConditional)
+        var conditional = plain
+        conditional.cDim = 5
+        #expect(conditional.labelMapDimension == 8 && conditional.labelMappingLayers == 8)
+        #expect(try JSONDecoder().decode(DiscriminatorConfig.self, from: JSONEncoder().encode(conditional)) == conditional)
+    }
+
     @Test func unconditionalConfigHasNoLabelNetwork() throws {
         let d = try Discriminator(DiscriminatorConfig(imageResolution: 8, channelBase: 32, channelMax: 4))
         #expect(!d.spec.entries.contains { $0.name.hasPrefix("mapping.") })
