@@ -21,6 +21,11 @@ struct Train: ParsableCommand {
             new run from a snapshot, or fine-tunes a generator from any file
             toon reads (D from NVLabs pickles, else fresh).
 
+            --cond trains a conditional G and D on the labels in the dataset's
+            dataset.json (one-hot classes or float vectors, as NVLabs stores them);
+            without it labels are ignored. Generate a class with
+            `toon generate --network SNAPSHOT --class K`.
+
             Ctrl-C finishes the current step, writes a snapshot and exits with
             status 130 (143 for SIGTERM); a second one stops at once.
 
@@ -42,6 +47,7 @@ struct Train: ParsableCommand {
     @Option(help: "Thousands of images per tick: log line and sample grid.") var tick: Double = 4
     @Option(help: "A snapshot every this many ticks (and at the end).") var snap: Int = 50
     @Flag(help: "Add left-right mirrored copies of the images.") var mirror = false
+    @Flag(help: "Condition G and D on the dataset's labels (dataset.json), as NVLabs' --cond=1.") var cond = false
     @Option(help: """
         Augment what D sees: none; diffaug (colour, translation, cutout, always on); or ada (NVLabs' adaptive \
         geometric and colour pipeline, its probability tuned to --target; for sets of a few thousand images or fewer).
@@ -103,7 +109,8 @@ struct Train: ParsableCommand {
             }
             Interrupts.allowGracefulStop()
             let progress = ProgressLine("Training", total: trainingRun.options.totalImages)
-            say("\(resumed ? "Resuming" : "Starting") \(trainingRun.directory.path) at \(kimgText(trainingRun.state.imagesSeen)) kimg: \(dataset.count) images of \(dataset.resolution)px, cfg \(trainingRun.options.configName), batch \(trainingRun.options.batch)")
+            let labels = trainingRun.options.generator.cDim > 0 ? ", conditional on \(trainingRun.options.generator.cDim) labels" : ""
+            say("\(resumed ? "Resuming" : "Starting") \(trainingRun.directory.path) at \(kimgText(trainingRun.state.imagesSeen)) kimg: \(dataset.count) images of \(dataset.resolution)px, cfg \(trainingRun.options.configName), batch \(trainingRun.options.batch)\(labels)")
             try trainingRun.run(
                 report: { tick in
                     progress.clear()
@@ -136,6 +143,13 @@ struct Train: ParsableCommand {
         options.swdImages = metrics.swd ? 512 : nil
         options.fidImages = metrics.fid ? (fidImages ?? 1000) : nil
         options.freezeDiscriminatorLayers = freezeD
+        if cond {
+            guard dataset.labelDimension > 0 else {
+                throw UsageProblem("\(data): --cond needs labels, and this dataset has no dataset.json labels")
+            }
+            options.generator.cDim = dataset.labelDimension
+            options.discriminator.cDim = dataset.labelDimension
+        }
         let source: TrainingStart.Source = switch resume {
         case nil: .fresh
         case "latest": .latest
@@ -144,7 +158,12 @@ struct Train: ParsableCommand {
         if case .latest = source, RunDirectory.latestSnapshot(under: root) == nil {
             throw UsageProblem("\(outdir): no run with a snapshot to resume")
         }
-        return try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root)
+        let made = try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root)
+        // A resumed network keeps its own architecture; --cond cannot add labels to an unconditional one.
+        if cond && made.run.options.generator.cDim == 0 {
+            throw UsageProblem("\(resume ?? data): --cond, but the network resumed from it is unconditional")
+        }
+        return made
     }
 
     private func tickLine(_ t: TickReport) -> String {

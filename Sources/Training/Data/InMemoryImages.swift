@@ -4,10 +4,20 @@ import ToonCore
 /// their images in code.
 public struct InMemoryImages: TrainingImages {
     public let images: Tensor
+    /// [N, labelDimension], or nil for unlabelled images.
+    public let labelRows: Tensor?
 
-    public init(_ images: Tensor) {
+    public init(_ images: Tensor, labels: Tensor? = nil) {
         precondition(images.rank == 4 && images.shape[2] == images.shape[3], "images \(images.shape) are not [N, C, R, R]")
+        precondition(labels.map { $0.rank == 2 && $0.shape[0] == images.shape[0] } ?? true, "labels \(labels?.shape ?? []) are not [N, D]")
         self.images = images
+        labelRows = labels
+    }
+
+    public var labelDimension: Int { labelRows?.shape[1] ?? 0 }
+
+    public func labels(_ indices: [Int]) -> Tensor? {
+        labelRows.map { rows in Tensor.concatenate(indices.map { rows.slice(axis: 0, $0..<($0 + 1)) }, axis: 0).contiguous() }
     }
 
     public var count: Int { images.shape[0] }

@@ -7,6 +7,10 @@ public protocol TrainingImages: Sendable {
     var channels: Int { get }
     /// Images `indices` as [n, channels, R, R] in -1...1; `mirrored[i]` flips image i left-right.
     func batch(_ indices: [Int], mirrored: [Bool]) -> Tensor
+    /// Length of each image's label vector (one-hot class or NVLabs' float vector); 0 without labels.
+    var labelDimension: Int { get }
+    /// Labels of images `indices` as [n, labelDimension]; nil without labels.
+    func labels(_ indices: [Int]) -> Tensor?
 }
 
 /// Which images each step sees: epochs of a seeded permutation over the data (twice its size with

@@ -5,9 +5,11 @@ import ToonNN
 /// input resolution, one block per resolution halving it (two 3x3 convs beside a 1x1 skip), then an
 /// epilogue at 4x4 with minibatch standard deviation, a conv and two fully connected layers.
 /// Parameter names are NVLabs' (`b64.conv0.weight`, `b4.out.bias`), so their pickles map by table.
+/// A conditional D (labels of `cDim`) maps c to cmap and scores the projection of its features on cmap.
 public struct Discriminator: Sendable {
     public let config: DiscriminatorConfig
     let blocks: [DiscriminatorBlock]
+    let labelMapping: LabelMapping?
     let epilogue: DiscriminatorEpilogue
     let filter: FIRFilter
 
@@ -15,6 +17,7 @@ public struct Discriminator: Sendable {
         try config.validate()
         self.config = config
         blocks = config.blockResolutions.enumerated().map { i, r in DiscriminatorBlock(config: config, resolution: r, first: i == 0) }
+        labelMapping = config.isConditional ? LabelMapping(config: config) : nil
         epilogue = DiscriminatorEpilogue(config: config)
         filter = setupFilter(config.resampleFilter)
     }
@@ -23,6 +26,7 @@ public struct Discriminator: Sendable {
     public var spec: ParameterSpec {
         var spec = ParameterSpec()
         for block in blocks { block.declare(into: &spec) }
+        labelMapping?.declare(into: &spec)
         epilogue.declare(into: &spec)
         return spec
     }
@@ -35,14 +39,20 @@ public struct Discriminator: Sendable {
         return Set(spec.entries.map(\.name).filter { name in frozen.contains { name.hasPrefix($0 + ".") } })
     }
 
-    /// images: [N, C, R, R] in about -1...1 -> logits [N, 1].
-    public func callAsFunction(_ images: Tensor, _ p: ParameterStore) -> Tensor {
+    /// images: [N, C, R, R] in about -1...1, labels: [N, cDim] for a conditional D (else nil) -> logits [N, 1].
+    public func callAsFunction(_ images: Tensor, labels: Tensor? = nil, _ p: ParameterStore) -> Tensor {
         let r = config.imageResolution
         precondition(images.rank == 4 && images.shape[1] == config.imageChannels && images.shape[2] == r && images.shape[3] == r,
                      "discriminator: images \(images.shape), expected [N, \(config.imageChannels), \(r), \(r)]")
+        let cmap = labelMapping.map { mapping in
+            guard let labels else { preconditionFailure("discriminator: this D is conditional and needs labels") }
+            precondition(labels.shape == [images.shape[0], config.labelDimension],
+                         "discriminator: labels \(labels.shape), expected [\(images.shape[0]), \(config.labelDimension)]")
+            return mapping(labels, p)
+        }
         var x = images
         for block in blocks { x = block(x, p, filter: filter) }
-        return epilogue(x, p)
+        return epilogue(x, cmap: cmap, p)
     }
 }
 
@@ -79,7 +89,8 @@ struct DiscriminatorBlock: Sendable {
     }
 }
 
-/// The 4x4 end of the discriminator: minibatch stddev, a 3x3 conv, fc to the same width, fc to one logit.
+/// The 4x4 end of the discriminator: minibatch stddev, a 3x3 conv, fc to the same width, fc to one
+/// logit, or for a conditional D to cmapDim features whose dot product with cmap, over sqrt(cmapDim), is the logit.
 struct DiscriminatorEpilogue: Sendable {
     let channels: Int
     let groupSize: Int
@@ -96,7 +107,7 @@ struct DiscriminatorEpilogue: Sendable {
         conv = EqualConv2d("b4.conv", inChannels: channels + stdChannels, outChannels: channels, kernel: 3,
                            activation: lrelu, clamp: config.convClamp)
         fc = EqualLinear("b4.fc", inFeatures: channels * 16, outFeatures: channels, activation: lrelu)
-        out = EqualLinear("b4.out", inFeatures: channels, outFeatures: 1)
+        out = EqualLinear("b4.out", inFeatures: channels, outFeatures: config.isConditional ? config.labelMapDimension : 1)
     }
 
     func declare(into spec: inout ParameterSpec) {
@@ -105,9 +116,12 @@ struct DiscriminatorEpilogue: Sendable {
         out.declare(into: &spec)
     }
 
-    func callAsFunction(_ x: Tensor, _ p: ParameterStore) -> Tensor {
+    func callAsFunction(_ x: Tensor, cmap: Tensor?, _ p: ParameterStore) -> Tensor {
         var x = x.appendingMinibatchStd(groupSize: groupSize, channels: stdChannels)
         x = conv(x, p)
-        return out(fc(x.flattenedBatch(), p), p)
+        let features = out(fc(x.flattenedBatch(), p), p)
+        guard let cmap else { return features }
+        // NVLabs' projection discriminator; the scale keeps the logit's size independent of cmapDim.
+        return (features * cmap).sum(axes: [1], keepDims: true) * Float(1 / Double(cmap.shape[1]).squareRoot())
     }
 }

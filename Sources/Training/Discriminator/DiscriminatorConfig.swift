@@ -11,10 +11,23 @@ public struct DiscriminatorConfig: Codable, Equatable, Sendable {
     public var resampleFilter: [Float]
     /// NVLabs `conv_clamp` (nil: none).
     public var convClamp: Float?
+    /// Length of the label vector c (nil or 0: unconditional). Optional so older snapshots read back.
+    public var cDim: Int?
+    /// Width of c's mapped form cmap (nil: channels at 4x4, NVLabs' default) and its mapping layers (nil: 8).
+    public var cmapDim: Int?
+    public var mappingLayers: Int?
+
+    /// c's length; 0 for an unconditional D.
+    public var labelDimension: Int { cDim ?? 0 }
+    public var isConditional: Bool { labelDimension > 0 }
+    /// NVLabs' cmap_dim: the 4x4 width unless set; 0 without labels.
+    public var labelMapDimension: Int { isConditional ? (cmapDim ?? channels(at: 4)) : 0 }
+    /// NVLabs' D builds its label MappingNetwork with the default 8 layers.
+    public var labelMappingLayers: Int { mappingLayers ?? 8 }
 
     public init(imageResolution: Int, imageChannels: Int = 3, channelBase: Int = 32768, channelMax: Int = 512,
                 mbstdGroupSize: Int = 4, mbstdChannels: Int = 1, resampleFilter: [Float] = [1, 3, 3, 1],
-                convClamp: Float? = nil) {
+                convClamp: Float? = nil, cDim: Int? = nil) {
         self.imageResolution = imageResolution
         self.imageChannels = imageChannels
         self.channelBase = channelBase
@@ -23,6 +36,7 @@ public struct DiscriminatorConfig: Codable, Equatable, Sendable {
         self.mbstdChannels = mbstdChannels
         self.resampleFilter = resampleFilter
         self.convClamp = convClamp
+        self.cDim = cDim
     }
 
     public func channels(at resolution: Int) -> Int { min(channelBase / resolution, channelMax) }
@@ -43,6 +57,9 @@ public struct DiscriminatorConfig: Codable, Equatable, Sendable {
         }
         guard mbstdGroupSize >= 1, mbstdChannels >= 1, channels(at: 4) % mbstdChannels == 0 else {
             throw .config("minibatch stddev: group \(mbstdGroupSize), \(mbstdChannels) channels for \(channels(at: 4))")
+        }
+        guard (0...100_000).contains(labelDimension), !isConditional || (labelMapDimension >= 1 && labelMappingLayers >= 1) else {
+            throw .config("discriminator labels: c \(labelDimension), cmap \(labelMapDimension), \(labelMappingLayers) mapping layers")
         }
     }
 }

@@ -16,17 +16,23 @@ public enum DiscriminatorLoader {
         case .nvlabsPyTorch: tf = false
         default: return nil
         }
+        return try load(set, tf: tf, resolution: resolution, source: checkpoint.source)
+    }
+
+    /// D from one network's tensors by the file's names (TF's, or NVLabs' PyTorch state-dict names);
+    /// `source` names the file in errors.
+    static func load(_ set: TensorSet, tf: Bool, resolution: Int, source: String) throws(TrainingError) -> (DiscriminatorConfig, ParameterStore) {
         let config = try inferConfig(set, resolution: resolution, tf: tf)
         let spec = try Discriminator(config).spec
         var store = ParameterStore()
         for entry in spec.entries {
             let stored = tf ? tfName(entry.name) : entry.name
             guard let raw = set[stored] else {
-                throw TrainingError(.underlying("\(checkpoint.source): discriminator has no \(stored)"))
+                throw TrainingError(.underlying("\(source): discriminator has no \(stored)"))
             }
             let t = (tf ? (raw.rank == 4 ? raw.permuted([3, 2, 0, 1]) : raw.rank == 2 ? raw.permuted([1, 0]) : raw) : raw).contiguous()
             guard t.shape == entry.shape else {
-                throw TrainingError(.underlying("\(checkpoint.source): discriminator \(stored) has shape \(t.shape), expected \(entry.shape)"))
+                throw TrainingError(.underlying("\(source): discriminator \(stored) has shape \(t.shape), expected \(entry.shape)"))
             }
             store.insert(t, named: entry.name)
         }
@@ -68,6 +74,15 @@ public enum DiscriminatorLoader {
             }
         }
         config.imageChannels = channels("b\(r).fromrgb.weight")!.in
+        // A conditional NVLabs D keeps its label network under mapping.*: [cmap, c] embed weight, fc0, fc1, ...
+        // (TF StyleGAN2's conditional D has no such network and is not read.)
+        if !tf, let embed = set["mapping.embed.weight"], embed.rank == 2 {
+            config.cDim = embed.shape[1]
+            config.cmapDim = embed.shape[0]
+            var layers = 0
+            while set["mapping.fc\(layers).weight"] != nil { layers += 1 }
+            config.mappingLayers = layers
+        }
         return config
     }
 }

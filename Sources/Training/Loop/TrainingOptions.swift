@@ -74,6 +74,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard generator.imageResolution == discriminator.imageResolution else {
             throw .config("generator (\(generator.imageResolution)px) and discriminator (\(discriminator.imageResolution)px) differ")
         }
+        guard generator.cDim == discriminator.labelDimension else {
+            throw .config("generator (\(generator.cDim) labels) and discriminator (\(discriminator.labelDimension) labels) differ")
+        }
         do { try generator.validate() } catch { throw TrainingError(error) }
         try discriminator.validate()
     }

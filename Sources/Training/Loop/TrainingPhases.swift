@@ -5,6 +5,7 @@ import ToonNN
 /// StyleGAN2's four phases (NVLabs `StyleGAN2Loss`): Gmain, Greg (path length), Dmain and Dreg
 /// (R1), each a loss, its gradients and one optimizer step. Only the phase's own network records
 /// gradients: D's weights are constants in G's phases and G runs as plain inference in D's.
+/// In a conditional run every G and D call gets labels: the reals' own, and for fakes `generatedLabels`.
 struct TrainingPhases: Sendable {
     let options: TrainingOptions
     let generatorTemplate: Generator
@@ -13,6 +14,8 @@ struct TrainingPhases: Sendable {
     /// G's trainable names (everything but w_avg and the noise constants).
     let generatorTrainable: Set<String>
     let augment: Augmenter?
+    /// Where fakes' labels come from (nil: an unconditional run).
+    let generatedLabels: GeneratedLabels?
 
     /// What augments every image D sees.
     enum Augmenter: Sendable {
@@ -22,13 +25,22 @@ struct TrainingPhases: Sendable {
     /// D's parameters that Freeze-D keeps fixed.
     let discriminatorFrozen: Set<String>
 
-    init(options: TrainingOptions, initialGenerator: ParameterStore) throws(TrainingError) {
+    /// `labels`: every dataset image's label [count, cDim], required when the options are conditional.
+    init(options: TrainingOptions, initialGenerator: ParameterStore, labels: Tensor? = nil) throws(TrainingError) {
         self.options = options
         do { generatorTemplate = try Generator(config: options.generator, parameters: initialGenerator) } catch {
             throw TrainingError(error)
         }
         discriminator = try Discriminator(options.discriminator)
         random = TrainingRandom(seed: options.seed)
+        if options.generator.cDim > 0 {
+            guard let labels, labels.rank == 2, labels.shape[1] == options.generator.cDim, labels.shape[0] > 0 else {
+                throw .config("the networks take \(options.generator.cDim) labels, the data has \(labels?.shape[1] ?? 0)")
+            }
+            generatedLabels = GeneratedLabels(table: labels, random: random)
+        } else {
+            generatedLabels = nil
+        }
         augment = switch options.augment {
         case .diffaug?: .diffaug(DiffAugment(random: random))
         case .ada?: .ada(AugmentPipe(random: random))
@@ -43,21 +55,25 @@ struct TrainingPhases: Sendable {
         let mixing: TrainingRandom.Purpose
         let cutoff: TrainingRandom.Purpose
         let noise: TrainingRandom.Purpose
+        let labels: TrainingRandom.Purpose
     }
-    static let gMainLatents = Latents(main: .generatorLatents, mixing: .mixingLatents, cutoff: .mixingCutoff, noise: .generatorNoise)
+    static let gMainLatents = Latents(main: .generatorLatents, mixing: .mixingLatents, cutoff: .mixingCutoff, noise: .generatorNoise,
+                                      labels: .generatorLabels)
     static let gRegLatents = Latents(main: .regularizerLatents, mixing: .regularizerMixing, cutoff: .regularizerMixingCutoff,
-                                     noise: .regularizerNoise)
+                                     noise: .regularizerNoise, labels: .regularizerLabels)
     static let dMainLatents = Latents(main: .discriminatorLatents, mixing: .discriminatorMixing,
-                                      cutoff: .discriminatorMixingCutoff, noise: .discriminatorNoise)
+                                      cutoff: .discriminatorMixingCutoff, noise: .discriminatorNoise, labels: .discriminatorLabels)
 
-    /// NVLabs run_G: z -> ws (with style mixing at one random layer for the whole batch) -> image
-    /// with fresh noise. Updates G's w_avg as their mapping does in training mode.
+    /// NVLabs run_G: (z, c) -> ws (with style mixing at one random layer for the whole batch) -> image
+    /// with fresh noise. Updates G's w_avg as their mapping does in training mode. `labels` are the
+    /// images' c (nil in an unconditional run), for D to see beside them.
     func runGenerator(_ g: inout ParameterStore, trainable: ParameterStore?, batch n: Int, step: Int,
-                      _ purposes: Latents) -> (images: Tensor, ws: Tensor) {
+                      _ purposes: Latents) -> (images: Tensor, ws: Tensor, labels: Tensor?) {
         var net = generatorTemplate
         net.parameters = trainable ?? g
         let zDim = options.generator.zDim
-        var ws = net.mapping(z: random.normal([n, zDim], purposes.main, step))
+        let c = generatedLabels?.draw(n, purposes.labels, step: step)
+        var ws = net.mapping(z: random.normal([n, zDim], purposes.main, step), c: c)
         updateWAverage(&g, ws)
         if options.styleMixing > 0 {
             var draw = random.stream(purposes.cutoff, step)
@@ -65,12 +81,12 @@ struct TrainingPhases: Sendable {
             var cutoff = 1 + Int(draw.randomSample() * Double(numWs - 1))
             if draw.randomSample() >= Double(options.styleMixing) { cutoff = numWs }
             if cutoff < numWs {
-                let other = net.mapping(z: random.normal([n, zDim], purposes.mixing, step))
+                let other = net.mapping(z: random.normal([n, zDim], purposes.mixing, step), c: c)
                 ws = Tensor.concatenate([ws.slice(axis: 1, 0..<cutoff), other.slice(axis: 1, cutoff..<numWs)], axis: 1)
             }
         }
         let noise = NoiseMode.random(seed: random.seed32(purposes.noise, step))
-        return (net.synthesis(ws: ws, noise: noise), ws)
+        return (net.synthesis(ws: ws, noise: noise), ws, c)
     }
 
     private func updateWAverage(_ g: inout ParameterStore, _ ws: Tensor) {
@@ -99,13 +115,13 @@ struct TrainingPhases: Sendable {
 
     /// D's logits for `images`, augmented first when the run augments (`call` keeps each D call's draws
     /// apart; ADA applies each transform with probability `augmentP`).
-    func discriminate(_ images: Tensor, _ p: ParameterStore, step: Int, call: Int, augmentP: Float) -> Tensor {
+    func discriminate(_ images: Tensor, labels: Tensor?, _ p: ParameterStore, step: Int, call: Int, augmentP: Float) -> Tensor {
         let seen = switch augment {
         case .diffaug(let diffAugment)?: diffAugment(images, step: step, call: call)
         case .ada(let pipe)?: pipe(images, probability: augmentP, step: step, call: call)
         case nil: images
         }
-        return discriminator(seen, p)
+        return discriminator(seen, labels: labels, p)
     }
 
     /// Adds the signs of D's real logits to ADA's tally (NVLabs counts those of Dmain and of Dreg).
@@ -129,8 +145,8 @@ struct TrainingPhases: Sendable {
     /// Gmain: non-saturating loss mean softplus(-D(G(z))).
     func generatorMain(_ state: inout TrainingState) -> Float {
         let leaves = generatorLeaves(state.generator)
-        let (images, _) = runGenerator(&state.generator, trainable: leaves, batch: options.batch, step: state.step, Self.gMainLatents)
-        let logits = discriminate(images, state.discriminator, step: state.step, call: 0, augmentP: state.augmentP)
+        let (images, _, labels) = runGenerator(&state.generator, trainable: leaves, batch: options.batch, step: state.step, Self.gMainLatents)
+        let logits = discriminate(images, labels: labels, state.discriminator, step: state.step, call: 0, augmentP: state.augmentP)
         let loss = GANLoss.generator(fakeLogits: logits)
         let grads = gradients(of: loss, leaves, names: generatorTrainable)
         state.generatorOptimizer.step(&state.generator, gradients: grads)
@@ -141,7 +157,7 @@ struct TrainingPhases: Sendable {
     func generatorRegularization(_ state: inout TrainingState) -> Float {
         let n = max(options.batch / options.plBatchShrink, 1)
         let leaves = generatorLeaves(state.generator)
-        let (images, ws) = runGenerator(&state.generator, trainable: leaves, batch: n, step: state.step, Self.gRegLatents)
+        let (images, ws, _) = runGenerator(&state.generator, trainable: leaves, batch: n, step: state.step, Self.gRegLatents)
         let (h, w) = (images.shape[2], images.shape[3])
         let noise = random.normal(images.shape, .pathLengthNoise, state.step) * (1 / Float(h * w).squareRoot())
         let wsGrad = ToonCore.gradients(of: (images * noise).sum(), wrt: [ws], createGraph: true)[0]
@@ -157,13 +173,13 @@ struct TrainingPhases: Sendable {
     }
 
     /// Dmain: mean softplus(D(G(z))) + mean softplus(-D(x)). Returns (loss, mean real logit, mean fake logit).
-    func discriminatorMain(_ state: inout TrainingState, reals: Tensor) -> (loss: Float, real: Float, fake: Float) {
+    func discriminatorMain(_ state: inout TrainingState, reals: Tensor, realLabels: Tensor?) -> (loss: Float, real: Float, fake: Float) {
         let fakes = withoutGradients {
-            runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents).images
+            runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents)
         }
         let leaves = discriminatorLeaves(state.discriminator)
-        let fakeLogits = discriminate(fakes, leaves, step: state.step, call: 1, augmentP: state.augmentP)
-        let realLogits = discriminate(reals, leaves, step: state.step, call: 2, augmentP: state.augmentP)
+        let fakeLogits = discriminate(fakes.images, labels: fakes.labels, leaves, step: state.step, call: 1, augmentP: state.augmentP)
+        let realLogits = discriminate(reals, labels: realLabels, leaves, step: state.step, call: 2, augmentP: state.augmentP)
         tallyRealSigns(&state, realLogits)
         let loss = GANLoss.discriminator(fakeLogits: fakeLogits, realLogits: realLogits)
         state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
@@ -171,10 +187,10 @@ struct TrainingPhases: Sendable {
     }
 
     /// Dreg: R1, gamma / 2 * |dD(x)/dx|^2 on the reals, weighted by the interval.
-    func discriminatorRegularization(_ state: inout TrainingState, reals: Tensor) -> Float {
+    func discriminatorRegularization(_ state: inout TrainingState, reals: Tensor, realLabels: Tensor?) -> Float {
         let leaves = discriminatorLeaves(state.discriminator)
         let x = reals.requiringGrad()
-        let realLogits = discriminate(x, leaves, step: state.step, call: 3, augmentP: state.augmentP)
+        let realLogits = discriminate(x, labels: realLabels, leaves, step: state.step, call: 3, augmentP: state.augmentP)
         tallyRealSigns(&state, realLogits)
         let penalty = GANLoss.r1Penalty(realLogits: realLogits, reals: x)
         let loss = penalty * (options.r1Gamma / 2 * Float(options.dRegInterval))

@@ -9,6 +9,8 @@ struct TrainingRandom: Sendable {
         case regularizerLatents, regularizerMixing, regularizerMixingCutoff, regularizerNoise, pathLengthNoise
         case discriminatorLatents, discriminatorMixing, discriminatorMixingCutoff, discriminatorNoise
         case dataOrder, augment
+        // Appended so the streams above keep their numbers (and older runs their draws).
+        case generatorLabels, regularizerLabels, discriminatorLabels
     }
 
     let seed: UInt64

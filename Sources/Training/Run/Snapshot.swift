@@ -65,6 +65,7 @@ public enum TrainingSnapshot {
             ("discriminator", "channels " + o.discriminator.blockResolutions.map { "\($0):\(o.discriminator.channels(at: $0))" }.joined(separator: " ")),
         ]
         var extras: [String] = []
+        if o.generator.cDim > 0 { extras.append("cond (\(o.generator.cDim) labels)") }
         if o.mirror { extras.append("mirror") }
         if let a = o.augment { extras.append("aug \(a.rawValue)" + (a == .ada ? " (target \(o.adaTargetValue))" : "")) }
         if let f = o.freezeDiscriminatorLayers { extras.append("freeze-d \(f)") }

@@ -21,6 +21,8 @@ public struct TrainingRun {
     public var inception: FIDInception?
     /// The reals' Inception statistics, gathered at the first snapshot that measures FID.
     private var fidReals: FeatureStatistics?
+    /// The reals shown in reals.png, whose labels the fakes grids use in a conditional run.
+    let grid: SnapshotGrid
 
     /// A run in `directory` (created if missing) from `state` (fresh, resumed or transferred).
     public init(options: TrainingOptions, data: any TrainingImages, directory: URL, state: TrainingState) throws(TrainingError) {
@@ -30,12 +32,19 @@ public struct TrainingRun {
         }
         guard data.count > 0 else { throw .config("the data has no images") }
         if options.fidImages != nil, data.count < 2 { throw .config("FID needs 2 or more real images; the data has 1") }
+        let conditional = options.generator.cDim > 0
+        guard !conditional || data.labelDimension == options.generator.cDim else {
+            throw .config("the networks are conditional on \(options.generator.cDim) labels, the data has \(data.labelDimension == 0 ? "none" : "\(data.labelDimension)")")
+        }
         self.options = options
         self.data = data
         self.directory = directory
         self.state = state
-        phases = try TrainingPhases(options: options, initialGenerator: state.generator)
+        // Without conditioning the labels are not read, as NVLabs ignores them without --cond.
+        phases = try TrainingPhases(options: options, initialGenerator: state.generator,
+                                    labels: conditional ? data.labels(Array(0..<data.count)) : nil)
         order = DataOrder(count: data.count, mirror: options.mirror, random: phases.random)
+        grid = SnapshotGrid(data: data, cells: options.gridSeeds.count, columns: SnapshotGrid.columns, conditional: conditional)
     }
 
     public var isFinished: Bool { state.imagesSeen >= options.totalImages }
@@ -115,16 +124,17 @@ public struct TrainingRun {
     mutating func trainStep(_ statistics: inout TickStatistics) {
         let items = order.items(from: state.step * options.batch, count: options.batch, cache: &orderCache)
         let reals = data.batch(items.map(\.index), mirrored: items.map(\.mirrored))
+        let realLabels = phases.generatedLabels == nil ? nil : data.labels(items.map(\.index))
         statistics.add("loss_G", phases.generatorMain(&state))
         if options.plWeight > 0 && state.step % options.gRegInterval == 0 {
             statistics.add("pl", phases.generatorRegularization(&state))
         }
-        let d = phases.discriminatorMain(&state, reals: reals)
+        let d = phases.discriminatorMain(&state, reals: reals, realLabels: realLabels)
         statistics.add("loss_D", d.loss)
         statistics.add("D_real", d.real)
         statistics.add("D_fake", d.fake)
         if options.r1Gamma > 0 && state.step % options.dRegInterval == 0 {
-            statistics.add("r1", phases.discriminatorRegularization(&state, reals: reals))
+            statistics.add("r1", phases.discriminatorRegularization(&state, reals: reals, realLabels: realLabels))
         }
         phases.updateEMA(&state)
         state.imagesSeen += options.batch
@@ -165,24 +175,23 @@ public struct TrainingRun {
         let g = try generatorEMA()
         let frames: [RGBFrame?]
         do {
-            frames = try options.gridSeeds.map { seed throws(ToonIOError) -> RGBFrame? in
+            frames = try options.gridSeeds.enumerated().map { cell, seed throws(ToonIOError) -> RGBFrame? in
                 let z = Tensor.randomNormal(shape: [1, options.generator.zDim], seed: seed)
-                return try RGBFrame(tensor: g(z: z))
+                return try RGBFrame(tensor: g(z: z, c: grid.labels(cell: cell, data: data)))
             }
         } catch { throw TrainingError(error) }
         try writeGrid(frames, to: directory.appendingPathComponent(name))
     }
 
     private func writeRealsGrid() throws(ToonIOError) {
-        let n = min(options.gridSeeds.count, data.count)
-        let frames = try (0..<n).map { i throws(ToonIOError) -> RGBFrame? in try RGBFrame(tensor: data.batch([i], mirrored: [false])) }
+        let frames = try grid.indices.map { i throws(ToonIOError) -> RGBFrame? in try RGBFrame(tensor: data.batch([i], mirrored: [false])) }
         do { try writeGrid(frames, to: directory.appendingPathComponent("reals.png")) } catch {
             throw ToonIOError(url: directory, .write(.failed(error.description)))
         }
     }
 
     private func writeGrid(_ frames: [RGBFrame?], to url: URL) throws(TrainingError) {
-        let columns = min(8, max(frames.count, 1))
+        let columns = min(SnapshotGrid.columns, max(frames.count, 1))
         let rows = (frames.count + columns - 1) / columns
         do {
             let grid = try ImageGrid.compose(frames, rows: rows, columns: columns)

@@ -68,6 +68,7 @@ public enum TrainingStart {
         options.discriminator.imageChannels = generator.imageChannels
         options.discriminator.channelBase = generator.channelBase
         options.discriminator.channelMax = generator.channelMax
+        options.discriminator.cDim = generator.cDim > 0 ? generator.cDim : nil
         return options
     }
 
