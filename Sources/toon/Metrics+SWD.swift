@@ -14,10 +14,11 @@ extension MetricsCommand {
             throw UsageProblem("\(data!): \(dataset.resolution)px images, the network makes \(generator.config.imageResolution)px")
         }
         try SWDEvaluation.check(resolution: dataset.resolution, source: URL(fileURLWithPath: data!))
+        do { try MetricLabels.check(generator, data: dataset) } catch { throw UsageProblem("\(data!): \(error)") }
         let n = min(num ?? 2048, dataset.count)
         let progress = ProgressLine("Measuring", total: 2 * n)
         let evaluation = SWDEvaluation(data: dataset, count: n) { progress.update($0) }
-        let distances = evaluation.evaluate(generator) { progress.update(n + $0) }
+        let distances = evaluation.evaluate(generator, labelData: dataset) { progress.update(n + $0) }
         progress.clear()
         report(levels: evaluation.levelResolutions, distances: distances, count: n)
     }

@@ -49,6 +49,32 @@ struct TrainConditionalCommandTests {
         #expect(missing.status != 0 && missing.stderr.contains("--class"), "\(missing.stderr)")
     }
 
+    @Test("a conditional run measures SWD at snapshots with its fakes labelled from the data; toon metrics too, and refuses unlabelled data")
+    func conditionalMetrics() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (data, arguments) = try tinyLabelledRun(folder)
+        let result = try Toon.run(arguments.map { $0 == "none" ? "swd" : $0 } + ["--cond"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = folder.appendingPathComponent("runs/00000-faces16-tiny")
+        let log = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8).split(separator: "\n")
+        let first = try JSONSerialization.jsonObject(with: Data(log[0].utf8)) as? [String: Any]
+        #expect((first?["swd_mean"] as? Double ?? -1) > 0, "\(log[0])")
+        let snapshot = run.appendingPathComponent("network-snapshot-000000.safetensors").path
+        let measured = try Toon.run(["metrics", "--metric", "swd", "--network", snapshot, "--data", data.path, "--num", "16", "--json"])
+        #expect(measured.status == 0 && measured.stdout.contains("swd_mean"), "\(measured.stderr)")
+        // A folder of images has no dataset.json, so no labels.
+        let unlabelled = folder.appendingPathComponent("plain")
+        try FileManager.default.createDirectory(at: unlabelled, withIntermediateDirectories: true)
+        for i in 0..<4 {
+            let samples = (0..<(16 * 16 * 3)).map { Float(($0 * 7 + i * 13) % 256) / 255 }
+            try Image(width: 16, height: 16, channels: 3, samples: samples).write(to: unlabelled.appendingPathComponent("img\(i).png"))
+        }
+        let refused = try Toon.run(["metrics", "--metric", "swd", "--network", snapshot, "--data", unlabelled.path, "--num", "16"])
+        #expect(refused.status == 64 && refused.stderr.contains("conditional on 32 labels") && refused.stderr.contains(unlabelled.path),
+                "\(refused.stderr)")
+    }
+
     @Test("--cond on a dataset without labels is a usage error naming it; --class on an unconditional network fails")
     func errors() throws {
         let folder = Toon.temporaryFolder()

@@ -6,14 +6,16 @@ import ToonCore
 /// KID: [count * 2048] row by row.
 public enum InceptionFeatures {
     /// Images from seeds 0..<count (NumPy's z for each seed, no truncation, constant noise),
-    /// quantised to 8 bits as NVLabs saves them. `progress` gets images done.
-    public static func generated(by generator: Generator, count: Int, network: FIDInception,
+    /// quantised to 8 bits as NVLabs saves them; a conditional generator's labels come from `labelData`
+    /// (`MetricLabels`). `progress` gets images done.
+    public static func generated(by generator: Generator, count: Int, network: FIDInception, labelData: any TrainingImages,
                                  progress: (Int) -> Void = { _ in }) -> [Float] {
         var out: [Float] = []
         for start in stride(from: 0, to: count, by: FIDInception.batchSize) {
             let seeds = (start..<min(start + FIDInception.batchSize, count)).map(UInt32.init)
             let z = Tensor.concatenate(seeds.map { Tensor.randomNormal(shape: [1, generator.config.zDim], seed: $0) }, axis: 0)
-            out += network.features(FIDInception.input(signed: generator(z: z))).scalars
+            let c = MetricLabels.labels(for: generator, fakes: seeds.map { Int($0) }, from: labelData)
+            out += network.features(FIDInception.input(signed: generator(z: z, c: c))).scalars
             progress(start + seeds.count)
         }
         return out

@@ -147,7 +147,7 @@ public struct TrainingRun {
         guard data.resolution >= 16 else { return [:] }  // its pyramid stops at 16 px
         if swdEvaluation == nil { swdEvaluation = SWDEvaluation(data: data, count: images) }
         let evaluation = swdEvaluation!
-        let distances = evaluation.evaluate(try generatorEMA())
+        let distances = evaluation.evaluate(try generatorEMA(), labelData: data)
         var named = Dictionary(uniqueKeysWithValues: zip(evaluation.levelResolutions.map { "swd\($0)" }, distances))
         named["swd_mean"] = distances.last
         return named
@@ -161,7 +161,7 @@ public struct TrainingRun {
             let reals = InceptionFeatures.reals(data, count: min(n, data.count), network: inception)
             fidReals = FeatureStatistics(features: reals, dimensions: dimensions)
         }
-        let fakes = InceptionFeatures.generated(by: try generatorEMA(), count: n, network: inception)
+        let fakes = InceptionFeatures.generated(by: try generatorEMA(), count: n, network: inception, labelData: data)
         return FrechetDistance.distance(fidReals!, FeatureStatistics(features: fakes, dimensions: dimensions))
     }
 
