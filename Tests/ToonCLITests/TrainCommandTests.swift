@@ -153,7 +153,7 @@ struct TrainCommandTests {
             #expect((tick?["augment"] as? Double).map { $0 >= 0 } == true, "no augment p in \(line)")
         }
         let info = try Toon.run(["info", run.appendingPathComponent("network-snapshot-000000.safetensors").path])
-        #expect(info.stdout.contains("aug ada (target 0.7)"), "\(info.stdout)")
+        #expect(info.stdout.contains("aug ada (target 0.7, p "), "\(info.stdout)")
     }
 
     @Test("--target needs --aug ada and a value in 0...1", arguments: [["--target", "0.5"], ["--aug", "ada", "--target", "1.5"]])

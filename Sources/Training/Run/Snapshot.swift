@@ -56,7 +56,7 @@ public enum TrainingSnapshot {
     /// A snapshot's counters and configuration for a one-screen description (`toon info`), without
     /// reading its tensors; nil when `url` is no training snapshot.
     public static func summary(_ url: URL) -> [(String, String)]? {
-        guard let text = (try? SafeTensorsFile(url: url))?.metadata[stateKey],
+        guard let file = try? SafeTensorsFile(url: url), let text = file.metadata[stateKey],
               let counters = try? JSONDecoder().decode(Counters.self, from: Data(text.utf8)) else { return nil }
         let o = counters.options
         var lines = [
@@ -67,7 +67,12 @@ public enum TrainingSnapshot {
         var extras: [String] = []
         if o.generator.cDim > 0 { extras.append("cond (\(o.generator.cDim) labels)") }
         if o.mirror { extras.append("mirror") }
-        if let a = o.augment { extras.append("aug \(a.rawValue)" + (a == .ada ? " (target \(o.adaTargetValue))" : "")) }
+        if let a = o.augment {
+            // ADA's p at the snapshot: one scalar tensor, read on its own.
+            let p = a == .ada ? (try? file.tensor("state.augment_p"))?.scalar : nil
+            let detail = a == .ada ? " (target \(o.adaTargetValue)" + (p.map { String(format: ", p %.4f", $0) } ?? "") + ")" : ""
+            extras.append("aug \(a.rawValue)" + detail)
+        }
         if let f = o.freezeDiscriminatorLayers { extras.append("freeze-d \(f)") }
         if !extras.isEmpty { lines.append(("options", extras.joined(separator: ", "))) }
         return lines
