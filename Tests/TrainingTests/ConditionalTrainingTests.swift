@@ -26,19 +26,10 @@ func tinyConditionalOptions(kimg: Double = 0.064) -> TrainingOptions {
         let options = tinyConditionalOptions()
         let straight = temporaryFolder("cond-straight"), interrupted = temporaryFolder("cond-interrupted")
         defer { for f in [straight, interrupted] { try? FileManager.default.removeItem(at: f) } }
-        var full = try TrainingRun(options: options, data: tinyLabelledData(), directory: straight, state: .initial(options))
-        try full.run()
-
-        var first = try TrainingRun(options: options, data: tinyLabelledData(), directory: interrupted, state: .initial(options))
-        var stepsAfterSecondTick = 0
-        try first.run(stepDone: { state in if state.tick >= 2 { stepsAfterSecondTick += 1 } },
-                      shouldStop: { stepsAfterSecondTick >= 1 })
-        #expect(!first.isFinished)
-        let snapshot = try #require(RunDirectory.latestSnapshot(in: interrupted))
-        let (resumedOptions, state) = try TrainingSnapshot.read(snapshot)
+        let (full, resumed, snapshot, resumedFrom) = try straightAndResumedRuns(options, start: .initial(options), data: tinyLabelledData,
+                                                                                straight: straight, interrupted: interrupted)
+        let resumedOptions = resumedFrom.options
         #expect(resumedOptions.generator.cDim == 3 && resumedOptions.discriminator.labelDimension == 3)
-        var resumed = try TrainingRun(options: resumedOptions, data: tinyLabelledData(), directory: interrupted, state: state)
-        try resumed.run()
         #expect(resumed.state.generator.values == full.state.generator.values)
         #expect(resumed.state.generatorEMA.values == full.state.generatorEMA.values)
         #expect(resumed.state.discriminator.values == full.state.discriminator.values)

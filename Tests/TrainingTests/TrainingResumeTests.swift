@@ -29,6 +29,27 @@ func temporaryFolder(_ name: String) -> URL {
     return url
 }
 
+/// The same run twice from `start`: straight through in `straight`, and in `interrupted` stopped one
+/// step after its second tick's snapshot (as a kill would leave it), then resumed from that snapshot
+/// and finished. Returns both finished runs, the snapshot file (later snapshots of a tiny run reuse its
+/// name) and what it held when the run resumed from it.
+func straightAndResumedRuns(_ options: TrainingOptions, start: TrainingState, data: () -> any TrainingImages,
+                            straight: URL, interrupted: URL) throws
+    -> (full: TrainingRun, resumed: TrainingRun, snapshot: URL, resumedFrom: (options: TrainingOptions, state: TrainingState)) {
+    var full = try TrainingRun(options: options, data: data(), directory: straight, state: start)
+    try full.run()
+    var first = try TrainingRun(options: options, data: data(), directory: interrupted, state: start)
+    var stepsAfterSecondTick = 0
+    try first.run(stepDone: { state in if state.tick >= 2 { stepsAfterSecondTick += 1 } },
+                  shouldStop: { stepsAfterSecondTick >= 1 })
+    #expect(!first.isFinished)
+    let snapshot = try #require(RunDirectory.latestSnapshot(in: interrupted))
+    let (resumedOptions, state) = try TrainingSnapshot.read(snapshot)
+    var resumed = try TrainingRun(options: resumedOptions, data: data(), directory: interrupted, state: state)
+    try resumed.run()
+    return (full, resumed, snapshot, (resumedOptions, state))
+}
+
 extension ParameterStore {
     /// Every parameter's elements by name, for exact comparisons.
     var values: [String: [Float]] { Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.tensor.scalars) }) }
@@ -62,20 +83,9 @@ extension ParameterStore {
         let options = tinyOptions(augment: augment)
         let straight = temporaryFolder("straight"), interrupted = temporaryFolder("interrupted")
         defer { for f in [straight, interrupted] { try? FileManager.default.removeItem(at: f) } }
-        var full = try TrainingRun(options: options, data: tinyData(), directory: straight, state: .initial(options))
-        try full.run()
-
-        // Stop after the second tick's snapshot plus one more step, as a kill would.
-        var first = try TrainingRun(options: options, data: tinyData(), directory: interrupted, state: .initial(options))
-        var stepsAfterSecondTick = 0
-        try first.run(stepDone: { state in if state.tick >= 2 { stepsAfterSecondTick += 1 } },
-                      shouldStop: { stepsAfterSecondTick >= 1 })
-        #expect(!first.isFinished)
-        let snapshot = try #require(RunDirectory.latestSnapshot(in: interrupted))
-        let (resumedOptions, state) = try TrainingSnapshot.read(snapshot)
-        #expect(state.tick == 2)
-        var resumed = try TrainingRun(options: resumedOptions, data: tinyData(), directory: interrupted, state: state)
-        try resumed.run()
+        let (full, resumed, _, resumedFrom) = try straightAndResumedRuns(options, start: .initial(options), data: tinyData,
+                                                                         straight: straight, interrupted: interrupted)
+        #expect(resumedFrom.state.tick == 2)
         #expect(resumed.state.step == full.state.step)
         #expect(resumed.state.generator.values == full.state.generator.values)
         #expect(resumed.state.generatorEMA.values == full.state.generatorEMA.values)
@@ -94,19 +104,11 @@ extension ParameterStore {
         start.augmentP = 0.4
         let straight = temporaryFolder("ada-straight"), interrupted = temporaryFolder("ada-interrupted")
         defer { for f in [straight, interrupted] { try? FileManager.default.removeItem(at: f) } }
-        var full = try TrainingRun(options: options, data: tinyData(), directory: straight, state: start)
-        try full.run()
-
-        var first = try TrainingRun(options: options, data: tinyData(), directory: interrupted, state: start)
-        var stepsAfterSecondTick = 0
-        try first.run(stepDone: { state in if state.tick >= 2 { stepsAfterSecondTick += 1 } },
-                      shouldStop: { stepsAfterSecondTick >= 1 })
-        let snapshot = try #require(RunDirectory.latestSnapshot(in: interrupted))
-        let (resumedOptions, state) = try TrainingSnapshot.read(snapshot)
+        let (full, resumed, _, resumedFrom) = try straightAndResumedRuns(options, start: start, data: tinyData,
+                                                                         straight: straight, interrupted: interrupted)
+        let state = resumedFrom.state
         #expect(state.step == 6 && state.augmentSignCount > 0, "the snapshot falls inside an adjustment interval")
         #expect(state.augmentP != 0.4, "p was adjusted at step 4")
-        var resumed = try TrainingRun(options: resumedOptions, data: tinyData(), directory: interrupted, state: state)
-        try resumed.run()
         #expect(resumed.state.augmentP == full.state.augmentP)
         #expect(resumed.state.augmentSignSum == full.state.augmentSignSum && resumed.state.augmentSignCount == full.state.augmentSignCount)
         #expect(resumed.state.generator.values == full.state.generator.values)
