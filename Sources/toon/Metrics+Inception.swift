@@ -17,7 +17,7 @@ extension MetricsCommand {
         let inception = try FIDInception.load(from: URL(fileURLWithPath: weights))
         let generator = try network.load()
         let dataset = try ImageDataset(contentsOf: URL(fileURLWithPath: data!))
-        do { try MetricLabels.check(generator, data: dataset) } catch { throw UsageProblem("\(data!): \(error)") }
+        do { try MetricFakes.check(generator, data: dataset) } catch { throw UsageProblem("\(data!): \(error)") }
         let n = min(num ?? Self.inceptionDefaultCount, dataset.count)
         guard n >= 2 else { throw MetricsError(file: data!, .tooFewImages(count: n, needed: 2)) }
         let progress = ProgressLine("Measuring", total: 2 * n)

@@ -14,7 +14,7 @@ extension MetricsCommand {
             throw UsageProblem("\(data!): \(dataset.resolution)px images, the network makes \(generator.config.imageResolution)px")
         }
         try SWDEvaluation.check(resolution: dataset.resolution, source: URL(fileURLWithPath: data!))
-        do { try MetricLabels.check(generator, data: dataset) } catch { throw UsageProblem("\(data!): \(error)") }
+        do { try MetricFakes.check(generator, data: dataset) } catch { throw UsageProblem("\(data!): \(error)") }
         let n = min(num ?? 2048, dataset.count)
         let progress = ProgressLine("Measuring", total: 2 * n)
         let evaluation = SWDEvaluation(data: dataset, count: n) { progress.update($0) }

@@ -14,6 +14,17 @@ struct TrainConditionalCommandTests {
                        "--snap", "1", "--metrics", "none", "--seed", "3", "--outdir", folder.appendingPathComponent("runs").path])
     }
 
+    /// Four 16 px images in `folder`/plain: a folder of images has no dataset.json, so no labels.
+    func unlabelledFolder(in folder: URL) throws -> URL {
+        let images = folder.appendingPathComponent("plain")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        for i in 0..<4 {
+            let samples = (0..<(16 * 16 * 3)).map { Float(($0 * 7 + i * 13) % 256) / 255 }
+            try Image(width: 16, height: 16, channels: 3, samples: samples).write(to: images.appendingPathComponent("img\(i).png"))
+        }
+        return images
+    }
+
     @Test("a conditional run trains on the dataset's labels, and its snapshot generates a chosen class")
     func conditionalRunGeneratesClasses() throws {
         let folder = Toon.temporaryFolder()
@@ -63,13 +74,7 @@ struct TrainConditionalCommandTests {
         let snapshot = run.appendingPathComponent("network-snapshot-000000.safetensors").path
         let measured = try Toon.run(["metrics", "--metric", "swd", "--network", snapshot, "--data", data.path, "--num", "16", "--json"])
         #expect(measured.status == 0 && measured.stdout.contains("swd_mean"), "\(measured.stderr)")
-        // A folder of images has no dataset.json, so no labels.
-        let unlabelled = folder.appendingPathComponent("plain")
-        try FileManager.default.createDirectory(at: unlabelled, withIntermediateDirectories: true)
-        for i in 0..<4 {
-            let samples = (0..<(16 * 16 * 3)).map { Float(($0 * 7 + i * 13) % 256) / 255 }
-            try Image(width: 16, height: 16, channels: 3, samples: samples).write(to: unlabelled.appendingPathComponent("img\(i).png"))
-        }
+        let unlabelled = try unlabelledFolder(in: folder)
         let refused = try Toon.run(["metrics", "--metric", "swd", "--network", snapshot, "--data", unlabelled.path, "--num", "16"])
         #expect(refused.status == 64 && refused.stderr.contains("conditional on 32 labels") && refused.stderr.contains(unlabelled.path),
                 "\(refused.stderr)")
@@ -79,13 +84,7 @@ struct TrainConditionalCommandTests {
     func errors() throws {
         let folder = Toon.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        // A folder of images has no dataset.json, so no labels.
-        let images = folder.appendingPathComponent("plain")
-        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        for i in 0..<4 {
-            let samples = (0..<(16 * 16 * 3)).map { Float(($0 * 7 + i * 13) % 256) / 255 }
-            try Image(width: 16, height: 16, channels: 3, samples: samples).write(to: images.appendingPathComponent("img\(i).png"))
-        }
+        let images = try unlabelledFolder(in: folder)
         let runs = folder.appendingPathComponent("runs")
         let result = try Toon.run(["train", "--data", images.path, "--outdir", runs.path, "--cfg", "tiny", "--kimg", "0.004", "--cond"])
         #expect(result.status == 64, "\(result.stderr)")

@@ -64,10 +64,10 @@ func tinyConditionalOptions(kimg: Double = 0.064) -> TrainingOptions {
     /// show the first images.
     @Test func snapshotGridPutsOneClassInEachRow() {
         let data = tinyLabelledData()  // classes 2, 0, 1, 0, 2, 1
-        let grid = SnapshotGrid(data: data, cells: 8, columns: 2, conditional: true)
+        let grid = SnapshotGrid(imageCount: data.count, labels: data.labels(Array(0..<data.count)), cells: 8, columns: 2)
         #expect(grid.indices == [1, 3, 2, 5, 0, 4, 1, 3])
         #expect(grid.labels(cell: 2, data: data)?.scalars == [0, 1, 0])
-        let plain = SnapshotGrid(data: data, cells: 8, columns: 2, conditional: false)
+        let plain = SnapshotGrid(imageCount: data.count, labels: nil, cells: 8, columns: 2)
         #expect(plain.indices == Array(0..<6) && plain.labels(cell: 0, data: data) == nil)
     }
 

@@ -42,7 +42,7 @@ extension FIDInception {
         var used: Set<String> = []
         var convs: [String: FoldedConv] = [:]
         for spec in InceptionLayout.convolutions {
-            let names = ["conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"].map { "\(spec.name).\($0)" }
+            let names = Self.tensorSuffixes.map { "\(spec.name).\($0)" }
             let weight = try tensor(names[0], spec.weightShape)
             let gamma = try tensor(names[1], [spec.output]), beta = try tensor(names[2], [spec.output])
             let mean = try tensor(names[3], [spec.output]), variance = try tensor(names[4], [spec.output])
@@ -59,12 +59,14 @@ extension FIDInception {
         self.init(convolutions: convs)
     }
 
-    /// The tensors the network reads, by state-dict name, with their shapes: per convolution its
-    /// weight, then BatchNorm's weight, bias, running mean and running variance.
+    /// Each convolution's tensors after its name: its weight, then BatchNorm's weight, bias, running
+    /// mean and running variance.
+    static let tensorSuffixes = ["conv.weight", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"]
+
+    /// The tensors the network reads, by state-dict name, with their shapes (`tensorSuffixes` order).
     public static var stateDictShapes: [(name: String, shape: [Int])] {
         InceptionLayout.convolutions.flatMap { spec in
-            [("\(spec.name).conv.weight", spec.weightShape)]
-                + ["bn.weight", "bn.bias", "bn.running_mean", "bn.running_var"].map { ("\(spec.name).\($0)", [spec.output]) }
+            tensorSuffixes.enumerated().map { i, suffix in ("\(spec.name).\(suffix)", i == 0 ? spec.weightShape : [spec.output]) }
         }
     }
 

@@ -5,18 +5,15 @@ import ToonCore
 /// Inception features (pytorch-fid's network) of a generator's images and of a dataset, for FID and
 /// KID: [count * 2048] row by row.
 public enum InceptionFeatures {
-    /// Images from seeds 0..<count (NumPy's z for each seed, no truncation, constant noise),
-    /// quantised to 8 bits as NVLabs saves them; a conditional generator's labels come from `labelData`
-    /// (`MetricLabels`). `progress` gets images done.
+    /// Fakes 0..<count (`MetricFakes`: a conditional generator's labels come from `labelData`),
+    /// quantised to 8 bits as NVLabs saves them. `progress` gets images done.
     public static func generated(by generator: Generator, count: Int, network: FIDInception, labelData: any TrainingImages,
                                  progress: (Int) -> Void = { _ in }) -> [Float] {
         var out: [Float] = []
         for start in stride(from: 0, to: count, by: FIDInception.batchSize) {
-            let seeds = (start..<min(start + FIDInception.batchSize, count)).map(UInt32.init)
-            let z = Tensor.concatenate(seeds.map { Tensor.randomNormal(shape: [1, generator.config.zDim], seed: $0) }, axis: 0)
-            let c = MetricLabels.labels(for: generator, fakes: seeds.map { Int($0) }, from: labelData)
-            out += network.features(FIDInception.input(signed: generator(z: z, c: c))).scalars
-            progress(start + seeds.count)
+            let indices = start..<min(start + FIDInception.batchSize, count)
+            out += network.features(FIDInception.input(signed: MetricFakes.images(of: generator, indices, labelData: labelData))).scalars
+            progress(indices.upperBound)
         }
         return out
     }

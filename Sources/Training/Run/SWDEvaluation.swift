@@ -25,16 +25,14 @@ public struct SWDEvaluation: Sendable {
 
     public var levelResolutions: [Int] { swd.levelResolutions }
 
-    /// Distances x1000 per level (finest first), then their mean. A conditional generator's fakes take
-    /// their labels from `labelData` (`MetricLabels`).
+    /// Distances x1000 per level (finest first), then their mean, for fakes 0..<count (`MetricFakes`:
+    /// a conditional generator's labels come from `labelData`).
     public func evaluate(_ generator: Generator, labelData: any TrainingImages, progress: (Int) -> Void = { _ in }) -> [Double] {
         var fakes = swd.emptyDescriptors()
         for start in stride(from: 0, to: count, by: 16) {
-            let seeds = (start..<min(start + 16, count)).map(UInt32.init)
-            let z = Tensor.concatenate(seeds.map { Tensor.randomNormal(shape: [1, generator.config.zDim], seed: $0) }, axis: 0)
-            let c = MetricLabels.labels(for: generator, fakes: seeds.map { Int($0) }, from: labelData)
-            swd.add(generator(z: z, c: c), to: &fakes, seed: UInt32(start) &+ 0x8000_0000)
-            progress(start + seeds.count)
+            let indices = start..<min(start + 16, count)
+            swd.add(MetricFakes.images(of: generator, indices, labelData: labelData), to: &fakes, seed: UInt32(start) &+ 0x8000_0000)
+            progress(indices.upperBound)
         }
         return swd.distances(reals, fakes)
     }

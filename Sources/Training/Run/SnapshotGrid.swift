@@ -12,16 +12,17 @@ struct SnapshotGrid: Sendable {
     let indices: [Int]
     let conditional: Bool
 
-    init(data: any TrainingImages, cells: Int, columns: Int, conditional: Bool) {
-        self.conditional = conditional
-        guard conditional, let table = data.labels(Array(0..<data.count)) else {
-            indices = Array(0..<min(cells, data.count))
+    /// `labels`: every image's label [count, cDim] in a conditional run, nil otherwise.
+    init(imageCount: Int, labels: Tensor?, cells: Int, columns: Int) {
+        conditional = labels != nil
+        guard let table = labels else {
+            indices = Array(0..<min(cells, imageCount))
             return
         }
         let d = table.shape[1]
         let values = table.scalars
         var groups: [[Float]: [Int]] = [:]
-        for i in 0..<data.count { groups[Array(values[(i * d)..<((i + 1) * d)].reversed()), default: []].append(i) }
+        for i in 0..<imageCount { groups[Array(values[(i * d)..<((i + 1) * d)].reversed()), default: []].append(i) }
         let order = groups.keys.sorted { $0.lexicographicallyPrecedes($1) }
         var next = [Int](repeating: 0, count: order.count)
         var cellsLeft = cells, row = 0, picked: [Int] = []

@@ -41,10 +41,10 @@ public struct TrainingRun {
         self.directory = directory
         self.state = state
         // Without conditioning the labels are not read, as NVLabs ignores them without --cond.
-        phases = try TrainingPhases(options: options, initialGenerator: state.generator,
-                                    labels: conditional ? data.labels(Array(0..<data.count)) : nil)
+        let labels = conditional ? data.labels(Array(0..<data.count)) : nil
+        phases = try TrainingPhases(options: options, initialGenerator: state.generator, labels: labels)
         order = DataOrder(count: data.count, mirror: options.mirror, random: phases.random)
-        grid = SnapshotGrid(data: data, cells: options.gridSeeds.count, columns: SnapshotGrid.columns, conditional: conditional)
+        grid = SnapshotGrid(imageCount: data.count, labels: labels, cells: options.gridSeeds.count, columns: SnapshotGrid.columns)
     }
 
     public var isFinished: Bool { state.imagesSeen >= options.totalImages }
