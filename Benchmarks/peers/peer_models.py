@@ -6,6 +6,7 @@ is patched in memory here, never in its files.
 """
 import os
 import sys
+import types
 
 
 def _add_repo(repo, marker):
@@ -32,13 +33,10 @@ class _NoExtension:
                            "the benchmark expects the pure-PyTorch CPU paths")
 
 
-def rosinality_generator(repo, resolution):
-    """rosinality/stylegan2-pytorch `Generator(size, 512, 8, channel_multiplier=2)` (config-f).
-
-    Returns (module, call) where call(z) -> image with noise const (the module's noise buffers,
-    `randomize_noise=False`).
-    """
+def import_rosinality(repo, module_name):
+    """Import one of rosinality's top-level modules (model, train) so that it runs on CPU."""
     _add_repo(repo, os.path.join("op", "upfirdn2d.py"))
+    import importlib
     import torch.utils.cpp_extension as cpp_extension
 
     # op/fused_act.py and op/upfirdn2d.py compile their CUDA extensions at import time with
@@ -47,9 +45,18 @@ def rosinality_generator(repo, resolution):
     real_load = cpp_extension.load
     cpp_extension.load = lambda name, *args, **kwargs: _NoExtension(name)
     try:
-        import model as rosinality_model  # noqa: E402  (the peer's model.py)
+        return importlib.import_module(module_name)
     finally:
         cpp_extension.load = real_load
+
+
+def rosinality_generator(repo, resolution):
+    """rosinality/stylegan2-pytorch `Generator(size, 512, 8, channel_multiplier=2)` (config-f).
+
+    Returns (module, call) where call(z) -> image with noise const (the module's noise buffers,
+    `randomize_noise=False`).
+    """
+    rosinality_model = import_rosinality(repo, "model")
     generator = rosinality_model.Generator(resolution, 512, 8, channel_multiplier=2).eval()
 
     def call(z):
@@ -57,6 +64,38 @@ def rosinality_generator(repo, resolution):
         return image
 
     return generator, call
+
+
+def add_nvlabs(repo):
+    """Put NVlabs/stylegan2-ada-pytorch on the path, ready to import `training.*`."""
+    _add_repo(repo, os.path.join("training", "networks.py"))
+    # dnnlib/util.py imports `requests` at module level, only to download pickles by URL. Do not
+    # install it for a benchmark: give the import an empty module when it is absent.
+    stub_missing("requests")
+
+
+def stub_missing(*names):
+    """An empty module for each name that cannot be imported (what a peer imports but never uses here)."""
+    import importlib
+    import importlib.machinery
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # absent, or present but broken (a torchvision built for another torch)
+            for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+                del sys.modules[loaded]
+            stub = _StubModule(name)
+            stub.__spec__ = importlib.machinery.ModuleSpec(name, None)  # torch's import checks look for one
+            sys.modules[name] = stub
+
+
+class _StubModule(types.ModuleType):
+    """A module whose every attribute is another stub: `from x import y` works, using y does not."""
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return _StubModule(f"{self.__name__}.{attr}")
 
 
 def nvlabs_generator(repo, resolution):
@@ -67,16 +106,9 @@ def nvlabs_generator(repo, resolution):
 
     Returns (module, call) where call(z) -> image with noise_mode='const'.
     """
-    _add_repo(repo, os.path.join("training", "networks.py"))
+    add_nvlabs(repo)
     import torch
 
-    # dnnlib/util.py imports `requests` at module level, only to download pickles by URL. Do not
-    # install it for a benchmark: give the import an empty module when it is absent.
-    try:
-        import requests  # noqa: F401
-    except ImportError:
-        import types
-        sys.modules["requests"] = types.ModuleType("requests")
     from training.networks import Generator  # noqa: E402  (the peer's code)
 
     generator = Generator(z_dim=512, c_dim=0, w_dim=512, img_resolution=resolution, img_channels=3,

@@ -7,6 +7,7 @@ import Training
 // Usage: toon-bench [gemm|conv|convgrad|convup|filter|generator|train|augment|all] [--runs N] [--threads T] [--json]
 //                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
 //                   [--aug diffaug|ada] [--augment-p P]   (train suite: augmentation; ADA starting at p, default 1)
+//                   [--phases]     (train suite: each phase timed alone, iteration = weighted by its interval)
 //                   augment [--resolution R] [--batch B] [--augment-p P]   (ADA's pipeline alone, per call)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
@@ -24,6 +25,7 @@ struct Options {
     var trainConfig = "small"
     var augment: TrainingOptions.Augmentation? = nil
     var augmentP: Float = 1
+    var phases = false
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -43,6 +45,7 @@ struct Options {
                 }
                 augment = choice
             case "--augment-p": augmentP = Float(it.next() ?? "") ?? augmentP
+            case "--phases": phases = true
             case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
@@ -77,6 +80,18 @@ func measure(_ name: String, flops: Double, runs: Int, _ body: () -> Void) -> Ro
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     return Row(name: name, flops: flops, seconds: times)
+}
+
+/// Each training phase run once per round (one warm-up round, then `runs`), a row per phase, and the
+/// iteration as NVLabs' schedule weighs them: Gmain + Dmain + G_ema every step, Greg and Dreg once per
+/// interval. The peers' per-phase timings (Benchmarks/peers/torch_train.py --phases) use the same rule.
+func timedPhases(_ run: inout TrainingRun, name: String, runs: Int, intervals: [String: Int]) -> [Row] {
+    _ = run.runTimedPhases()
+    let rounds = (0..<runs).map { _ in run.runTimedPhases() }
+    let names = ["Gmain", "Greg", "Dmain", "Dreg", "Gema"]
+    let iteration = rounds.map { round in names.reduce(0) { $0 + round[$1]! / Double(intervals[$1] ?? 1) } }
+    return names.map { phase in Row(name: "\(name) \(phase)", flops: 0, seconds: rounds.map { $0[phase]! }) }
+        + [Row(name: "\(name) (per iteration)", flops: 0, seconds: iteration)]
 }
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
@@ -222,9 +237,15 @@ let rows: [Row] = configuration.run {
                 let images = Tensor.randomUniform(shape: [64, 3, resolution, resolution], in: -1..<1, seed: 3)
                 var run = try! TrainingRun(options: training, data: InMemoryImages(images), directory: URL(fileURLWithPath: "/nonexistent"),
                                            state: state)
+                let name = "train \(preset.rawValue) \(resolution) b\(batch)"
+                if options.phases {
+                    rows += timedPhases(&run, name: name, runs: options.runs,
+                                        intervals: ["Greg": training.gRegInterval, "Dreg": training.dRegInterval])
+                    continue
+                }
                 let steps = training.dRegInterval
                 let augmentName = options.augment.map { " \($0.rawValue)" + ($0 == .ada ? " p\(options.augmentP)" : "") } ?? ""
-                let row = measure("train \(preset.rawValue) \(resolution) b\(batch)\(augmentName) (per step)", flops: 0, runs: options.runs) {
+                let row = measure("\(name)\(augmentName) (per step)", flops: 0, runs: options.runs) {
                     run.runSteps(steps)
                 }
                 rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(steps) }))

@@ -120,11 +120,36 @@ public struct TrainingRun {
         for _ in 0..<count { trainStep(&statistics) }
     }
 
-    /// One batch: Gmain, Greg (every gRegInterval), Dmain, Dreg (every dRegInterval), then G_ema.
-    mutating func trainStep(_ statistics: inout TickStatistics) {
+    /// One step with every phase (Gmain, Greg, Dmain, Dreg, G_ema) run once whatever the schedule, each
+    /// timed in seconds, for benchmarks that weigh the phases by their intervals as the peers' timings do.
+    public mutating func runTimedPhases() -> [String: Double] {
+        let (reals, realLabels) = nextReals()
+        var seconds: [String: Double] = [:]
+        func timed(_ name: String, _ body: () -> Void) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            seconds[name] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        timed("Gmain") { _ = phases.generatorMain(&state) }
+        timed("Greg") { _ = phases.generatorRegularization(&state) }
+        timed("Dmain") { _ = phases.discriminatorMain(&state, reals: reals, realLabels: realLabels) }
+        timed("Dreg") { _ = phases.discriminatorRegularization(&state, reals: reals, realLabels: realLabels) }
+        timed("Gema") { phases.updateEMA(&state) }
+        state.imagesSeen += options.batch
+        state.step += 1
+        return seconds
+    }
+
+    /// This step's real images (mirrored where the order says so) and their labels.
+    private mutating func nextReals() -> (images: Tensor, labels: Tensor?) {
         let items = order.items(from: state.step * options.batch, count: options.batch, cache: &orderCache)
         let reals = data.batch(items.map(\.index), mirrored: items.map(\.mirrored))
-        let realLabels = phases.generatedLabels == nil ? nil : data.labels(items.map(\.index))
+        return (reals, phases.generatedLabels == nil ? nil : data.labels(items.map(\.index)))
+    }
+
+    /// One batch: Gmain, Greg (every gRegInterval), Dmain, Dreg (every dRegInterval), then G_ema.
+    mutating func trainStep(_ statistics: inout TickStatistics) {
+        let (reals, realLabels) = nextReals()
         statistics.add("loss_G", phases.generatorMain(&state))
         if options.plWeight > 0 && state.step % options.gRegInterval == 0 {
             statistics.add("pl", phases.generatorRegularization(&state))
