@@ -8,6 +8,8 @@ import Training
 //                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
 //                   [--aug diffaug|ada] [--augment-p P]   (train suite: augmentation; ADA starting at p, default 1)
 //                   [--phases]     (train suite: each phase timed alone, iteration = weighted by its interval)
+//                   [--reuse-mb M]  (any suite: ComputeConfiguration.reusableMemoryBytes in MiB; train's
+//                                   default is toon train's, ComputeConfiguration.trainingReusableMemoryBytes)
 //                   augment [--resolution R] [--batch B] [--augment-p P]   (ADA's pipeline alone, per call)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
@@ -26,6 +28,7 @@ struct Options {
     var augment: TrainingOptions.Augmentation? = nil
     var augmentP: Float = 1
     var phases = false
+    var reuseMB: Int? = nil
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -46,6 +49,7 @@ struct Options {
                 augment = choice
             case "--augment-p": augmentP = Float(it.next() ?? "") ?? augmentP
             case "--phases": phases = true
+            case "--reuse-mb": reuseMB = Options.positive(it.next(), a)
             case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
@@ -67,6 +71,7 @@ struct Row {
     let name: String
     let flops: Double
     let seconds: [Double]
+    var peakMB: Double? = nil
     var median: Double { seconds.sorted()[seconds.count / 2] }
     var gflops: Double { flops / median / 1e9 }
 }
@@ -85,19 +90,44 @@ func measure(_ name: String, flops: Double, runs: Int, _ body: () -> Void) -> Ro
 /// Each training phase run once per round (one warm-up round, then `runs`), a row per phase, and the
 /// iteration as NVLabs' schedule weighs them: Gmain + Dmain + G_ema every step, Greg and Dreg once per
 /// interval. The peers' per-phase timings (Benchmarks/peers/torch_train.py --phases) use the same rule.
+/// Each phase's row also gives the process's peak resident memory during that phase (Linux).
 func timedPhases(_ run: inout TrainingRun, name: String, runs: Int, intervals: [String: Int]) -> [Row] {
-    _ = run.runTimedPhases()
-    let rounds = (0..<runs).map { _ in run.runTimedPhases() }
+    var seconds: [String: [Double]] = [:], peakMB: [String: Double] = [:]
+    for round in 0...runs {
+        run.runEveryPhase { phase, body in
+            resetPeakResidentMemory()
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            guard round > 0 else { return }  // the warm-up round
+            seconds[phase, default: []].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            peakMB[phase] = max(peakMB[phase] ?? 0, peakResidentMegabytes())
+        }
+    }
     let names = ["Gmain", "Greg", "Dmain", "Dreg", "Gema"]
-    let iteration = rounds.map { round in names.reduce(0) { $0 + round[$1]! / Double(intervals[$1] ?? 1) } }
-    return names.map { phase in Row(name: "\(name) \(phase)", flops: 0, seconds: rounds.map { $0[phase]! }) }
+    let iteration = (0..<runs).map { i in names.reduce(0) { $0 + seconds[$1]![i] / Double(intervals[$1] ?? 1) } }
+    return names.map { Row(name: "\(name) \($0)", flops: 0, seconds: seconds[$0]!, peakMB: peakMB[$0]) }
         + [Row(name: "\(name) (per iteration)", flops: 0, seconds: iteration)]
+}
+
+/// Starts a new peak of resident memory for this process (VmHWM; Linux's clear_refs "5").
+func resetPeakResidentMemory() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+/// VmHWM from /proc/self/status, in MB (0 where there is none).
+func peakResidentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kB = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kB * 1024 / 1e6
 }
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 // Every suite runs with one explicit configuration (TOONKIT_ISA / TOONKIT_GEMM / TOONKIT_THREADS, --threads).
 var configuration = ComputeConfiguration.fromEnvironment()
 if let t = options.threads { configuration.threads = t }
+if options.suite == "train" { configuration = configuration.forTraining }  // as `toon train` runs
+if let mb = options.reuseMB { configuration.reusableMemoryBytes = mb << 20 }
 let rows: [Row] = configuration.run {
     var rows: [Row] = []
 
@@ -256,13 +286,18 @@ let rows: [Row] = configuration.run {
 }
 
 if options.json {
-    let objects = rows.map { ["name": $0.name, "gflops": $0.gflops, "median_ms": $0.median * 1e3] as [String: Any] }
+    let objects = rows.map { row in
+        var object: [String: Any] = ["name": row.name, "gflops": row.gflops, "median_ms": row.median * 1e3]
+        if let peak = row.peakMB { object["phase_peak_rss_mb"] = peak }
+        return object
+    }
     let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
     print(String(data: data, encoding: .utf8)!)
 } else {
     print("threads \(configuration.threads), instructions \(min(configuration.instructionSet, .supported))")
     for r in rows {
         let rate = r.flops > 0 ? String(format: "  %7.1f GFLOP/s", r.gflops) : ""
-        print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", r.median * 1e3) + rate)
+        let peak = r.peakMB.map { String(format: "  peak %6.0f MB", $0) } ?? ""
+        print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", r.median * 1e3) + rate + peak)
     }
 }

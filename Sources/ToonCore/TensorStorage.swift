@@ -129,17 +129,45 @@ enum StoragePool {
             }
             lock.unlock()
         }
-        // 64-byte alignment keeps AVX-512 loads and BLAS packing on whole cache lines.
-        let alignment = size >= hugePageBytes ? 2 << 20 : 64
-        var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, alignment, size) == 0, let raw else {
+        guard size >= minimumPooledBytes else {
+            // 64-byte alignment keeps AVX-512 loads and BLAS packing on whole cache lines.
+            var raw: UnsafeMutableRawPointer?
+            guard posix_memalign(&raw, 64, size) == 0, let raw else {
+                fatalError("ToonCore: out of memory allocating \(size) bytes")
+            }
+            return (raw, size)
+        }
+        return (map(size), size)
+    }
+
+    /// A fresh mapping for a large block (size classes are whole pages). Large blocks bypass malloc:
+    /// glibc's sliding mmap threshold would put blocks of up to 32 MiB on its heap after the first
+    /// such free, where freed ones stay resident and fragment, and training's peak memory then
+    /// varied by hundreds of MB from run to run. Unmapped blocks go straight back to the system.
+    private static func map(_ size: Int) -> UnsafeMutableRawPointer {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        // From 4 MiB up, 2 MiB aligned: fewer, larger first-touch faults and TLB entries with
+        // transparent huge pages (a no-op where THP is off).
+        let alignment = size >= hugePageBytes ? 2 << 20 : page
+        let span = size + alignment - page
+        guard let base = mmap(nil, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              base != UnsafeMutableRawPointer(bitPattern: -1) else {
             fatalError("ToonCore: out of memory allocating \(size) bytes")
         }
+        let start = (Int(bitPattern: base) + alignment - 1) / alignment * alignment
+        let head = start - Int(bitPattern: base), tail = span - head - size
+        if head > 0 { munmap(base, head) }
+        if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: start + size), tail) }
+        let block = UnsafeMutableRawPointer(bitPattern: start)!
         #if os(Linux)
-        // Fewer, larger first-touch faults and TLB entries (a no-op where THP is off).
-        if size >= hugePageBytes { _ = madvise(raw, size / (2 << 20) * (2 << 20), 14 /* MADV_HUGEPAGE */) }
+        if size >= hugePageBytes { _ = madvise(block, size, 14 /* MADV_HUGEPAGE */) }
         #endif
-        return (raw, size)
+        return block
+    }
+
+    /// Gives a block from `allocate` back to the system.
+    private static func discard(_ block: UnsafeMutableRawPointer, bytes: Int) {
+        if bytes >= minimumPooledBytes { munmap(block, bytes) } else { free(block) }
     }
 
     /// Returns a block from `allocate`.
@@ -147,8 +175,8 @@ enum StoragePool {
     /// oldest idle blocks are freed.
     static func release(_ block: UnsafeMutableRawPointer, bytes: Int) {
         let capacityBytes = ComputeConfiguration.current.reusableMemoryBytes
-        guard bytes >= minimumPooledBytes, bytes <= capacityBytes else { free(block); return }
-        var evicted: [UnsafeMutableRawPointer] = []
+        guard bytes >= minimumPooledBytes, bytes <= capacityBytes else { discard(block, bytes: bytes); return }
+        var evicted: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
         lock.lock()
         while idleBytes + bytes > capacityBytes, !order.isEmpty {
             let oldest = order.removeFirst()
@@ -157,13 +185,13 @@ enum StoragePool {
                 idle[oldest.bytes] = blocks
             }
             idleBytes -= oldest.bytes
-            evicted.append(oldest.pointer)
+            evicted.append(oldest)
         }
         idle[bytes, default: []].append(block)
         order.append((block, bytes))
         idleBytes += bytes
         lock.unlock()
-        for block in evicted { free(block) }
+        for block in evicted { discard(block.pointer, bytes: block.bytes) }
     }
 
     /// Frees every idle block; the bytes freed.
@@ -174,7 +202,7 @@ enum StoragePool {
         order = []
         idleBytes = 0
         lock.unlock()
-        for block in blocks { free(block.pointer) }
+        for block in blocks { discard(block.pointer, bytes: block.bytes) }
         return bytes
     }
 }

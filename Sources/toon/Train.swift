@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Metrics
 import StyleGAN
+import ToonCore
 import Training
 
 /// `toon train`: StyleGAN2 training in NVLabs' run-folder layout, with exact resume.
@@ -111,13 +112,15 @@ struct Train: ParsableCommand {
             let progress = ProgressLine("Training", total: trainingRun.options.totalImages)
             let labels = trainingRun.options.generator.cDim > 0 ? ", conditional on \(trainingRun.options.generator.cDim) labels" : ""
             say("\(resumed ? "Resuming" : "Starting") \(trainingRun.directory.path) at \(kimgText(trainingRun.state.imagesSeen)) kimg: \(dataset.count) images of \(dataset.resolution)px, cfg \(trainingRun.options.configName), batch \(trainingRun.options.batch)\(labels)")
-            try trainingRun.run(
-                report: { tick in
-                    progress.clear()
-                    say(tickLine(tick))
-                },
-                stepDone: { state in progress.update(state.imagesSeen) },
-                shouldStop: { Interrupts.isStopRequested })
+            try ComputeConfiguration.current.forTraining.run {
+                try trainingRun.run(
+                    report: { tick in
+                        progress.clear()
+                        say(tickLine(tick))
+                    },
+                    stepDone: { state in progress.update(state.imagesSeen) },
+                    shouldStop: { Interrupts.isStopRequested })
+            }
             if Interrupts.isStopRequested {
                 let url = trainingRun.directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: trainingRun.state.imagesSeen))
                 try TrainingSnapshot.write(trainingRun.state, options: trainingRun.options, to: url)

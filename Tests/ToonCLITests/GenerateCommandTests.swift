@@ -43,7 +43,6 @@ struct CommandTests {
             (["--network", "/etc/hostname", "--seeds", "1"], "not a StyleGAN checkpoint"),
             (["--network", "TRUNCATED", "--seeds", "1"], "truncated"),
             (["--network", "NVLABS", "--projected-w", "ROSINALITY_WPLUS"], "this network takes [N, 10, 128]"),
-            (["--network", "NVLABS", "--seeds", "1", "--class", "2"], "unconditional"),
             (["--network", "/nonexistent.pkl", "--seeds", "1"], "/nonexistent.pkl"),
           ])
     func badInput(arguments: [String], message: String) throws {
@@ -72,6 +71,11 @@ struct CommandTests {
         let result = try Toon.run(["generate", "--network", nvlabs, "--seeds", "9-3", "--outdir", "/tmp"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("runs backwards"))
+        let out = Toon.temporaryFolder()
+        let unconditional = try Toon.run(["generate", "--network", nvlabs, "--seeds", "1", "--class", "2", "--outdir", out.path])
+        #expect(unconditional.status == 64 && unconditional.stderr == "toon: \(nvlabs): --class given, but this network is unconditional\n",
+                "\(unconditional.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
     @Test("mix writes the grid with an empty corner and every cell")

@@ -9,7 +9,17 @@ public enum GANLoss {
 
     /// Discriminator loss: mean softplus(D(fake)) + mean softplus(-D(real)).
     public static func discriminator(fakeLogits: Tensor, realLogits: Tensor) -> Tensor {
-        fakeLogits.softplus().mean() + (-realLogits).softplus().mean()
+        discriminatorFake(fakeLogits) + discriminatorReal(realLogits)
+    }
+
+    /// The discriminator loss's fake half, mean softplus(D(fake)) (NVLabs' Dgen).
+    public static func discriminatorFake(_ fakeLogits: Tensor) -> Tensor {
+        fakeLogits.softplus().mean()
+    }
+
+    /// The discriminator loss's real half, mean softplus(-D(real)) (NVLabs' Dreal).
+    public static func discriminatorReal(_ realLogits: Tensor) -> Tensor {
+        (-realLogits).softplus().mean()
     }
 
     /// R1 penalty: mean over the batch of |dD(real)/d real|^2, built with `createGraph` so the

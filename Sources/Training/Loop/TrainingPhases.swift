@@ -173,17 +173,28 @@ struct TrainingPhases: Sendable {
     }
 
     /// Dmain: mean softplus(D(G(z))) + mean softplus(-D(x)). Returns (loss, mean real logit, mean fake logit).
+    /// The fake half is differentiated before D sees the reals, as NVLabs' Dgen and Dreal are, so one
+    /// batch's D graph is alive at a time, not two: the gradients are the halves' sum.
     func discriminatorMain(_ state: inout TrainingState, reals: Tensor, realLabels: Tensor?) -> (loss: Float, real: Float, fake: Float) {
+        let leaves = discriminatorLeaves(state.discriminator)
+        let fake = discriminatorFakeHalf(&state, leaves)
+        let realLogits = discriminate(reals, labels: realLabels, leaves, step: state.step, call: 2, augmentP: state.augmentP)
+        tallyRealSigns(&state, realLogits)
+        let realLoss = GANLoss.discriminatorReal(realLogits)
+        let grads = fake.gradients.merging(gradients(of: realLoss, leaves), uniquingKeysWith: +)
+        state.discriminatorOptimizer.step(&state.discriminator, gradients: grads)
+        return (fake.loss + realLoss.scalar, realLogits.mean().scalar, fake.meanLogit)
+    }
+
+    /// Dmain's fake half (Dgen): its D gradients, loss and mean logit; its graph ends with the call.
+    private func discriminatorFakeHalf(_ state: inout TrainingState, _ leaves: ParameterStore)
+        -> (gradients: [String: Tensor], loss: Float, meanLogit: Float) {
         let fakes = withoutGradients {
             runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents)
         }
-        let leaves = discriminatorLeaves(state.discriminator)
-        let fakeLogits = discriminate(fakes.images, labels: fakes.labels, leaves, step: state.step, call: 1, augmentP: state.augmentP)
-        let realLogits = discriminate(reals, labels: realLabels, leaves, step: state.step, call: 2, augmentP: state.augmentP)
-        tallyRealSigns(&state, realLogits)
-        let loss = GANLoss.discriminator(fakeLogits: fakeLogits, realLogits: realLogits)
-        state.discriminatorOptimizer.step(&state.discriminator, gradients: gradients(of: loss, leaves))
-        return (loss.scalar, realLogits.mean().scalar, fakeLogits.mean().scalar)
+        let logits = discriminate(fakes.images, labels: fakes.labels, leaves, step: state.step, call: 1, augmentP: state.augmentP)
+        let loss = GANLoss.discriminatorFake(logits)
+        return (gradients(of: loss, leaves), loss.scalar, logits.mean().scalar)
     }
 
     /// Dreg: R1, gamma / 2 * |dD(x)/dx|^2 on the reals, weighted by the interval.

@@ -121,23 +121,17 @@ public struct TrainingRun {
     }
 
     /// One step with every phase (Gmain, Greg, Dmain, Dreg, G_ema) run once whatever the schedule, each
-    /// timed in seconds, for benchmarks that weigh the phases by their intervals as the peers' timings do.
-    public mutating func runTimedPhases() -> [String: Double] {
+    /// through `each(name, phase)`, which must call `phase()` once: for benchmarks that time (or measure)
+    /// the phases alone and weigh them by their intervals, as the peers' per-phase timings do.
+    public mutating func runEveryPhase(_ each: (String, () -> Void) -> Void) {
         let (reals, realLabels) = nextReals()
-        var seconds: [String: Double] = [:]
-        func timed(_ name: String, _ body: () -> Void) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            seconds[name] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }
-        timed("Gmain") { _ = phases.generatorMain(&state) }
-        timed("Greg") { _ = phases.generatorRegularization(&state) }
-        timed("Dmain") { _ = phases.discriminatorMain(&state, reals: reals, realLabels: realLabels) }
-        timed("Dreg") { _ = phases.discriminatorRegularization(&state, reals: reals, realLabels: realLabels) }
-        timed("Gema") { phases.updateEMA(&state) }
+        each("Gmain") { _ = phases.generatorMain(&state) }
+        each("Greg") { _ = phases.generatorRegularization(&state) }
+        each("Dmain") { _ = phases.discriminatorMain(&state, reals: reals, realLabels: realLabels) }
+        each("Dreg") { _ = phases.discriminatorRegularization(&state, reals: reals, realLabels: realLabels) }
+        each("Gema") { phases.updateEMA(&state) }
         state.imagesSeen += options.batch
         state.step += 1
-        return seconds
     }
 
     /// This step's real images (mirrored where the order says so) and their labels.

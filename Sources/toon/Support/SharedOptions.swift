@@ -61,9 +61,9 @@ struct SamplingFlags: ParsableArguments {
             throw UsageProblem("--trunc-cutoff \(cutoff) is beyond this network's \(generator.numWs) ws (0-\(generator.numWs))")
         }
         // The class against the network's labels, naming the network: the same check sampling
-        // makes later, made before any work.
+        // makes later, made before any work. A class the network cannot take is a usage problem.
         do { _ = try Latents.classLabels(classIndex, count: 0, cDim: generator.config.cDim) } catch {
-            throw RunFailure("\(network): \(error)")
+            throw UsageProblem("\(network): \(error)")
         }
     }
 
