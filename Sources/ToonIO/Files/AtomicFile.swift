@@ -12,7 +12,7 @@ public enum AtomicFile {
     /// under its name only if `body` returns normally and everything reached the disk.
     public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws(ToonIOError) {
         let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent)\(temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         // Created through the run's registry, so an interrupted run removes it (not with
         // FileManager.createFile, which itself writes through a hidden temporary file).
         let created: (descriptor: Int32, token: RunCleanup.Token)
@@ -46,6 +46,23 @@ public enum AtomicFile {
             // Our own write failures pass through; anything else becomes one, with its reason.
             if let error = error as? ToonIOError, case .write = error.problem { throw error }
             throw ToonIOError(url: url, .write(.failed(SystemErrorText.reason(error))))
+        }
+    }
+
+    /// Temporary files are named `.<name>.partial-<pid>-<n>`, in the destination's folder.
+    static let temporaryMarker = ".partial-"
+
+    /// Removes the temporary files that writers killed mid-write left in `folder` (those whose process
+    /// no longer runs): SIGKILL cannot be caught, so the next run that owns the folder clears them.
+    /// Returns the names removed.
+    @discardableResult
+    public static func removeLeftovers(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { name in
+            guard name.hasPrefix("."), let marker = name.range(of: temporaryMarker),
+                  let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" }), pid > 0 else { return false }
+            guard kill(pid, 0) == -1 && errno == ESRCH else { return false }  // still running: not ours to touch
+            return unlink(folder.appendingPathComponent(name).path) == 0
         }
     }
 }

@@ -12,10 +12,6 @@ struct GeneratedLabels: Sendable {
     func draw(_ n: Int, _ purpose: TrainingRandom.Purpose, step: Int) -> Tensor {
         var stream = random.stream(purpose, step)
         let count = table.shape[0]
-        let rows = (0..<n).map { _ in
-            let i = min(Int(stream.randomSample() * Double(count)), count - 1)
-            return table.slice(axis: 0, i..<(i + 1))
-        }
-        return Tensor.concatenate(rows, axis: 0).contiguous()
+        return table.rows((0..<n).map { _ in min(Int(stream.randomSample() * Double(count)), count - 1) })
     }
 }

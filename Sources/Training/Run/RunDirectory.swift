@@ -35,21 +35,6 @@ public enum RunDirectory {
         return nil
     }
 
-    /// Removes the temporary files a killed run left in `run`: `AtomicFile`'s
-    /// `.<name>.partial-<pid>-<n>` whose process no longer runs. SIGKILL cannot be caught, so a run
-    /// killed while it wrote a snapshot, grid or log leaves one; the run that resumes the folder
-    /// clears them. Returns the names removed.
-    @discardableResult
-    public static func removeLeftovers(in run: URL) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? []
-        return names.filter { name in
-            guard name.hasPrefix("."), let marker = name.range(of: ".partial-"),
-                  let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" }), pid > 0 else { return false }
-            guard kill(pid, 0) == -1 && errno == ESRCH else { return false }  // still running: not ours to touch
-            return unlink(run.appendingPathComponent(name).path) == 0
-        }
-    }
-
     /// `network-snapshot-000123.safetensors` for 123 kimg (images rounded down to thousands).
     public static func snapshotName(imagesSeen: Int) -> String {
         String(format: "network-snapshot-%06d.safetensors", imagesSeen / 1000)

@@ -37,7 +37,7 @@ public enum TrainingStart {
                 throw TrainingError(url: root, .config("no run with a snapshot to resume"))
             }
             let (saved, state) = try continued(snapshot)
-            RunDirectory.removeLeftovers(in: folder)
+            AtomicFile.removeLeftovers(in: folder)  // a SIGKILLed run's half-written snapshot, grid or log
             return (try TrainingRun(options: saved, data: data, directory: folder, state: state), true)
         case .file(let url):
             if TrainingSnapshot.isSnapshot(url) {
