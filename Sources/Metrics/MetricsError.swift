@@ -15,6 +15,10 @@ public struct MetricsError: Error, CustomStringConvertible, Sendable, Equatable 
         case tooSmall(width: Int, height: Int, window: Int)
         /// A weight file that is not pytorch-fid's Inception v3: a tensor missing, extra or misshapen.
         case inceptionWeights(String)
+        /// A weight file that is not torchvision's VGG16: a tensor missing, extra or misshapen.
+        case vggWeights(String)
+        /// A weight file that is not the `lpips` package's VGG linear layers.
+        case lpipsWeights(String)
         /// Fewer images than the statistic needs.
         case tooFewImages(count: Int, needed: Int)
         /// From a layer below (decoding), already worded.
@@ -38,6 +42,8 @@ public struct MetricsError: Error, CustomStringConvertible, Sendable, Equatable 
         case let .sizeMismatch(w, h, partner, pw, ph): "\(file): \(w)x\(h) pixels where its partner \(partner) has \(pw)x\(ph)"
         case let .tooSmall(w, h, window): "\(file): \(w)x\(h) pixels, smaller than the \(window)x\(window) window"
         case .inceptionWeights(let why): "\(file): not pytorch-fid's Inception weights: \(why)"
+        case .vggWeights(let why): "\(file): not torchvision's VGG16 weights: \(why)"
+        case .lpipsWeights(let why): "\(file): not the lpips package's VGG linear weights: \(why)"
         case let .tooFewImages(count, needed): "\(file): \(count) image\(count == 1 ? "" : "s"), the statistic needs \(needed) or more"
         case .underlying(let text): text
         }

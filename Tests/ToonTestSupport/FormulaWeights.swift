@@ -22,18 +22,26 @@ public enum FormulaWeights {
         return Double(x >> 8) / 8_388_608 - 1
     }
 
-    /// Convolution weights He-uniform (variance 2 / fan_in); BatchNorm gamma near 1, beta and running
-    /// mean small, running variance in [0.5, 1.5).
+    /// Convolution weights He-uniform (variance 2 / fan_in); BatchNorm gamma near 1, biases and
+    /// running mean small, running variance in [0.5, 1.5); LPIPS channel weights (`lin*`, from
+    /// make_lpips_reference.py) non-negative.
     public static func tensor(_ name: String, _ shape: [Int]) -> Tensor {
         let count = shape.reduce(1, *), h = fnv1a(name)
         let value: (Double) -> Double
-        if name.hasSuffix("running_var") { value = { 1 + 0.5 * $0 } }
-        else if name.hasSuffix("running_mean") || name.hasSuffix("bn.bias") { value = { 0.1 * $0 } }
+        if name.hasPrefix("lin") { value = { (1 + $0) / 4 } }
+        else if name.hasSuffix("running_var") { value = { 1 + 0.5 * $0 } }
+        else if name.hasSuffix("running_mean") || name.hasSuffix(".bias") { value = { 0.1 * $0 } }
         else if name.hasSuffix("bn.weight") { value = { 1 + 0.25 * $0 } }
         else {
             let scale = (6.0 / Double(count / shape[0])).squareRoot()
             value = { $0 * scale }
         }
         return Tensor(shape: shape, scalars: (0..<count).map { Float(value(uniform(h, $0))) })
+    }
+
+    /// Values uniform in [-1, 1) under `name` (formula images of the reference scripts).
+    public static func uniformTensor(_ name: String, _ shape: [Int]) -> Tensor {
+        let h = fnv1a(name)
+        return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(uniform(h, $0)) })
     }
 }
