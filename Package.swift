@@ -77,7 +77,7 @@ let package = Package(
             path: "Benchmarks/toon-bench"
         ),
         // Finite-difference gradient checks and seeded test data, shared by the test targets.
-        .target(name: "ToonTestSupport", dependencies: ["ToonCore"], path: "Tests/ToonTestSupport"),
+        .target(name: "ToonTestSupport", dependencies: ["ToonCore", "ToonIO", "Metrics"], path: "Tests/ToonTestSupport"),
         .testTarget(
             name: "ToonCoreTests", dependencies: ["ToonCore", "ToonTestSupport"],
             exclude: ["Reference/make_conv_reference.py", "Reference/conv_reference.json", "Reference/make_resample_reference.py"]

@@ -30,20 +30,7 @@ import ToonTestSupport
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/lpips_reference.json")))
 
     /// The formula network, in torchvision's and lpips' names, as the reference fills it.
-    static let metric: LPIPS = {
-        var vgg = TensorSet(), linear = TensorSet()
-        for layer in VGG16Features.layers {
-            for (suffix, shape) in [("weight", [layer.output, layer.input, 3, 3]), ("bias", [layer.output])] {
-                let name = "features.\(layer.index).\(suffix)"
-                try! vgg.insert(FormulaWeights.tensor(name, shape), named: name, source: "formula")
-            }
-        }
-        for (tap, channels) in VGG16Features.tapChannels.enumerated() {
-            let name = "lin\(tap).model.1.weight"
-            try! linear.insert(FormulaWeights.tensor(name, [1, channels, 1, 1]), named: name, source: "formula")
-        }
-        return try! LPIPS(network: VGG16Features(stateDict: vgg, source: "formula"), linearStateDict: linear, source: "formula")
-    }()
+    static let metric = FormulaLPIPS.metric
 
     static func images(_ batch: Batch) -> (Tensor, Tensor) {
         let shape = [batch.pairs, 3, batch.height, batch.width]

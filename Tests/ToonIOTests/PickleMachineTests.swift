@@ -104,6 +104,21 @@ struct PickleMachineTests {
         #expect(object.state?["_metadata"]?.isNone == true)
     }
 
+    @Test("OrderedDict given a list of [key, value] pairs, as old torch.save files write one, has those pairs")
+    func orderedDictFromPairs() throws {
+        var p = PickleBytes()
+        p.global("collections", "OrderedDict")
+        p.op(0x5d); p.op(0x28)                                              // [ (
+        p.op(0x5d); p.op(0x28); p.string("a"); p.int(1); p.op(0x65)        //   [a, 1]
+        p.op(0x5d); p.op(0x28); p.string("b"); p.int(2); p.op(0x65)        //   [b, 2]
+        p.op(0x65); p.op(0x85); p.op(0x52)                                  // ] -> (list,) REDUCE
+        p.op(0x28); p.string("c"); p.int(3); p.op(0x75)                     // SETITEMS c: 3
+        p.stop()
+        let value = try p.run()
+        #expect(value.dictPairs?.compactMap(\.0.string) == ["a", "b", "c"])
+        #expect(value["b"]?.int == 2)
+    }
+
     @Test("NEWOBJ_EX keeps keyword arguments, OBJ and INST make objects, persistent ids are reported")
     func newObjAndPersistentIDs() throws {
         var p = PickleBytes()

@@ -6,7 +6,7 @@ import ToonIO
 /// LPIPS-VGG. Differentiable: projection descends through it.
 public struct VGG16Features: Sendable {
     /// The thirteen 3x3 convolutions: state-dict index in `features`, input and output channels.
-    static let layers: [(index: Int, input: Int, output: Int)] = [
+    package static let layers: [(index: Int, input: Int, output: Int)] = [
         (0, 3, 64), (2, 64, 64),
         (5, 64, 128), (7, 128, 128),
         (10, 128, 256), (12, 256, 256), (14, 256, 256),

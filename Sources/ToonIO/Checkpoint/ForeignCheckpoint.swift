@@ -110,7 +110,7 @@ enum ConfigValues {
             return NumpyArrays.plainNumber(value)
         case .object(let object) where object.global == PickleGlobal("dnnlib.util", "EasyDict")
             || object.global == PickleGlobal("collections", "OrderedDict"):
-            return .dict(object.dictItems.map { ($0.0, plain($0.1, depth: depth + 1)) })
+            return .dict(object.pairs.map { ($0.0, plain($0.1, depth: depth + 1)) })
         case .dict(let pairs): return .dict(pairs.map { ($0.0, plain($0.1, depth: depth + 1)) })
         case .list(let items): return .list(items.map { plain($0, depth: depth + 1) })
         case .tuple(let items): return .tuple(items.map { plain($0, depth: depth + 1) })

@@ -37,6 +37,18 @@ public struct PickleObject: Sendable {
         self.listItems = listItems
         self.dictItems = dictItems
     }
+
+    /// The pairs of a dict-like object: those its constructor was given as one list of [key, value]
+    /// pairs (old torch.save files spell a state dict `OrderedDict([[k, v], ...])`), then those
+    /// added with SETITEM / SETITEMS.
+    public var pairs: [(PickleValue, PickleValue)] {
+        guard args.count == 1, let items = args[0].elements else { return dictItems }
+        let given = items.compactMap { item -> (PickleValue, PickleValue)? in
+            guard let pair = item.elements, pair.count == 2 else { return nil }
+            return (pair[0], pair[1])
+        }
+        return given.count == items.count ? given + dictItems : dictItems
+    }
 }
 
 /// A plain value built by the pickle machine. Shared sub-values (memo references) share storage.
@@ -104,7 +116,7 @@ extension PickleValue {
     public var dictPairs: [(PickleValue, PickleValue)]? {
         switch self {
         case .dict(let pairs): pairs
-        case .object(let object): object.dictItems
+        case .object(let object): object.pairs
         default: nil
         }
     }
