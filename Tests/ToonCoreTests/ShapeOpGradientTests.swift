@@ -18,6 +18,12 @@ struct ShapeOpGradientTests {
         #expect(joined.scalars == [1, 2, 3, 1, 4, 5, 6, 4])
         #expect(x.flipped(axes: [1]).scalars == [3, 2, 1, 6, 5, 4])
         #expect(x.flipped(axes: [0, 1]).scalars == [6, 5, 4, 3, 2, 1])
+        // torch.roll: element i moves to (i + shift) mod n; negative and long shifts wrap.
+        #expect(x.rolled(by: 1, axis: 1).scalars == [3, 1, 2, 6, 4, 5])
+        #expect(x.rolled(by: -1, axis: 1).scalars == [2, 3, 1, 5, 6, 4])
+        #expect(x.rolled(by: 4, axis: 1).scalars == x.rolled(by: 1, axis: 1).scalars)
+        #expect(x.rolled(by: 1, axis: 0).scalars == [4, 5, 6, 1, 2, 3])
+        #expect(x.rolled(by: 3, axis: 1).scalars == x.scalars)
     }
 
     @Test("sum, mean and max over axis sets")
@@ -31,7 +37,7 @@ struct ShapeOpGradientTests {
         #expect(x.max(axis: 1).scalars == [5, 6, 11, 12])
     }
 
-    @Test("layout ops and reductions differentiate", arguments: ["permute", "slice", "concat", "sum", "mean", "max", "expand", "reshape", "flip"])
+    @Test("layout ops and reductions differentiate", arguments: ["permute", "slice", "concat", "sum", "mean", "max", "expand", "reshape", "flip", "roll"])
     mutating func layoutGradients(op: String) {
         let x = random.tensor([2, 3, 4])
         let f: ([Tensor]) -> Tensor = { t in
@@ -45,6 +51,7 @@ struct ShapeOpGradientTests {
             case "max": return v.max(axis: 2)
             case "expand": return v.reshaped([2, 1, 3, 4]).expanded(to: [2, 5, 3, 4])
             case "flip": return v.flipped(axes: [0, 2]).square()
+            case "roll": return (v * v.rolled(by: 1, axis: 2)).square()
             default: return v.reshaped([6, 4]).square()
             }
         }

@@ -50,7 +50,8 @@ struct SynthesisLayer: Sendable {
         case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed, noiseIndex))
         case .none: nil
         }
-        if !Tensor.shouldRecord(x, styles, weight, bias, noiseStrength) {
+        // The noise map records too when it is a projection's leaf.
+        if !Tensor.shouldRecord(x, styles, weight, bias, noiseStrength, noiseMap ?? Tensor(0)) {
             var epilogue = ConvEpilogue(bias: bias, activation: activation, gain: activation.defaultGain * gain,
                                         clamp: convClamp.map { $0 * gain })
             if let noiseMap {

@@ -1,5 +1,5 @@
-// Axis permutation and slicing (views: new strides over the same storage), concatenation and flips
-// (copies); slicing and concatenation are each the other's adjoint.
+// Axis permutation and slicing (views: new strides over the same storage), concatenation, flips and
+// rolls (copies); slicing and concatenation are each the other's adjoint.
 
 extension Tensor {
     /// Reorders axes: output axis i is input axis `axes[i]`.
@@ -102,5 +102,17 @@ extension Tensor {
             out.recordHistory("flip", inputs: [self]) { g in [g.flipped(axes: Array(axes))] }
         }
         return out
+    }
+}
+
+extension Tensor {
+    /// torch.roll along one axis: element i moves to (i + shift) mod n. Made of a slice and a
+    /// concatenation, so it differentiates as they do (its adjoint is the roll by -shift).
+    public func rolled(by shift: Int, axis: Int) -> Tensor {
+        let axis = Shape.axis(axis, rank: rank), n = shape[axis]
+        guard n > 0 else { return self }
+        let s = ((shift % n) + n) % n
+        guard s != 0 else { return self }
+        return Tensor.concatenate([slice(axis: axis, (n - s)..<n), slice(axis: axis, 0..<(n - s))], axis: axis)
     }
 }
