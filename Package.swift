@@ -73,7 +73,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "toon-bench",
-            dependencies: ["ToonCore", "ToonNN", "StyleGAN", "Training"],
+            dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training", "Metrics", "Toonify", "BuiltInModels"],
             path: "Benchmarks/toon-bench"
         ),
         // Finite-difference gradient checks and seeded test data, shared by the test targets.

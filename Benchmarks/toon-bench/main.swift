@@ -1,10 +1,14 @@
+import BuiltInModels
 import Foundation
+import Metrics
 import StyleGAN
 import ToonCore
+import ToonIO
+import Toonify
 import Training
 
 // ToonKit's performance harness (kept out of `swift test`: timings are measurements, not checks).
-// Usage: toon-bench [gemm|conv|convgrad|convup|filter|generator|train|augment|all] [--runs N] [--threads T] [--json]
+// Usage: toon-bench [gemm|conv|convgrad|convup|filter|generator|train|augment|project|all] [--runs N] [--threads T] [--json]
 //                   [--cfg small|tiny|paper256...] [--resolution R] [--batch B]  (train suite: one configuration)
 //                   [--aug diffaug|ada] [--augment-p P]   (train suite: augmentation; ADA starting at p, default 1)
 //                   [--phases]     (train suite: each phase timed alone, iteration = weighted by its interval)
@@ -12,6 +16,9 @@ import Training
 //                                   default is toon train's, ComputeConfiguration.trainingReusableMemoryBytes)
 //                   augment [--resolution R] [--batch B] [--augment-p P]   (ADA's pipeline alone, per call)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
+//                   project [--resolution R]       (projection steps on a config-f network, LPIPS-VGG16)
+//                   projection-quality [--runs N] [--steps S] [--w-plus]   (the built-in model's seeds 0..N-1
+//                                   projected with pixel MSE + MS-SSIM: PSNR, SSIM and distance in w)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
@@ -29,6 +36,8 @@ struct Options {
     var augmentP: Float = 1
     var phases = false
     var reuseMB: Int? = nil
+    var steps = 300
+    var wPlus = false
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -50,7 +59,9 @@ struct Options {
             case "--augment-p": augmentP = Float(it.next() ?? "") ?? augmentP
             case "--phases": phases = true
             case "--reuse-mb": reuseMB = Options.positive(it.next(), a)
-            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "all": suite = a
+            case "--steps": steps = Options.positive(it.next(), a)
+            case "--w-plus": wPlus = true
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "project", "projection-quality", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -249,6 +260,35 @@ let rows: [Row] = configuration.run {
         }
     }
 
+    if options.suite == "project" {
+        // NVLabs' projector on a config-f network with random weights, LPIPS-VGG16 with random weights:
+        // each step timed from the previous one's end (the first step is the warm-up).
+        let vgg = TensorSet.randomVGG16()
+        var linear = TensorSet()
+        for (tap, channels) in VGG16Features.tapChannels.enumerated() {
+            try! linear.insert(Tensor(repeating: 0.1, shape: [1, channels, 1, 1]), named: "lin\(tap).model.1.weight", source: "bench")
+        }
+        let lpips = try! LPIPS(network: VGG16Features(stateDict: vgg, source: "bench"), linearStateDict: linear, source: "bench")
+        for resolution in options.resolutions {
+            let config = GeneratorConfig(imageResolution: resolution)
+            let generator = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
+            var settings = ProjectionSettings()
+            settings.steps = options.runs + 1
+            settings.wAverageSamples = 1000
+            let projector = try! Projector(generator: generator, objective: .lpips(lpips), settings: settings)
+            let target = Tensor.randomUniform(shape: [1, 3, resolution, resolution], in: -1..<1, seed: 3)
+            var marks = [DispatchTime.now().uptimeNanoseconds]
+            _ = try! projector.project(target) { _ in marks.append(DispatchTime.now().uptimeNanoseconds) }
+            let seconds = zip(marks.dropFirst(), marks).map { Double($0 - $1) / 1e9 }.dropFirst()
+            rows.append(Row(name: "project config-f \(resolution) (per step)", flops: 0, seconds: Array(seconds)))
+        }
+    }
+
+    if options.suite == "projection-quality" {
+        projectionQuality(options)
+        exit(0)
+    }
+
     if options.suite == "train" {
         // Training iterations (Gmain + Dmain, Greg and Dreg amortised on their schedule) on random images.
         // A measured run is dRegInterval (16) steps, which holds 4 Greg and 1 Dreg; reported per step.
@@ -299,5 +339,68 @@ if options.json {
         let rate = r.flops > 0 ? String(format: "  %7.1f GFLOP/s", r.gflops) : ""
         let peak = r.peakMB.map { String(format: "  peak %6.0f MB", $0) } ?? ""
         print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", r.median * 1e3) + rate + peak)
+    }
+}
+
+extension TensorSet {
+    /// torchvision's VGG16 convolutions with He-normal weights and small biases (timing only).
+    static func randomVGG16() -> TensorSet {
+        var set = TensorSet()
+        let layers = [(0, 3, 64), (2, 64, 64), (5, 64, 128), (7, 128, 128), (10, 128, 256), (12, 256, 256), (14, 256, 256),
+                      (17, 256, 512), (19, 512, 512), (21, 512, 512), (24, 512, 512), (26, 512, 512), (28, 512, 512)]
+        for (index, input, output) in layers {
+            let weight = Tensor.randomNormal(shape: [output, input, 3, 3], seed: UInt32(index)) * (2 / Float(9 * input)).squareRoot()
+            try! set.insert(weight, named: "features.\(index).weight", source: "bench")
+            try! set.insert(Tensor(repeating: 0.01, shape: [output]), named: "features.\(index).bias", source: "bench")
+        }
+        return set
+    }
+}
+
+/// Projects the built-in model's own images of seeds 0..<runs (pixel MSE + MS-SSIM objective, no
+/// weights needed) and prints, per seed and on average, the reconstruction's PSNR and SSIM (8-bit,
+/// skimage's defaults) and how far the projected w is from the true one, relative to the true w's
+/// distance from w_avg (0: found exactly; 1: no closer than the average face).
+func projectionQuality(_ options: Options) {
+    let generator = try! BuiltInModel.anime64.load()
+    var settings = ProjectionSettings()
+    settings.steps = options.steps
+    settings.wPlus = options.wPlus
+    let projector = try! Projector(generator: generator, objective: .pixelAndMultiScaleSSIM, settings: settings)
+    let average = projector.statistics.average.scalars
+    func planes(_ image: Tensor) -> ImagePlanes { ImagePlanes(rgb8: Image.eightBit(image)) }
+    var totals = (psnr: 0.0, ssim: 0.0, w: 0.0)
+    print("seed  PSNR dB  SSIM    |w - w_true| / |w_true - w_avg|   (\(options.steps) steps, \(options.wPlus ? "w+" : "w"))")
+    for seed in 0..<options.runs {
+        let truth = withoutGradients { generator.mapping(z: Latents.z(seeds: [UInt32(seed)], zDim: generator.config.zDim)) }.contiguous()
+        let target = Image.eightBit(projector.image(truth)).tensorQuantized()
+        let result = try! projector.project(target)
+        let (a, b) = (planes(target), planes(projector.image(result.ws)))
+        let psnr = PixelError.peakSignalToNoiseRatio(a, b), ssim = StructuralSimilarity.skimage(a, b)
+        let d = generator.config.wDim, w = result.ws.scalars, t = truth.scalars
+        var relative = 0.0
+        for row in 0..<generator.numWs {
+            var off = 0.0, spread = 0.0
+            for i in 0..<d {
+                off += pow(Double(w[row * d + i] - t[row * d + i]), 2)
+                spread += pow(Double(t[row * d + i] - average[i]), 2)
+            }
+            relative += (off / spread).squareRoot() / Double(generator.numWs)
+        }
+        print(String(format: "%4d  %7.2f  %.4f  %.3f", seed, psnr, ssim, relative))
+        totals = (totals.psnr + psnr, totals.ssim + ssim, totals.w + relative)
+    }
+    let n = Double(options.runs)
+    print(String(format: "mean  %7.2f  %.4f  %.3f", totals.psnr / n, totals.ssim / n, totals.w / n))
+}
+
+extension Image {
+    /// A generator's image as the 8-bit picture `toon generate` saves.
+    static func eightBit(_ tensor: Tensor) -> Image { try! Image(tensor: tensor, range: -1...1) }
+
+    /// This 8-bit image as the [1, 3, R, R] tensor in [-1, 1] a projection aims at.
+    func tensorQuantized() -> Tensor {
+        let bytes = Quantization(range: 0...1)
+        return Tensor(shape: [1, 3, height, width], scalars: samples.map { bytes.code($0) / 127.5 - 1 })
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import StyleGAN
 import Testing
 import ToonCore
+import ToonIO
 import ToonNN
 import ToonTestSupport
 @testable import Toonify
@@ -71,5 +72,20 @@ struct ProjectionTests {
         #expect(throws: ProjectionError.invalid("steps must be at least 1, not 0")) {
             try Projector(generator: generator, objective: .pixelAndMultiScaleSSIM, settings: settings)
         }
+    }
+}
+
+@Suite("projection target: NVLabs' loading of the photo")
+struct ProjectionTargetTests {
+    @Test("the centred square of a wide grey image with alpha, as RGB codes in [-1, 1]")
+    func centredSquareOfGreyAlpha() {
+        // 4 x 2 grey + alpha: columns 1 and 2 are the centred square; alpha is dropped, not composited.
+        let grey: [Float] = [0, 1, 0.5, 0, 0, 0.2, 0.6, 0]
+        let image = Image(width: 4, height: 2, channels: 2, samples: grey + [Float](repeating: 0, count: 8))
+        let target = ProjectionTarget.tensor(from: image, resolution: 2)
+        #expect(target.shape == [1, 3, 2, 2])
+        let codes = target.scalars.map { (($0 + 1) * 127.5).rounded() }
+        // 8-bit codes of 1, 0.5 / 0.2, 0.6 (half up: 127.5 -> 128, 51, 153), the same in R, G and B.
+        #expect(codes == Array([[255, 128, 51, 153]].joined()).map(Float.init) + [255, 128, 51, 153] + [255, 128, 51, 153])
     }
 }

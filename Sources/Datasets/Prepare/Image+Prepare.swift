@@ -22,22 +22,6 @@ extension Image {
         return Image(width: width, height: height, channels: 3, samples: out)
     }
 
-    /// The rectangle at (`x`, `y`) of `cropWidth` x `cropHeight` pixels, which must lie inside.
-    func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) -> Image {
-        precondition(x >= 0 && y >= 0 && cropWidth > 0 && cropHeight > 0
-                     && x + cropWidth <= width && y + cropHeight <= height, "crop outside the image")
-        if cropWidth == width && cropHeight == height { return self }
-        var out: [Float] = []
-        out.reserveCapacity(channels * cropWidth * cropHeight)
-        for c in 0..<channels {
-            for row in y..<(y + cropHeight) {
-                let start = (c * height + row) * width + x
-                out += samples[start..<(start + cropWidth)]
-            }
-        }
-        return Image(width: cropWidth, height: cropHeight, channels: channels, samples: out, bitDepth: bitDepth)
-    }
-
     /// This image in the middle rows of a `side` x `side` black canvas (same width).
     func centredOnBlackSquare() -> Image {
         precondition(width >= height, "only a wide image is padded to a square")
