@@ -1,0 +1,40 @@
+/// Where an aligned face came from: the photo positions of its square's corners, in the order
+/// NVLabs' FFHQ recipe hands them to PIL's QUAD transform (top-left, bottom-left, bottom-right,
+/// top-right). The recipe's quads are parallelograms, so the map between the square and the photo is
+/// affine; it is taken through the first three corners.
+public struct FaceQuad: Sendable, Equatable {
+    public var topLeft: (x: Double, y: Double)
+    public var bottomLeft: (x: Double, y: Double)
+    public var bottomRight: (x: Double, y: Double)
+    public var topRight: (x: Double, y: Double)
+
+    public init(topLeft: (x: Double, y: Double), bottomLeft: (x: Double, y: Double),
+                bottomRight: (x: Double, y: Double), topRight: (x: Double, y: Double)) {
+        self.topLeft = topLeft
+        self.bottomLeft = bottomLeft
+        self.bottomRight = bottomRight
+        self.topRight = topRight
+    }
+
+    public static func == (a: FaceQuad, b: FaceQuad) -> Bool {
+        [a.topLeft, a.bottomLeft, a.bottomRight, a.topRight].elementsEqual([b.topLeft, b.bottomLeft, b.bottomRight, b.topRight]) {
+            $0.x == $1.x && $0.y == $1.y
+        }
+    }
+
+    /// The photo position of the square's point (u, v), both in 0...1 (u across, v down).
+    public func photoPoint(u: Double, v: Double) -> (x: Double, y: Double) {
+        (topLeft.x + u * (topRight.x - topLeft.x) + v * (bottomLeft.x - topLeft.x),
+         topLeft.y + u * (topRight.y - topLeft.y) + v * (bottomLeft.y - topLeft.y))
+    }
+
+    /// The square's (u, v) of a photo position, or nil when the quad is degenerate.
+    public func squarePoint(x: Double, y: Double) -> (u: Double, v: Double)? {
+        let (ax, ay) = (topRight.x - topLeft.x, topRight.y - topLeft.y)
+        let (bx, by) = (bottomLeft.x - topLeft.x, bottomLeft.y - topLeft.y)
+        let determinant = ax * by - ay * bx
+        guard abs(determinant) > 1e-12 else { return nil }
+        let (dx, dy) = (x - topLeft.x, y - topLeft.y)
+        return ((dx * by - dy * bx) / determinant, (ax * dy - ay * dx) / determinant)
+    }
+}
