@@ -26,15 +26,26 @@ struct Project: ParsableCommand {
             downloads nothing. Without them it minimises pixel MSE + (1 - MS-SSIM),
             which is fine for images a network made and much weaker on photos.
 
+            With --data instead of a photo, the first --count images of a dataset (an
+            NVLabs zip or a folder, already at the network's resolution) are projected
+            one after the other into projected_ws.npy ([N, numWs, wDim]), with
+            labels.npy ([N, labels]) when the dataset has labels and proj-grid.png
+            (targets above their projections, the first 8): what toon directions fits
+            attribute directions to.
+
             Examples:
               toon project photo.jpg --network ffhq.pkl --vgg16 vgg16-397923af.pth \\
                   --lpips vgg.pth --save-video --out proj
               toon project face.png --steps 300 --w-plus --out proj
+              toon project --data anime64.zip --count 200 --steps 300 --out labelled
             """
     )
 
     @Argument(help: ArgumentHelp("The photo: PNG or JPEG.", valueName: "photo"), completion: .file(extensions: ["png", "jpg", "jpeg"]))
-    var photo: String
+    var photo: String?
+    @Option(help: ArgumentHelp("Project a dataset's images instead of a photo (NVLabs zip or folder).", valueName: "path"))
+    var data: String?
+    @Option(parsing: .unconditional, help: "With --data: how many images, from the first.") var count: Int?
     @OptionGroup var network: NetworkOption
     @Flag(name: .customLong("w-plus"), help: "Optimise one w per synthesis layer (w+): closer fits, less editable latents.") var wPlus = false
     @Option(parsing: .unconditional, help: "Optimisation steps.") var steps: Int = 1000
@@ -47,8 +58,13 @@ struct Project: ParsableCommand {
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"), completion: .directory) var out: String
 
     static let outputNames = ["target.png", "proj.png", "projected_w.npy", "proj.mp4"]
+    static let datasetOutputNames = ["projected_ws.npy", "labels.npy", "proj-grid.png"]
 
     func validate() throws {
+        if (photo == nil) == (data == nil) { throw ValidationError("give either a photo or --data") }
+        if data == nil, count != nil { throw ValidationError("--count goes with --data") }
+        if let count, !(1...1_000_000).contains(count) { throw ValidationError("--count must be in 1...1000000, not \(count)") }
+        if data != nil, saveVideo { throw ValidationError("--save-video goes with a photo, not --data") }
         if !(1...100_000).contains(steps) { throw ValidationError("--steps must be in 1...100000, not \(steps)") }
         if (vgg16 == nil) != (lpips == nil) { throw ValidationError("--vgg16 and --lpips go together (LPIPS needs both files)") }
     }
@@ -56,18 +72,14 @@ struct Project: ParsableCommand {
     func run() throws {
         try reportingFailures {
             var plan = RunPlan()
-            try plan.read(photo)
+            if let photo { try plan.read(photo) }
+            if let data { try plan.readDataset(data) }
             try network.register(in: &plan)
             if let vgg16, let lpips { try plan.read(vgg16); try plan.read(lpips) }
-            try plan.writeFolder(out, names: saveVideo ? Self.outputNames : Array(Self.outputNames.dropLast()))
-            let image = try Image.read(from: URL(fileURLWithPath: photo))
-            let objective: ProjectionObjective
-            if let vgg16, let lpips {
-                objective = .lpips(try LPIPS.load(vgg16: URL(fileURLWithPath: vgg16), linear: URL(fileURLWithPath: lpips)))
-            } else {
-                objective = .pixelAndMultiScaleSSIM
-                FileHandle.standardError.write(Data("toon: no --vgg16/--lpips: projecting with pixel MSE + (1 - MS-SSIM), much weaker than LPIPS on photos\n".utf8))
-            }
+            let names = data != nil ? Self.datasetOutputNames : saveVideo ? Self.outputNames : Array(Self.outputNames.dropLast())
+            try plan.writeFolder(out, names: names)
+            let image = try photo.map { try Image.read(from: URL(fileURLWithPath: $0)) }
+            let objective = try loadObjective()
             let generator = try network.load()
             guard generator.config.cDim == 0 else { throw UsageProblem("\(network.displayName): the network is conditional; projection takes unconditional networks") }
             let resolution = generator.config.imageResolution
@@ -76,7 +88,11 @@ struct Project: ParsableCommand {
             settings.steps = steps
             settings.wPlus = wPlus
             settings.seed = seed
-            let target = ProjectionTarget.tensor(from: image, resolution: resolution)
+            if let data {
+                try projectDataset(data, plan: plan, generator: generator, objective: objective, settings: settings)
+                return
+            }
+            let target = ProjectionTarget.tensor(from: image!, resolution: resolution)
             let projector = try Projector(generator: generator, objective: objective, settings: settings)
             let folder = try plan.createFolder(out)
 
@@ -94,6 +110,15 @@ struct Project: ParsableCommand {
             print(String(format: "%@: distance %.4f after %d steps (%@)", folder.appendingPathComponent("projected_w.npy").path,
                          result.distance, steps, objective.name))
         }
+    }
+
+    /// LPIPS with both weight files, else the pixel objective, said on stderr.
+    func loadObjective() throws -> ProjectionObjective {
+        if let vgg16, let lpips {
+            return .lpips(try LPIPS.load(vgg16: URL(fileURLWithPath: vgg16), linear: URL(fileURLWithPath: lpips)))
+        }
+        FileHandle.standardError.write(Data("toon: no --vgg16/--lpips: projecting with pixel MSE + (1 - MS-SSIM), much weaker than LPIPS on photos\n".utf8))
+        return .pixelAndMultiScaleSSIM
     }
 
     /// NVLabs' proj.mp4: per step, the target beside that step's projection, at 10 frames a second.

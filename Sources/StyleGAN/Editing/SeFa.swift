@@ -146,6 +146,8 @@ extension StyleGANError {
         case badStrengths(String, String)
         /// A directions file that cannot be used (the error's file names it).
         case directionFile(String)
+        /// Latents and labels from which no attribute direction can be fitted, and why.
+        case attributeFit(String)
 
         var message: String {
             switch self {
@@ -155,6 +157,7 @@ extension StyleGANError {
             case .badLayers(let text, let why): "invalid layers '\(text)': \(why)"
             case .badStrengths(let text, let why): "invalid strengths '\(text)': \(why)"
             case .directionFile(let why): why
+            case .attributeFit(let why): why
             }
         }
     }
