@@ -1,0 +1,37 @@
+extension Cascade {
+    /// One level of the image pyramid: the image shrunk by `scale`, scanned every `step` pixels.
+    struct Level: Sendable, Equatable {
+        /// OpenCV keeps the factor as a float; boxes are mapped back with it.
+        var scale: Float
+        /// The shrunk image's size: `cvRound(image / scale)`, divided in float.
+        var width: Int
+        var height: Int
+        /// 2 below scale 2, 1 from there (OpenCV's `ystep = sc >= 2 ? 1 : 2`): the shrunk image is
+        /// coarse enough then that every position counts.
+        var step: Int
+    }
+
+    /// The pyramid `detectMultiScale` scans (cascadedetect.cpp, detectMultiScaleNoGrouping): factors
+    /// 1, f, f^2, ... in double while the scaled window (rounded) fits the image and `maxSize`, skipping
+    /// those whose window is smaller than `minSize`. A zero `maxSize` dimension means the image size.
+    func levels(imageWidth: Int, imageHeight: Int, scaleFactor: Double,
+                minSize: (width: Int, height: Int), maxSize: (width: Int, height: Int)) -> [Level] {
+        precondition(scaleFactor > 1, "scaleFactor \(scaleFactor) must be above 1")
+        let maxSize = maxSize.width == 0 || maxSize.height == 0 ? (width: imageWidth, height: imageHeight) : maxSize
+        var levels: [Level] = []
+        var factor = 1.0
+        while true {
+            defer { factor *= scaleFactor }
+            let window = (width: cvRound(Double(windowWidth) * factor), height: cvRound(Double(windowHeight) * factor))
+            if window.width > maxSize.width || window.height > maxSize.height
+                || window.width > imageWidth || window.height > imageHeight { break }
+            if window.width < minSize.width || window.height < minSize.height { continue }
+            let scale = Float(factor)
+            let level = Level(scale: scale, width: cvRound(Float(imageWidth) / scale),
+                              height: cvRound(Float(imageHeight) / scale), step: scale >= 2 ? 1 : 2)
+            // Only a 1-pixel window on a 1-pixel image could round a level away; OpenCV would assert.
+            if level.width >= 1 && level.height >= 1 { levels.append(level) }
+        }
+        return levels
+    }
+}
