@@ -9,6 +9,8 @@ extension Cascade {
         /// 2 below scale 2, 1 from there (OpenCV's `ystep = sc >= 2 ? 1 : 2`): the shrunk image is
         /// coarse enough then that every position counts.
         var step: Int
+        /// Window rows scanned: origins y < this. See `stripeLimits`.
+        var scannedRows = 0
     }
 
     /// The pyramid `detectMultiScale` scans (cascadedetect.cpp, detectMultiScaleNoGrouping): factors
@@ -32,6 +34,22 @@ extension Cascade {
             // Only a 1-pixel window on a 1-pixel image could round a level away; OpenCV would assert.
             if level.width >= 1 && level.height >= 1 { levels.append(level) }
         }
-        return levels
+        return stripeLimits(levels)
+    }
+
+    /// OpenCV scans each level in `n` horizontal stripes, n = ceil(first level's window columns / 32),
+    /// of `max((rows / step + n - 1) / n, 1) * step` rows each. The integer division drops the last
+    /// row where the row count is odd and the step 2, and the stripes then stop short of it; the
+    /// same rows are left out here, or OpenCV's boxes could not be reproduced.
+    private func stripeLimits(_ levels: [Level]) -> [Level] {
+        guard let first = levels.first else { return levels }
+        let stripes = Int((Double(max(first.width + 1 - windowWidth, 0)) / 32).rounded(.up))
+        return levels.map { level in
+            var level = level
+            let rows = max(level.height + 1 - windowHeight, 0)
+            let stripeRows = stripes == 0 ? 0 : max((rows / level.step + stripes - 1) / stripes, 1) * level.step
+            level.scannedRows = min(stripes * stripeRows, rows)
+            return level
+        }
     }
 }

@@ -7,7 +7,7 @@ extension Cascade {
     /// by the very first stage also skips the next position along the row, as OpenCV does.
     func scan(_ image: GrayImage, level: Level) -> [FaceBox] {
         let width = level.width, height = level.height, stride = width + 1
-        let workingWidth = max(stride - windowWidth, 0), workingHeight = max(height + 1 - windowHeight, 0)
+        let workingWidth = max(stride - windowWidth, 0), workingHeight = level.scannedRows
         if workingWidth == 0 || workingHeight == 0 { return [] }
         var resized = [UInt8](repeating: 0, count: width * height)
         image.pixels.withUnsafeBufferPointer { source in

@@ -17,8 +17,9 @@ What it records, so the Swift tests need no OpenCV:
   grouping    cv2.groupRectangles on hand-made rectangles, chosen to hit the .5 rounding cases
               of the averaging and the "small inside large" filter.
   integral    cv2.integral3 (sum, squared sum, tilted; all 32-bit) of a small formula image.
-  resize      cv2.resize INTER_LINEAR of a formula image to the sizes a pyramid asks for: the
-              FNV-1a hash and sum of each result, and the full bytes of two of them.
+  resize      cv2.resize INTER_LINEAR_EXACT (what CascadeClassifier builds its pyramid with in
+              OpenCV 4; plain INTER_LINEAR gives other bytes) of a formula image to the sizes a
+              pyramid asks for: the FNV-1a hash and sum of each result, and the full bytes of two.
   gray        cv2.cvtColor(BGR2GRAY) of a few colours.
 """
 import json
@@ -136,15 +137,15 @@ def main():
     src = formula_image(61, 97, 7)
     resize = {"height": 61, "width": 97, "seed": 7, "results": []}
     sizes = [(int(round(97 / f)), int(round(61 / f))) for f in np.float32(1.1) ** np.arange(0, 12)]
-    sizes += [(48, 30), (20, 13), (96, 60), (50, 61), (97, 20)]
+    sizes += [(48, 30), (20, 13), (96, 60), (50, 61), (97, 20), (1, 1), (97, 1), (2, 61)]
     for k, (w, h) in enumerate(sizes):
-        out = cv2.resize(src, (w, h), interpolation=cv2.INTER_LINEAR)
+        out = cv2.resize(src, (w, h), interpolation=cv2.INTER_LINEAR_EXACT)
         entry = {"width": w, "height": h, "sum": int(out.astype(np.int64).sum()), "fnv1a": fnv1a(out.tobytes())}
         if k in (3, len(sizes) - 2):
             entry["bytes"] = out.reshape(-1).tolist()
         resize["results"].append(entry)
     even = formula_image(40, 60, 5)  # exactly half: OpenCV switches to its 2x2 area path
-    half = cv2.resize(even, (30, 20), interpolation=cv2.INTER_LINEAR)
+    half = cv2.resize(even, (30, 20), interpolation=cv2.INTER_LINEAR_EXACT)
     resize["half"] = {"height": 40, "width": 60, "seed": 5, "bytes": half.reshape(-1).tolist()}
 
     colours = [[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 255, 0], [0, 0, 255], [12, 200, 77],
