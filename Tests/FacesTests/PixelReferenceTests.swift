@@ -11,7 +11,7 @@ struct PixelReferenceTests {
         let r = Self.reference.integral
         let image = CascadeReference.formulaImage(width: r.width, height: r.height, seed: r.seed)
         let count = (r.width + 1) * (r.height + 1)
-        var sum = [Int32](repeating: -7, count: count), squares = sum, tilted = sum
+        var sum = [Int](repeating: -7, count: count), squares = sum, tilted = sum
         image.withUnsafeBufferPointer { pixels in
             sum.withUnsafeMutableBufferPointer { s in
                 squares.withUnsafeMutableBufferPointer { q in
@@ -24,6 +24,23 @@ struct PixelReferenceTests {
         #expect(sum.map(Int64.init) == r.sum.flatMap { $0 })
         #expect(squares.map(Int64.init) == r.sqsum.flatMap { $0 })
         #expect(tilted.map(Int64.init) == r.tilted.flatMap { $0 })
+    }
+
+    @Test("integral sums wrap at 32 bits as OpenCV's int images do: a 300x300 white image")
+    func integralWraps() {
+        let (w, h) = (300, 300)
+        let image = [UInt8](repeating: 255, count: w * h)
+        var sum = [Int](repeating: 0, count: (w + 1) * (h + 1)), squares = sum
+        image.withUnsafeBufferPointer { pixels in
+            sum.withUnsafeMutableBufferPointer { s in
+                squares.withUnsafeMutableBufferPointer { q in
+                    IntegralImages.compute(pixels, width: w, height: h, sum: s, squares: q, tilted: nil)
+                }
+            }
+        }
+        // cv2.integral2(..., sqdepth=CV_32S) gives 1557282704 for the corner: 300 * 300 * 65025 mod 2^32.
+        #expect(squares.last == 1_557_282_704)
+        #expect(sum.last == 300 * 300 * 255)
     }
 
     static func resized(_ source: [UInt8], width: Int, height: Int, to w: Int, _ h: Int) -> [UInt8] {

@@ -134,7 +134,7 @@ private struct CascadeFileReader {
         var treeNodeCounts: [Int] = []
         var nodes: [Cascade.Node] = []
         var leaves: [Float] = []
-        var subsets: [Int32] = []
+        var subsets: [Int] = []
         let stageList = try required("stages", in: node)
         guard !stageList.children.isEmpty else { throw invalid("no stages") }
         for (stageIndex, stageElement) in stageList.children.enumerated() {
@@ -162,11 +162,11 @@ private struct CascadeFileReader {
                 }
                 for k in 0..<nodeCount {
                     let base = k * nodeStep
-                    let left = try integer(values[base], in: splits), right = try integer(values[base + 1], in: splits)
-                    let feature = try integer(values[base + 2], in: splits)
+                    let left = Int(try integer(values[base], in: splits)), right = Int(try integer(values[base + 1], in: splits))
+                    let feature = Int(try integer(values[base + 2], in: splits))
                     for child in [left, right] {
                         // A later node or a leaf of this tree: walks always end, and stay in the tree.
-                        let inTree = child > 0 ? (Int(child) > k && Int(child) < nodeCount) : Int(-child) <= nodeCount
+                        let inTree = child > 0 ? (child > k && child < nodeCount) : -child <= nodeCount
                         guard inTree else {
                             throw badNumber(splits, "node \(k) of a \(nodeCount)-node tree points to \(child)")
                         }
@@ -174,7 +174,7 @@ private struct CascadeFileReader {
                     guard feature >= 0 else { throw badNumber(splits, "feature index \(feature)") }
                     var threshold: Float = 0
                     if categories > 0 {
-                        for j in 0..<subsetWords { subsets.append(try integer(values[base + 3 + j], in: splits)) }
+                        for j in 0..<subsetWords { subsets.append(Int(try integer(values[base + 3 + j], in: splits))) }
                     } else {
                         threshold = Float(try real(values[base + 3], in: splits))
                     }
@@ -198,7 +198,7 @@ private struct CascadeFileReader {
             })
         }
         let featureCount = featureList.children.count
-        if let node = nodes.first(where: { Int($0.feature) >= featureCount }) {
+        if let node = nodes.first(where: { $0.feature >= featureCount }) {
             throw invalid("a node uses feature \(node.feature) of \(featureCount)")
         }
         return Cascade(windowWidth: width, windowHeight: height, stages: stages, treeNodeCounts: treeNodeCounts,

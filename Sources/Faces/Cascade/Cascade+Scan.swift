@@ -28,8 +28,8 @@ extension Cascade {
             // One buffer holds the sum and, after it, the tilted sum, so a tilted feature's corners are
             // the upright layout moved by `area` (OpenCV's `tofs`).
             let tilted = needsTiltedIntegral
-            var sums = [Int32](repeating: 0, count: tilted ? 2 * area : area)
-            var squares = [Int32](repeating: 0, count: area)
+            var sums = [Int](repeating: 0, count: tilted ? 2 * area : area)
+            var squares = [Int](repeating: 0, count: area)
             resized.withUnsafeBufferPointer { pixels in
                 sums.withUnsafeMutableBufferPointer { sums in
                     squares.withUnsafeMutableBufferPointer { squares in
@@ -40,80 +40,60 @@ extension Cascade {
                     }
                 }
             }
-            let evaluator = HaarEvaluator(cascade: self, features: haar, stride: stride, tiltedOffset: area)
-            sums.withUnsafeBufferPointer { sums in
-                squares.withUnsafeBufferPointer { squares in
-                    walk(workingWidth: workingWidth, workingHeight: workingHeight, step: level.step, accept: accept) { origin in
-                        evaluator.classify(at: origin, sums: sums.baseAddress!, squares: squares.baseAddress!)
+            let evaluator = HaarEvaluator(features: haar, windowWidth: windowWidth, windowHeight: windowHeight,
+                                          stride: stride, tiltedOffset: area)
+            withTables { tables in
+                sums.withUnsafeBufferPointer { sums in
+                    squares.withUnsafeBufferPointer { squares in
+                        evaluator.scan(sums: sums.baseAddress!, squares: squares.baseAddress!, tables: tables,
+                                       columns: workingWidth, rows: workingHeight, step: level.step, accept: accept)
                     }
                 }
             }
         case .lbp(let lbp):
-            var sums = [Int32](repeating: 0, count: area)
-            var squares = [Int32](repeating: 0, count: area)
+            var sums = [Int](repeating: 0, count: area)
             resized.withUnsafeBufferPointer { pixels in
                 sums.withUnsafeMutableBufferPointer { sums in
-                    squares.withUnsafeMutableBufferPointer { squares in
-                        IntegralImages.compute(pixels, width: width, height: height, sum: sums, squares: squares, tilted: nil)
-                    }
+                    IntegralImages.compute(pixels, width: width, height: height, sum: sums, squares: nil, tilted: nil)
                 }
             }
-            let evaluator = LBPEvaluator(cascade: self, features: lbp, stride: stride)
-            sums.withUnsafeBufferPointer { sums in
-                walk(workingWidth: workingWidth, workingHeight: workingHeight, step: level.step, accept: accept) { origin in
-                    evaluator.classify(at: origin, sums: sums.baseAddress!)
+            let evaluator = LBPEvaluator(features: lbp, stride: stride)
+            withTables { tables in
+                sums.withUnsafeBufferPointer { sums in
+                    evaluator.scan(sums: sums.baseAddress!, tables: tables, columns: workingWidth, rows: workingHeight,
+                                   step: level.step, accept: accept)
                 }
             }
         }
         return found
     }
 
-    /// Visits window origins row by row. `classify` answers 1 (accepted), -s (stage s rejected it) or
-    /// -1 (Haar: too little contrast to normalise); `stride` turns (x, y) into an integral index.
-    private func walk(workingWidth: Int, workingHeight: Int, step: Int, accept: (Int, Int) -> Void,
-                      classify: (_ origin: Int) -> Int) {
-        let stride = workingWidth + windowWidth
-        var y = 0
-        while y < workingHeight {
-            var x = 0
-            while x < workingWidth {
-                let result = classify(y * stride + x)
-                if result > 0 { accept(x, y) }
-                if result == 0 { x += step }
-                x += step
-            }
-            y += step
-        }
-    }
-
-    /// Walks the stages for one window (cascadedetect.hpp's predictOrdered / predictCategorical):
-    /// `goesLeft(index, node)` is the window's test at a node. 1 when every stage passes, else -s
-    /// for the first stage s that fails.
-    @inline(__always)
-    func evaluateStages(goesLeft: (_ index: Int, _ node: Node) -> Bool) -> Int {
-        var nodeOffset = 0, leafOffset = 0
-        return nodes.withUnsafeBufferPointer { nodes in
-            leaves.withUnsafeBufferPointer { leaves in
-                treeNodeCounts.withUnsafeBufferPointer { counts in
-                    for (index, stage) in stages.enumerated() {
-                        // OpenCV sums the float leaves in double and compares with the float threshold.
-                        var sum = 0.0
-                        for tree in stage.firstTree..<(stage.firstTree + stage.treeCount) {
-                            var child = 0
-                            repeat {
-                                let node = nodeOffset + child
-                                let split = nodes[node]
-                                child = Int(goesLeft(node, split) ? split.left : split.right)
-                            } while child > 0
-                            sum += Double(leaves[leafOffset - child])
-                            nodeOffset += counts[tree]
-                            leafOffset += counts[tree] + 1
+    /// The cascade's arrays as pointers for the per-window loops, which in a debug build would
+    /// otherwise pay for a bounds check and a closure call at every node.
+    func withTables<Result>(_ body: (CascadeTables) -> Result) -> Result {
+        stages.withUnsafeBufferPointer { stages in
+            treeNodeCounts.withUnsafeBufferPointer { counts in
+                nodes.withUnsafeBufferPointer { nodes in
+                    leaves.withUnsafeBufferPointer { leaves in
+                        subsets.withUnsafeBufferPointer { subsets in
+                            body(CascadeTables(stages: stages, nodeCounts: counts.baseAddress!, nodes: nodes.baseAddress!,
+                                               leaves: leaves.baseAddress!, subsets: subsets.baseAddress,
+                                               subsetWords: subsetWords))
                         }
-                        if sum < Double(stage.threshold) { return -index }
                     }
-                    return 1
                 }
             }
         }
     }
+}
+
+/// A cascade's stages, trees, nodes, leaves and LBP split tables, valid inside `Cascade.withTables`.
+struct CascadeTables {
+    let stages: UnsafeBufferPointer<Cascade.Stage>
+    let nodeCounts: UnsafePointer<Int>
+    let nodes: UnsafePointer<Cascade.Node>
+    let leaves: UnsafePointer<Float>
+    /// nil for Haar cascades.
+    let subsets: UnsafePointer<Int>?
+    let subsetWords: Int
 }

@@ -16,11 +16,11 @@ struct Cascade: Sendable {
     /// One split. `left`/`right` > 0 is another node of the same tree (always a later one);
     /// <= 0 is the leaf `-child` of the tree.
     struct Node: Sendable {
-        var feature: Int32
+        var feature: Int
         /// Haar: go left when the normalised feature value is below it. Unused for LBP.
         var threshold: Float
-        var left: Int32
-        var right: Int32
+        var left: Int
+        var right: Int
     }
 
     /// A Haar feature: up to three weighted rectangles, upright or tilted by 45 degrees.
@@ -54,8 +54,9 @@ struct Cascade: Sendable {
     var nodes: [Node]
     /// All trees' leaves, one tree after another: `nodeCount + 1` per tree.
     var leaves: [Float]
-    /// LBP only: `subsetWords` 32-bit words per node, bit c set when LBP code c goes left.
-    var subsets: [Int32]
+    /// LBP only: `subsetWords` 32-bit words per node (sign-extended, as the file writes them), bit c
+    /// set when LBP code c goes left.
+    var subsets: [Int]
     var subsetWords: Int
     var features: Features
 

@@ -1,12 +1,11 @@
 /// LBP features of one pyramid level (cascadedetect.cpp's LBPEvaluator): the 16 grid corners of
 /// each feature's 3x3 blocks as offsets into the level's integral image.
 struct LBPEvaluator {
-    let cascade: Cascade
     /// 16 per feature, the 4x4 corners row by row.
     let offsets: [Int]
+    let stride: Int
 
-    init(cascade: Cascade, features: [Cascade.LBPFeature], stride: Int) {
-        self.cascade = cascade
+    init(features: [Cascade.LBPFeature], stride: Int) {
         var offsets: [Int] = []
         offsets.reserveCapacity(features.count * 16)
         for f in features {
@@ -16,18 +15,49 @@ struct LBPEvaluator {
             }
         }
         self.offsets = offsets
+        self.stride = stride
+    }
+
+    /// Evaluates the windows at (x, y) for x < columns, y < rows, every `step` pixels, calling
+    /// `accept` for each that passes every stage; a window the first stage rejects also skips the
+    /// next position along the row.
+    func scan(sums: UnsafePointer<Int>, tables: CascadeTables, columns: Int, rows: Int, step: Int,
+              accept: (Int, Int) -> Void) {
+        offsets.withUnsafeBufferPointer { offsets in
+            let offsets = offsets.baseAddress!
+            var y = 0
+            while y < rows {
+                var x = 0
+                while x < columns {
+                    let result = classify(at: y * stride + x, sums: sums, tables: tables, offsets: offsets)
+                    if result > 0 { accept(x, y) }
+                    if result == 0 { x += step }
+                    x += step
+                }
+                y += step
+            }
+        }
     }
 
     /// 1 when every stage accepts the window at `origin`, -s when stage s rejects it.
-    func classify(at origin: Int, sums: UnsafePointer<Int32>) -> Int {
+    @inline(__always)
+    private func classify(at origin: Int, sums: UnsafePointer<Int>, tables: CascadeTables,
+                          offsets: UnsafePointer<Int>) -> Int {
         let p = sums + origin
-        let words = cascade.subsetWords
-        return offsets.withUnsafeBufferPointer { offsets in
-            cascade.subsets.withUnsafeBufferPointer { subsets in
-                cascade.evaluateStages { index, node in
-                    let o = 16 * Int(node.feature)
-                    @inline(__always) func block(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Int32 {
-                        p[offsets[o + a]] &- p[offsets[o + b]] &- p[offsets[o + c]] &+ p[offsets[o + d]]
+        let nodes = tables.nodes, leaves = tables.leaves, counts = tables.nodeCounts
+        let subsets = tables.subsets!, words = tables.subsetWords
+        var nodeOffset = 0, leafOffset = 0, tree = 0
+        for index in 0..<tables.stages.count {
+            let stage = tables.stages[index]
+            var total = 0.0
+            for _ in 0..<stage.treeCount {
+                var child = 0
+                repeat {
+                    let at = nodeOffset + child
+                    let node = nodes[at]
+                    let o = offsets + 16 * node.feature
+                    @inline(__always) func block(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Int {
+                        wrap32(p[o[a]] &- p[o[b]] &- p[o[c]] &+ p[o[d]])
                     }
                     // The eight outer blocks against the centre one, clockwise from the top left.
                     let centre = block(5, 6, 9, 10)
@@ -39,9 +69,16 @@ struct LBPEvaluator {
                     code |= block(9, 10, 13, 14) >= centre ? 4 : 0
                     code |= block(8, 9, 12, 13) >= centre ? 2 : 0
                     code |= block(4, 5, 8, 9) >= centre ? 1 : 0
-                    return subsets[index * words + (code >> 5)] & (1 << Int32(code & 31)) != 0
-                }
+                    let goesLeft = subsets[at * words + (code >> 5)] & (1 << (code & 31)) != 0
+                    child = goesLeft ? node.left : node.right
+                } while child > 0
+                total += Double(leaves[leafOffset - child])
+                nodeOffset += counts[tree]
+                leafOffset += counts[tree] + 1
+                tree += 1
             }
+            if total < Double(stage.threshold) { return -index }
         }
+        return 1
     }
 }
