@@ -21,16 +21,13 @@ public struct GrayImage: Equatable, Sendable {
     /// `image` in gray exactly as OpenCV 4 makes it from the same file: `cv2.imread` (colour, 8-bit)
     /// then `cvtColor(COLOR_BGR2GRAY)`, whose 8-bit path is fixed point with 15-bit weights,
     /// `(9798 R + 19235 G + 3735 B + 2^14) >> 15`. Gray images keep their levels; alpha is ignored;
-    /// 16-bit samples are first brought to 8 bits as imread does (divided by 256, rounded).
+    /// 16-bit samples keep their high byte, as imread's PNG reader strips the low one.
     public init(_ image: Image) {
         let plane = image.width * image.height
         let samples = image.samples
-        let code: (Float) -> Int32 = image.bitDepth == 16
-            ? { value in
-                let wide = (Double(value) * 65535).rounded()
-                return Int32(min(255, (wide / 256).rounded(.toNearestOrEven)))
-            }
-            : { value in Int32((value * 255).rounded()) }
+        let code: (Float) -> Int = image.bitDepth == 16
+            ? { value in Int((value * 65535).rounded()) >> 8 }
+            : { value in Int((value * 255).rounded()) }
         var pixels = [UInt8](repeating: 0, count: plane)
         if image.channels >= 3 {
             for i in 0..<plane {

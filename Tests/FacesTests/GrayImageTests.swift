@@ -34,6 +34,13 @@ struct GrayImageTests {
         #expect(GrayImage(Image(width: 256, height: 1, channels: 1, samples: levels)).pixels == (0..<256).map(UInt8.init))
     }
 
+    @Test("16-bit samples keep their high byte, as cv2.imread gives 0x80FF as 128 and 0x0180 as 1")
+    func sixteenBit() {
+        let codes: [Float] = [0x80FF, 0x0180, 0xFFFF, 0x00FF]
+        let image = Image(width: 4, height: 1, channels: 1, samples: codes.map { $0 / 65535 }, bitDepth: 16)
+        #expect(GrayImage(image).pixels == [128, 1, 255, 0])
+    }
+
     @Test("alpha is ignored, as cv2.imread's colour mode drops it")
     func alphaIgnored() {
         let rgba = GrayImage(Image(width: 1, height: 1, channels: 4, samples: [1, 0, 0, 0.2]))

@@ -42,16 +42,16 @@ extension Cascade {
             var reader = CascadeFileReader(file: file)
             return try reader.cascade(node)
         case "opencv-haar-classifier":
-            throw FacesError(file: file, .unsupported(
-                "the pre-2.4 'opencv-haar-classifier' format; convert it with OpenCV 4's CascadeClassifier.convert"))
+            var reader = CascadeFileReader(file: file)
+            return try reader.oldHaarCascade(node)
         case let other?:
             throw FacesError(file: file, .notACascade("<\(node.name)> has type_id \(FacesError.quoted(Substring(other)))"))
         }
     }
 }
 
-/// Turns the XML tree of a new-format cascade into a `Cascade`, checking every number on the way.
-private struct CascadeFileReader {
+/// Turns the XML tree of a cascade into a `Cascade`, checking every number on the way.
+struct CascadeFileReader {
     let file: String
 
     func invalid(_ reason: String) -> FacesError { FacesError(file: file, .invalid(reason)) }
@@ -211,6 +211,11 @@ private struct CascadeFileReader {
             throw invalid("a Haar feature (line \(element.line)) with \(rectList.children.count) rectangles (1 to 3)")
         }
         let tilted = element.child("tilted") == nil ? false : try singleInteger("tilted", in: element) != 0
+        return try haarFeature(rectangles: rectList, tilted: tilted, width: width, height: height)
+    }
+
+    /// The rectangles of a Haar feature (`x y width height weight` each), checked against the window.
+    func haarFeature(rectangles rectList: XMLElement, tilted: Bool, width: Int, height: Int) throws(FacesError) -> Cascade.HaarFeature {
         var rectangles: [Cascade.HaarFeature.Rectangle] = []
         for rectElement in rectList.children {
             let parts = tokens(rectElement)

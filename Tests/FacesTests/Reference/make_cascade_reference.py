@@ -39,6 +39,7 @@ PHOTOS = [
     (f"{DOC}/opencv4/html/227943776_1.jpg", "one real face, square photo"),
     (f"{DOC}/opencv4/html/lbp_yale.jpg", "faces under hard lighting"),
     (f"{DOC}/examples/data/sudoku.png", "PNG, no face: false positives only"),
+    (f"{DOC}/examples/data/licenseplate_motion.jpg", "a car's number plate, for the old-format cascade"),
 ]
 CASCADES = {
     "haar_default": "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml",
@@ -47,6 +48,8 @@ CASCADES = {
     # Trees deeper than stumps and tilted features: the paths the frontal-face files never take.
     "haar_eye_tree": "/usr/share/opencv4/haarcascades/haarcascade_eye_tree_eyeglasses.xml",
     "lbp_frontal": "/usr/share/opencv4/lbpcascades/lbpcascade_frontalface.xml",
+    # The one pre-2.4 'opencv-haar-classifier' file, which OpenCV 4 converts in memory as it loads.
+    "haar_old_plate": "/usr/share/opencv4/haarcascades/haarcascade_licence_plate_rus_16stages.xml",
 }
 DEFAULT = {"scaleFactor": 1.1, "minNeighbors": 3, "flags": 0, "minSize": [0, 0], "maxSize": [0, 0]}
 VARIANTS = [
@@ -57,6 +60,8 @@ VARIANTS = [
     ("2.jpg", "lbp_improved", {**DEFAULT, "scaleFactor": 1.25}),
     ("2.jpg", "haar_alt2", {**DEFAULT, "scaleFactor": 2.0, "minNeighbors": 1}),
     ("example.jpg", "haar_default", {**DEFAULT, "scaleFactor": 1.05, "minNeighbors": 6}),
+    ("licenseplate_motion.jpg", "haar_old_plate", {**DEFAULT, "minNeighbors": 0}),
+    ("sudoku.png", "haar_old_plate", {**DEFAULT, "minNeighbors": 0}),
 ]
 
 
