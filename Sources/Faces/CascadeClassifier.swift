@@ -20,7 +20,8 @@ public struct CascadeClassifier: Sendable {
     /// The window the cascade was trained on; the smallest object it can find.
     public var windowSize: (width: Int, height: Int) { (cascade.windowWidth, cascade.windowHeight) }
 
-    /// Reads an OpenCV 2.4+ cascade file (`opencv_traincascade`'s format: BOOST stages, HAAR or LBP features).
+    /// Reads an OpenCV cascade file: `opencv_traincascade`'s format (BOOST stages, HAAR or LBP features)
+    /// or the pre-2.4 `opencv-haar-classifier` format, which is converted as OpenCV 4 converts it.
     public static func load(from url: URL) throws(FacesError) -> CascadeClassifier {
         CascadeClassifier(cascade: try Cascade.read(from: url), file: url.path)
     }
@@ -61,7 +62,8 @@ public struct CascadeClassifier: Sendable {
     /// returns them: windows from `windowSize` up, each `scaleFactor` (> 1) times the last, no smaller
     /// than `minSize` and no larger than `maxSize` (nil or a zero dimension: the image), grouped by
     /// `RectangleGrouping` with more than `minNeighbors` windows per object (0: every accepted window)
-    /// and clipped to the image. Pyramid levels are scanned in parallel.
+    /// and clipped to the image. Pyramid levels are scanned in parallel. `scaleFactor` must be finite
+    /// and above 1.
     public func detect(in image: GrayImage, scaleFactor: Double = 1.1, minNeighbors: Int = 3,
                        minSize: (width: Int, height: Int) = (0, 0),
                        maxSize: (width: Int, height: Int)? = nil) -> [FaceBox] {

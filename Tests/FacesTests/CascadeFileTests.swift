@@ -243,3 +243,38 @@ struct DebianCascadeTests {
         #expect(lbp.featureType == .lbp && lbp.windowSize == (45, 45))
     }
 }
+
+/// Detection on synthetic images with the small hand-written cascade: the pyramid's edges.
+@Suite("Cascade detection edges")
+struct CascadeDetectionEdgeTests {
+    static let classifier = try! CascadeClassifier.load(xml: Array(CascadeFileTests.valid.utf8), name: "test.xml")
+
+    @Test("an image smaller than the window gives no box; a huge scale factor one level")
+    func pyramidEdges() {
+        let tiny = GrayImage(width: 3, height: 3, pixels: [UInt8](repeating: 9, count: 9))
+        #expect(Self.classifier.detect(in: tiny).isEmpty)
+        let levels = Self.classifier.cascade.levels(imageWidth: 40, imageHeight: 30, scaleFactor: 1e300,
+                                                    minSize: (0, 0), maxSize: (0, 0))
+        #expect(levels.map(\.scale) == [1])
+    }
+
+    @Test("a dark-to-bright edge passes the one-stump cascade at threshold 0; the mirrored edge and a flat image do not")
+    func edgeFound() throws {
+        // With the stage threshold at 0 only the stump's right leaf (+1) passes: windows whose right
+        // half is brighter by at least half the inner 2x2 block's contrast.
+        let strict = try CascadeClassifier.load(xml: Array(CascadeFileTests.valid.replacingOccurrences(
+            of: "<stageThreshold>-1.", with: "<stageThreshold>0.").utf8), name: "strict.xml")
+        func image(brightRight: Bool) -> GrayImage {
+            var pixels = [UInt8](repeating: 0, count: 12 * 8)
+            for y in 0..<8 { for x in 0..<12 where (x >= 6) == brightRight { pixels[y * 12 + x] = 200 } }
+            return GrayImage(width: 12, height: 8, pixels: pixels)
+        }
+        let found = strict.detect(in: image(brightRight: true), minNeighbors: 0)
+        #expect(found.contains(FaceBox(x: 4, y: 0, width: 4, height: 4)))
+        #expect(found.allSatisfy { $0.x < 6 && $0.x + $0.width > 6 }, "\(found)")
+        #expect(strict.detect(in: image(brightRight: false), minNeighbors: 0).isEmpty)
+        let flat = GrayImage(width: 12, height: 8, pixels: [UInt8](repeating: 128, count: 96))
+        // No contrast: every window is skipped before its first stage, even at threshold -1.
+        #expect(Self.classifier.detect(in: flat, minNeighbors: 0).isEmpty)
+    }
+}

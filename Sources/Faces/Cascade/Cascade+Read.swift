@@ -4,8 +4,9 @@ extension Cascade {
     /// Cascade files larger than this are refused before parsing; OpenCV's biggest is under 3 MB.
     static let maximumFileBytes = 64 << 20
 
-    /// Reads an OpenCV 2.4+ cascade file (`<cascade type_id="opencv-cascade-classifier">`, as
-    /// opencv_traincascade writes it) with BOOST stages over HAAR or LBP features.
+    /// Reads an OpenCV cascade file: `<cascade type_id="opencv-cascade-classifier">` as
+    /// opencv_traincascade writes it (BOOST stages over HAAR or LBP features), or the pre-2.4
+    /// `opencv-haar-classifier` format (Cascade+ReadOld.swift).
     static func read(from url: URL) throws(FacesError) -> Cascade {
         let file = url.path
         let bytes: [UInt8]

@@ -18,12 +18,15 @@ extension Cascade {
     /// those whose window is smaller than `minSize`. A zero `maxSize` dimension means the image size.
     func levels(imageWidth: Int, imageHeight: Int, scaleFactor: Double,
                 minSize: (width: Int, height: Int), maxSize: (width: Int, height: Int)) -> [Level] {
-        precondition(scaleFactor > 1, "scaleFactor \(scaleFactor) must be above 1")
+        precondition(scaleFactor > 1 && scaleFactor.isFinite, "scaleFactor \(scaleFactor) must be finite and above 1")
         let maxSize = maxSize.width == 0 || maxSize.height == 0 ? (width: imageWidth, height: imageHeight) : maxSize
         var levels: [Level] = []
         var factor = 1.0
         while true {
             defer { factor *= scaleFactor }
+            // A window past the image ends the pyramid before its size is made an Int (which a huge
+            // factor would overflow); OpenCV stops at the same factor.
+            if Double(windowWidth) * factor > Double(imageWidth) + 0.5 || Double(windowHeight) * factor > Double(imageHeight) + 0.5 { break }
             let window = (width: cvRound(Double(windowWidth) * factor), height: cvRound(Double(windowHeight) * factor))
             if window.width > maxSize.width || window.height > maxSize.height
                 || window.width > imageWidth || window.height > imageHeight { break }
