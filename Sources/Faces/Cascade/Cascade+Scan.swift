@@ -1,9 +1,7 @@
-import Foundation
-
 extension Cascade {
     /// The windows of one pyramid level that pass every stage, as boxes in the original image
-    /// (cascadedetect.cpp's CascadeClassifierInvoker): the level is made with OpenCV's bilinear
-    /// resize, its integral images computed, and every `step`-th window evaluated; a window rejected
+    /// (cascadedetect.cpp's CascadeClassifierInvoker): the level is made with OpenCV's exact bilinear
+    /// resize (`LinearResize`), its integral images computed, and every `step`-th window evaluated; a window rejected
     /// by the very first stage also skips the next position along the row, as OpenCV does.
     func scan(_ image: GrayImage, level: Level) -> [FaceBox] {
         let width = level.width, height = level.height, stride = width + 1
