@@ -182,6 +182,44 @@ struct CascadeFileTests {
         }
     }
 
+    @Test("the file cut at any byte throws a FacesError naming it")
+    func everyTruncation() {
+        let bytes = Array(Self.valid.utf8)  // ends with the root's end tag, so every cut truncates
+        for cut in 0..<bytes.count {
+            do {
+                _ = try CascadeClassifier.load(xml: Array(bytes[0..<cut]), name: "cut.xml")
+                Issue.record("cut at \(cut) of \(bytes.count) loaded")
+            } catch {
+                #expect(error.file == "cut.xml")
+            }
+        }
+    }
+
+    @Test("seeded byte changes never trap: each variant throws, or loads and detects on a small image")
+    func byteChanges() {
+        var state: UInt64 = 14
+        func next() -> Int {  // SplitMix64: a fixed sequence, so a failure replays
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        let original = Array(Self.valid.utf8)
+        let alphabet = Array("0123456789-.e <>/_\"&;x".utf8)
+        let image = GrayImage(width: 16, height: 12, pixels: (0..<192).map { UInt8(($0 * 37) % 256) })
+        var loaded = 0
+        for _ in 0..<400 {
+            var bytes = original
+            for _ in 0..<(1 + next() % 3) { bytes[next() % bytes.count] = alphabet[next() % alphabet.count] }
+            if let classifier = try? CascadeClassifier.load(xml: bytes, name: "changed.xml") {
+                loaded += 1
+                _ = classifier.detect(in: image, minNeighbors: 0)
+            }
+        }
+        #expect(loaded > 0)  // some changes only touch comments or digits, and those files still run
+    }
+
     @Test("a tree whose walk could loop is refused: a node's children come after it")
     func treeLoop() throws {
         // Three nodes; node 2 sends windows back to node 1.
