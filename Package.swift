@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "BuiltInModels", targets: ["BuiltInModels"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Toonify", targets: ["Toonify"]),
+        .library(name: "Faces", targets: ["Faces"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -60,6 +61,8 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"]),
         .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"]),
         .target(name: "Metrics", dependencies: ["ToonCore", "ToonIO"]),
+        // Face detection: OpenCV's cascade classifiers, evaluated as OpenCV 4.6 does (docs/faces.md).
+        .target(name: "Faces", dependencies: ["ToonCore", "ToonIO"]),
         // Toonification: network blending, projection (and, later, the photo and video pipelines).
         .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics"]),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
@@ -88,6 +91,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "ToonTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO"], exclude: ["Reference"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),
