@@ -6,9 +6,16 @@ import StyleGAN
 public enum BuiltInModel: String, CaseIterable, Sendable {
     /// 64x64 anime faces from `toon dataset synth --style anime`.
     case anime64
+    /// 64x64 shaded (photo-like) synthetic faces: the built-in toonify pair's base.
+    case shaded64
+    /// `shaded64` fine-tuned on anime faces: the built-in toonify pair's styled model.
+    case shaded64Anime = "shaded64-anime"
 
     /// The model used when a command names no network.
     public static let `default` = BuiltInModel.anime64
+
+    /// The pair `toon toonify` uses when it is given none: a base and its cartoon fine-tune.
+    public static let toonifyPair = (base: BuiltInModel.shaded64, styled: BuiltInModel.shaded64Anime)
 
     var fileName: String { "\(rawValue).safetensors" }
 

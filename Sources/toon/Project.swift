@@ -113,7 +113,9 @@ struct Project: ParsableCommand {
     }
 
     /// LPIPS with both weight files, else the pixel objective, said on stderr.
-    func loadObjective() throws -> ProjectionObjective {
+    func loadObjective() throws -> ProjectionObjective { try Self.objective(vgg16: vgg16, lpips: lpips) }
+
+    static func objective(vgg16: String?, lpips: String?) throws -> ProjectionObjective {
         if let vgg16, let lpips {
             return .lpips(try LPIPS.load(vgg16: URL(fileURLWithPath: vgg16), linear: URL(fileURLWithPath: lpips)))
         }

@@ -1,0 +1,119 @@
+import ArgumentParser
+import BuiltInModels
+import Foundation
+import StyleGAN
+import ToonCore
+import ToonIO
+import Toonify
+
+/// `toon toonify`: a photo's faces as cartoons (project on the base, draw with the blend).
+struct ToonifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "toonify",
+        abstract: "Turn the faces in a photo into cartoons: align, project on a base model, draw with its blended cartoon fine-tune.",
+        discussion: """
+            Each face is projected into the base (photo) model's W (toon project's
+            algorithm) and drawn by the blend of the base and its styled fine-tune
+            (toon blend's rule) at --degree: 0 is the photo model's own image of the
+            face, 1 the full cartoon. Without --base/--styled the built-in pair is used:
+            a base trained on the synth 'shaded' faces and its fine-tune on 'anime'
+            faces, 64 px, which works on toon dataset synth --style shaded images.
+            Real photos need a real-face base (FFHQ config-f) and its cartoon fine-tune
+            (e.g. Pinkney's toonify models), which ToonKit does not ship.
+
+            With --aligned the photo is taken as one face already aligned (centred
+            square, as toon align or FFHQ's recipe makes it; synth images are).
+
+            Writes, in --out, per face K of PHOTO: PHOTO_faceK_toon.png (the cartoon),
+            PHOTO_faceK_proj.png (the base's reconstruction), PHOTO_faceK_w.npy; with
+            --paste-back, PHOTO_toon.png: the photo with every cartoon face put back.
+
+            Examples:
+              toon dataset synth --count 4 --resolution 64 --style shaded --out s.zip
+              toon toonify face.png --aligned --degree 0.7 --out toons
+              toon toonify photo.jpg --base ffhq.pkl --styled toons.pt --swap-res 32 \\
+                  --vgg16 vgg16-397923af.pth --lpips vgg.pth --paste-back --out toons
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The photo: PNG or JPEG.", valueName: "photo"), completion: .file(extensions: ["png", "jpg", "jpeg"]))
+    var photo: String
+    @Option(help: ArgumentHelp("Base (photo) generator; default the built-in shaded64.", valueName: "file")) var base: String?
+    @Option(help: ArgumentHelp("Styled fine-tune of the base; default the built-in shaded64-anime.", valueName: "file")) var styled: String?
+    @Option(name: .customLong("swap-res"), parsing: .unconditional, help: "First resolution drawn by the styled model (default: a quarter of the output).")
+    var swapResolution: Int?
+    @Option(parsing: .unconditional, help: "How cartoon: 0 the photo model, 1 the full blend.") var degree: Double = 1
+    @Option(parsing: .unconditional, help: "Projection steps.") var steps: Int = 300
+    @Option(parsing: .unconditional, help: "Seed of the projection's noise.") var seed: UInt32 = 303
+    @Flag(help: "The photo is one aligned face: no detection.") var aligned = false
+    @Flag(name: .customLong("paste-back"), help: "Also write the photo with each cartoon face put back.") var pasteBack = false
+    @Option(help: ArgumentHelp("torchvision's VGG16 weights, vgg16-397923af.pth (LPIPS loss).", valueName: "file")) var vgg16: String?
+    @Option(help: ArgumentHelp("The lpips package's VGG linear weights, weights/v0.1/vgg.pth.", valueName: "file")) var lpips: String?
+    @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"), completion: .directory) var out: String
+
+    func validate() throws {
+        if (base == nil) != (styled == nil) { throw ValidationError("--base and --styled go together") }
+        if !(degree.isFinite && (0...1).contains(degree)) { throw ValidationError("--degree must be in 0...1, not \(degree)") }
+        if !(1...100_000).contains(steps) { throw ValidationError("--steps must be in 1...100000, not \(steps)") }
+        if (vgg16 == nil) != (lpips == nil) { throw ValidationError("--vgg16 and --lpips go together (LPIPS needs both files)") }
+        if !aligned { throw ValidationError("face detection for toonify needs the landmark model; give --aligned for an aligned face") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            var plan = RunPlan()
+            try plan.read(photo)
+            let pair = try modelFiles()
+            try plan.read(pair.base)
+            try plan.read(pair.styled)
+            if let vgg16, let lpips { try plan.read(vgg16); try plan.read(lpips) }
+            let stem = URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent
+            let names = ["_face0_toon.png", "_face0_proj.png", "_face0_w.npy"].map { stem + $0 } + (pasteBack ? [stem + "_toon.png"] : [])
+            try plan.writeFolder(out, names: names)
+            let image = try Image.read(from: URL(fileURLWithPath: photo))
+            let baseModel = try load(pair.base), styledModel = try load(pair.styled)
+            let resolution = baseModel.config.imageResolution
+            let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, resolution / 4), degree: degree)
+            do { try blend.validate() } catch { throw UsageProblem("\(error)") }
+            var projection = ProjectionSettings()
+            projection.steps = steps
+            projection.seed = seed
+            let objective = try Project.objective(vgg16: vgg16, lpips: lpips)
+            let toonifier = try Toonifier(base: baseModel, styled: styledModel, blend: blend, objective: objective, projection: projection)
+            let folder = try plan.createFolder(out)
+
+            let face = ProjectionTarget.tensor(from: image, resolution: resolution)
+            let progress = ProgressLine("Projecting", total: steps, unit: "steps")
+            let result = try toonifier.toonify(face) { progress.update($0.index) }
+            progress.clear()
+            try ImageFileFormat.png.write(result.cartoon, to: folder.appendingPathComponent(stem + "_face0_toon.png"))
+            try ImageFileFormat.png.write(result.reconstruction, to: folder.appendingPathComponent(stem + "_face0_proj.png"))
+            try NPY.write(result.ws, to: folder.appendingPathComponent(stem + "_face0_w.npy"))
+            if pasteBack {
+                let side = Double(min(image.width, image.height))
+                let (x0, y0) = (Double(image.width - Int(side)) / 2, Double(image.height - Int(side)) / 2)
+                let quad = FaceQuad(topLeft: (x0, y0), bottomLeft: (x0, y0 + side), bottomRight: (x0 + side, y0 + side), topRight: (x0 + side, y0))
+                let cartoon = try Image(tensor: result.cartoon, range: -1...1)
+                try PasteBack().composite(cartoon, into: image, quad: quad).write(to: folder.appendingPathComponent(stem + "_toon.png"))
+            }
+            print(String(format: "%@: 1 face, projection distance %.4f after %d steps, degree %g", folder.path, result.distance, steps, degree))
+        }
+    }
+
+    /// The pair's files: both given, or the built-in pair.
+    func modelFiles() throws -> (base: String, styled: String) {
+        if let base, let styled { return (base, styled) }
+        let pair = BuiltInModel.toonifyPair
+        guard let b = pair.base.url?.path, let s = pair.styled.url?.path else {
+            throw RunFailure("the built-in toonify pair (\(pair.base.rawValue), \(pair.styled.rawValue)) is not installed beside this toon; give --base and --styled")
+        }
+        return (b, s)
+    }
+
+    func load(_ path: String) throws -> Generator {
+        do { return try GeneratorLoader.load(URL(fileURLWithPath: path)).generator } catch {
+            guard error.file == nil else { throw error }
+            throw RunFailure("\(path): \(error)")
+        }
+    }
+}
