@@ -78,7 +78,7 @@ struct Project: ParsableCommand {
             if let vgg16, let lpips { try plan.read(vgg16); try plan.read(lpips) }
             let names = data != nil ? Self.datasetOutputNames : saveVideo ? Self.outputNames : Array(Self.outputNames.dropLast())
             try plan.writeFolder(out, names: names)
-            let image = try photo.map { try Image.read(from: URL(fileURLWithPath: $0)) }
+            let image = try photo.map { try Image.readUpright(from: URL(fileURLWithPath: $0)) }
             let objective = try loadObjective()
             let generator = try network.load()
             guard generator.config.cDim == 0 else { throw UsageProblem("\(network.displayName): the network is conditional; projection takes unconditional networks") }

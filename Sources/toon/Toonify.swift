@@ -70,7 +70,7 @@ struct ToonifyCommand: ParsableCommand {
             let stem = URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent
             let names = ["_face0_toon.png", "_face0_proj.png", "_face0_w.npy"].map { stem + $0 } + (pasteBack ? [stem + "_toon.png"] : [])
             try plan.writeFolder(out, names: names)
-            let image = try Image.read(from: URL(fileURLWithPath: photo))
+            let image = try Image.readUpright(from: URL(fileURLWithPath: photo))
             let baseModel = try load(pair.base), styledModel = try load(pair.styled)
             let resolution = baseModel.config.imageResolution
             let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, resolution / 4), degree: degree)
