@@ -47,7 +47,8 @@ struct MetricsCommand: ParsableCommand {
               toon metrics --metric swd --real photos64 --fake generated64
               toon metrics --metric fid --real photos --fake fakes --inception fid.pth
               toon metrics --metric ssim --real references --fake outputs --json
-              toon metrics --metric ppl --network snapshot.safetensors --vgg16 vgg16-397923af.pth --lpips vgg.pth
+              toon metrics --metric ppl --network snapshot.safetensors \\
+                  --vgg16 vgg16-397923af.pth --lpips vgg.pth
             """
     )
 
