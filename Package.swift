@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

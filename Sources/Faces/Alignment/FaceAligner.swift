@@ -1,0 +1,33 @@
+import ToonIO
+
+/// One face found in a photo: the detector's box, dlib's landmarks in it and the aligned face.
+public struct AlignedPhotoFace: Sendable {
+    public var box: FaceBox
+    public var landmarks: [FacePoint]
+    public var aligned: AlignedFace
+}
+
+/// Detection, landmarks and FFHQ alignment in one call: what `toon align` runs per photo.
+public struct FaceAligner: Sendable {
+    public var detector: CascadeClassifier
+    public var predictor: ShapePredictor
+    public var alignment: FFHQAlignment
+
+    public init(detector: CascadeClassifier, predictor: ShapePredictor, alignment: FFHQAlignment) {
+        precondition(predictor.pointCount == 68, "FFHQ alignment needs a 68-point predictor, not \(predictor.pointCount)")
+        self.detector = detector
+        self.predictor = predictor
+        self.alignment = alignment
+    }
+
+    /// The faces in `photo` left to right (then top to bottom), each with its landmarks and aligned
+    /// image; none when the detector finds none.
+    public func faces(in photo: Image) -> [AlignedPhotoFace] {
+        let boxes = detector.detect(in: GrayImage(photo)).sorted { ($0.x, $0.y, $0.width) < ($1.x, $1.y, $1.width) }
+        let intensities = GrayImage(dlibIntensitiesOf: photo)
+        return boxes.map { box in
+            let points = predictor.landmarks(in: intensities, face: box)
+            return AlignedPhotoFace(box: box, landmarks: points, aligned: alignment.align(photo, landmarks: points))
+        }
+    }
+}
