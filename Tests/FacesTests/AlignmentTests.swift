@@ -41,6 +41,15 @@ struct AlignmentTests {
         #expect(aligned.image.samples.allSatisfy { abs($0 * 255 - 128) < 0.5 })
     }
 
+    @Test("landmarks that all coincide give a point-sized square and an image, not a trap")
+    func degenerateLandmarks() {
+        let points = [FacePoint](repeating: FacePoint(x: 10, y: 10), count: 68)
+        let photo = Image(width: 20, height: 20, channels: 3, repeating: 0.25)
+        let aligned = FFHQAlignment(outputSize: 16, transformSize: 16).align(photo, landmarks: points)
+        #expect(aligned.quad.allSatisfy { $0 == FacePoint(x: 10, y: 10) })
+        #expect(aligned.image.width == 16)
+    }
+
     @Test("NumPy's reflect padding skips the edge pixel; SciPy's reflect filter edge repeats it")
     func reflectRules() {
         // numpy.pad([0,1,2,3], 5, 'reflect') -> 1 2 3 2 1 | 0 1 2 3 | 2 1 0 1 2

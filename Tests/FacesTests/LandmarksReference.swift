@@ -43,5 +43,10 @@ struct LandmarksReference: Decodable {
         "Debian's libdlib-data and opencv-doc are not installed (scripts/install-deps --tests installs them)"
 
     /// Loaded once: 100 MB of trees take a few seconds to read in a debug build.
-    static let predictor: ShapePredictor = try! ShapePredictor.load(from: URL(fileURLWithPath: shared.model))
+    static let predictor: ShapePredictor = {
+        let start = ContinuousClock.now
+        let predictor = try! ShapePredictor.load(from: URL(fileURLWithPath: shared.model))
+        print("landmarks: read \(shared.model) in \(ContinuousClock.now - start)")
+        return predictor
+    }()
 }

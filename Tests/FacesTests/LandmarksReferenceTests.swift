@@ -34,8 +34,10 @@ struct LandmarksReferenceTests {
         let photo = Self.reference.photos[index]
         let gray = GrayImage(dlibIntensitiesOf: try Image.read(from: URL(fileURLWithPath: photo.path)))
         var worst = 0.0
+        let predictor = Self.reference.predictor
+        let start = ContinuousClock.now
         for (k, face) in photo.faces.enumerated() {
-            let found = Self.reference.predictor.landmarks(in: gray, face: face.box)
+            let found = predictor.landmarks(in: gray, face: face.box)
             try #require(found.count == face.points.count)
             for (p, (point, expected)) in zip(found, face.points).enumerated() {
                 let distance = ((point.x - Double(expected[0])) * (point.x - Double(expected[0]))
@@ -44,7 +46,8 @@ struct LandmarksReferenceTests {
                 #expect(distance <= 0.5, "\(photo.name) face \(k) (\(face.from) \(face.rect)) point \(p): \(point), dlib \(expected)")
             }
         }
-        print("landmarks \(photo.name): \(photo.faces.count) faces, worst distance to dlib \(worst) px")
+        let perFace = (ContinuousClock.now - start) / photo.faces.count
+        print("landmarks \(photo.name): \(photo.faces.count) faces, worst distance to dlib \(worst) px, \(perFace) per face")
     }
 }
 

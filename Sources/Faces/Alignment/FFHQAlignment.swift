@@ -26,6 +26,8 @@ public struct FFHQAlignment: Sendable, Equatable {
     /// them): corners top-left, bottom-left, bottom-right, top-right, in the photo's pixels.
     public static func quad(landmarks: [FacePoint]) -> [FacePoint] {
         precondition(landmarks.count == 68, "FFHQ alignment needs 68 landmarks, not \(landmarks.count)")
+        // Pixel positions, so the crop's whole-pixel bounds always fit an Int.
+        precondition(landmarks.allSatisfy { abs($0.x) < 1e7 && abs($0.y) < 1e7 }, "landmarks outside +-1e7 pixels")
         func mean(_ range: Range<Int>) -> (Double, Double) {
             let n = Double(range.count)
             return (range.reduce(0) { $0 + landmarks[$1].x } / n, range.reduce(0) { $0 + landmarks[$1].y } / n)
@@ -41,7 +43,8 @@ public struct FFHQAlignment: Sendable, Equatable {
         // and 1.8x the eye-to-mouth distance; y: x turned a quarter.
         var x = (eyeToEye.0 + eyeToMouth.1, eyeToEye.1 - eyeToMouth.0)
         let length = hypot(x.0, x.1)
-        x = (x.0 / length, x.1 / length)
+        // Points that all coincide have no direction; NumPy would give NaN, here the square is level.
+        x = length > 0 ? (x.0 / length, x.1 / length) : (1, 0)
         let scale = max(hypot(eyeToEye.0, eyeToEye.1) * 2.0, hypot(eyeToMouth.0, eyeToMouth.1) * 1.8)
         x = (x.0 * scale, x.1 * scale)
         let y = (-x.1, x.0)
