@@ -67,6 +67,7 @@ struct DlibDecoder {
     /// NaN. A model has no use for those, so they are refused. (dlib also reads an older text format,
     /// whose first byte has one of bits 4-6 set; no shape predictor was ever written in it.)
     mutating func float(_ what: String) throws(FacesError) -> Float {
+        if let value = quickFloat() { return value }
         let start = offset
         if offset < bytes.count && bytes[offset] & 0x70 != 0 {
             throw error("\(what): dlib's old text float format is not read", at: start)
@@ -78,6 +79,32 @@ struct DlibDecoder {
         let result = ldexpf(Float(mantissa), Int32(exponent))
         guard result.isFinite else { throw error("\(what): \(mantissa) * 2^\(exponent) overflows a float", at: start) }
         return result
+    }
+
+    /// The usual float in one pass: mantissa of 1 to 7 bytes, exponent of 1 or 2, finite, wholly
+    /// present. Anything else is nil with the offset unmoved, and `float` reads it step by step and
+    /// names what is wrong. (The model holds 16 million floats; this reads it several times faster
+    /// in a debug build.)
+    private mutating func quickFloat() -> Float? {
+        var i = offset
+        guard i + Self.floatBytes <= bytes.count, let base = bytes.baseAddress else { return nil }
+        let control = base[i], size = Int(control & 0x0F)
+        guard control & 0x70 == 0, size >= 1, size <= 7, i + size + 3 <= bytes.count else { return nil }
+        var mantissa: Int64 = 0
+        for k in stride(from: size, through: 1, by: -1) { mantissa = mantissa << 8 | Int64(base[i + k]) }
+        i += size + 1
+        let exponentControl = base[i], exponentSize = Int(exponentControl & 0x0F)
+        guard exponentSize == 1 || exponentSize == 2, i + exponentSize < bytes.count else { return nil }
+        var exponent = Int(base[i + 1])
+        if exponentSize == 2 { exponent |= Int(base[i + 2]) << 8 }
+        guard exponent <= Int(Int16.max) else { return nil }
+        if exponentControl & 0x80 != 0 { exponent = -exponent }
+        guard exponent < 32000 else { return nil }
+        if control & 0x80 != 0 { mantissa = -mantissa }
+        let value = ldexpf(Float(mantissa), Int32(exponent))
+        guard value.isFinite else { return nil }
+        offset = i + exponentSize + 1
+        return value
     }
 
     /// A `std::vector`'s or matrix's element count, checked against the bytes left, given the fewest
