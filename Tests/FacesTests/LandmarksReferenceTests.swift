@@ -34,7 +34,7 @@ struct LandmarksReferenceTests {
         let photo = Self.reference.photos[index]
         let gray = GrayImage(dlibIntensitiesOf: try Image.read(from: URL(fileURLWithPath: photo.path)))
         var worst = 0.0
-        let predictor = Self.reference.predictor
+        let predictor = LandmarksReference.predictor
         let start = ContinuousClock.now
         for (k, face) in photo.faces.enumerated() {
             let found = predictor.landmarks(in: gray, face: face.box)
@@ -49,8 +49,4 @@ struct LandmarksReferenceTests {
         let perFace = (ContinuousClock.now - start) / photo.faces.count
         print("landmarks \(photo.name): \(photo.faces.count) faces, worst distance to dlib \(worst) px, \(perFace) per face")
     }
-}
-
-extension LandmarksReference {
-    fileprivate var predictor: ShapePredictor { Self.predictor }
 }

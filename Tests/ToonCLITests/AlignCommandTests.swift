@@ -61,6 +61,48 @@ struct AlignCommandTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("messi5_face1.png").path))
     }
 
+    @Test("SIGINT or SIGTERM mid-run: exit 128 + signal, no temporary file, finished faces complete",
+          arguments: [SIGINT, SIGTERM])
+    func interrupted(signal: Int32) throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photos = try (0..<8).map { k -> String in
+            let copy = folder.appendingPathComponent("photo\(k).jpg")
+            try FileManager.default.copyItem(atPath: Self.messi, toPath: copy.path)
+            return copy.path
+        }
+        let out = folder.appendingPathComponent("aligned")
+        let process = Process()
+        process.executableURL = Toon.executable
+        process.arguments = ["align"] + photos + ["--out", out.path, "--size", "128", "--transform-size", "512"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Work has begun once a face is written; then a random moment inside the run.
+        var waited = 0
+        while process.isRunning && ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).isEmpty && waited < 12000 {
+            usleep(10_000); waited += 1
+        }
+        let delay = UInt32.random(in: 0...1_000_000)
+        usleep(delay)
+        #expect(process.isRunning, "the run ended before the signal (delay \(delay) µs)")
+        kill(process.processIdentifier, signal)
+        var grace = 0
+        while process.isRunning && grace < 3000 { usleep(10_000); grace += 1 }
+        if process.isRunning {
+            Issue.record("toon still runs after the signal (delay \(delay) µs)")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
+                "delay \(delay) µs: status \(process.terminationStatus)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(!left.contains { $0.contains(".partial") }, "\(left)")
+        for name in left where name.hasSuffix(".png") {
+            #expect(throws: Never.self, "\(name) is incomplete") { try Image.read(from: out.appendingPathComponent(name)) }
+        }
+    }
+
     @Test("two photos with one stem, or a bad size, are refused before anything is made (exit 64)")
     func refusals() throws {
         let folder = Toon.temporaryFolder()

@@ -11,6 +11,7 @@ public struct AlignmentTransform: Equatable, Sendable {
     /// The photo displacement of one aligned pixel down.
     public var yStep: FacePoint
 
+    /// A map from its corner and steps.
     public init(origin: FacePoint, xStep: FacePoint, yStep: FacePoint) {
         self.origin = origin
         self.xStep = xStep

@@ -15,6 +15,7 @@ public struct FFHQAlignment: Sendable, Equatable {
     /// Pad past the photo's edges (the recipe's `enable_padding`); without it those pixels are black.
     public var padding: Bool
 
+    /// The recipe's defaults: 1024 pixels from a 4096 warp, with padding.
     public init(outputSize: Int = 1024, transformSize: Int = 4096, padding: Bool = true) {
         precondition(outputSize > 0 && transformSize > 0, "alignment sizes \(outputSize) and \(transformSize)")
         self.outputSize = outputSize

@@ -3,9 +3,12 @@ import ToonIO
 
 /// A point in image pixels: x to the right, y down, pixel centres at whole numbers.
 public struct FacePoint: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Pixels to the right of the first column's centre.
     public var x: Double
+    /// Pixels down from the first row's centre.
     public var y: Double
 
+    /// The point (x, y).
     public init(x: Double, y: Double) {
         self.x = x
         self.y = y
