@@ -103,6 +103,20 @@ struct AlignCommandTests {
         }
     }
 
+    @Test("a full disk: exit 1, one line naming the file, no temporary file left",
+          .enabled(if: SmallDisk.canMount, "cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)"))
+    func fullDisk() throws {
+        let disk = try SmallDisk.mount()
+        defer { SmallDisk.unmount(disk) }
+        let out = disk.appendingPathComponent("aligned")
+        let result = try Toon.run(["align", Self.messi, "--out", out.path, "--size", "256", "--transform-size", "256"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("toon: \(out.path)/") && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
+        #expect(result.stderr.lowercased().contains("space"), "\(result.stderr)")
+        let left = (FileManager.default.enumerator(atPath: disk.path)?.allObjects as? [String]) ?? []
+        #expect(!left.contains { $0.contains(".partial") }, "\(left)")
+    }
+
     @Test("two photos with one stem, or a bad size, are refused before anything is made (exit 64)")
     func refusals() throws {
         let folder = Toon.temporaryFolder()
