@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a cascade file could not be read or found: one line that names the file first.
+/// Why a cascade or shape predictor file could not be read or found: one line that names the file first.
 public struct FacesError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Problem: Equatable, Sendable {
         /// The file could not be opened or read; the operating system's reason.
@@ -15,8 +15,11 @@ public struct FacesError: Error, CustomStringConvertible, Equatable, Sendable {
         case badNumber(element: String, line: Int, String)
         /// Numbers that parse but cannot be evaluated safely: an index, count or rectangle out of range.
         case invalid(String)
-        /// A default cascade is absent: the Debian package that installs it.
+        /// A default cascade or model is absent: the Debian package that installs it.
         case missingPackage(String)
+        /// A dlib shape predictor file that is truncated, malformed or inconsistent: the byte offset
+        /// where reading stopped and what is wrong there.
+        case badShapePredictor(offset: Int, String)
     }
 
     /// The cascade file at fault.
@@ -38,6 +41,7 @@ public struct FacesError: Error, CustomStringConvertible, Equatable, Sendable {
         case .invalid(let reason): "\(file): invalid cascade: \(reason)"
         case .missingPackage(let package):
             "\(file): not found; install Debian's \(package) package (apt-get install \(package))"
+        case let .badShapePredictor(offset, reason): "\(file): byte \(offset): not a usable dlib shape predictor: \(reason)"
         }
     }
 

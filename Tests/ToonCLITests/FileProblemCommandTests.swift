@@ -97,6 +97,7 @@ struct FileCase: Sendable, CustomTestStringConvertible {
         FileCase(["metrics", "--metric", "swd", "--real", "BAD", "--fake", "FOLDER"], "reals", .fileOrFolder),
         FileCase(["metrics", "--metric", "ssim", "--real", "BAD", "--fake", "FOLDER"], "reals", .folder),
         FileCase(["metrics", "--metric", "psnr", "--real", "FOLDER", "--fake", "BAD"], "fakes", .folder),
+        FileCase(["align", "BAD", "--out", "OUT"], "photo.jpg", .file),
     ]
 
     /// File outputs: BAD is the folder the output goes in (`BAD/<file>`).
@@ -118,6 +119,8 @@ struct FileCase: Sendable, CustomTestStringConvertible {
         FileCase(["edit", "--network", "NET", "--seeds", "0", "--direction", "sefa:0", "--outdir", "BAD/out"], "images", .outputFolder),
         FileCase(["train", "--data", "DATA", "--outdir", "BAD/runs", "--kimg", "0.001"], "runs", .outputFolder),
         FileCase(["generate", "--network", "NET", "--seeds", "0", "--outdir", "BAD"], "images", .outputFolder),
+        // Any regular file passes align's input check; the output folder is refused before it is decoded.
+        FileCase(["align", "NET", "--out", "BAD/out"], "aligned", .outputFolder),
     ]
 
     init(_ arguments: [String], _ name: String, _ kind: Kind) {
