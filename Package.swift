@@ -64,7 +64,7 @@ let package = Package(
         // Face detection: OpenCV's cascade classifiers, evaluated as OpenCV 4.6 does (docs/faces.md).
         .target(name: "Faces", dependencies: ["ToonCore", "ToonIO"]),
         // Toonification: network blending, projection (and, later, the photo and video pipelines).
-        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics"]),
+        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics", "Faces"]),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(

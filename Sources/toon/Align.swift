@@ -74,7 +74,7 @@ struct Align: ParsableCommand {
             var faceless: [String] = []
             let progress = ProgressLine("Aligning", total: photos.count, unit: "photos")
             for (index, photo) in photos.enumerated() {
-                let image = try Image.read(from: URL(fileURLWithPath: photo))
+                let image = try Image.readUpright(from: URL(fileURLWithPath: photo))
                 let faces = aligner.faces(in: image)
                 var entry = AlignReport.Photo(photo: photo, width: image.width, height: image.height, faces: [])
                 for (k, face) in faces.enumerated() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuiltInModels
+import Faces
 import Foundation
 import StyleGAN
 import ToonCore
@@ -21,12 +22,15 @@ struct ToonifyCommand: ParsableCommand {
             Real photos need a real-face base (FFHQ config-f) and its cartoon fine-tune
             (e.g. Pinkney's toonify models), which ToonKit does not ship.
 
-            With --aligned the photo is taken as one face already aligned (centred
-            square, as toon align or FFHQ's recipe makes it; synth images are).
+            Faces are found and aligned as toon align does (OpenCV's frontal-face
+            cascade, dlib's 68 landmarks, FFHQ's alignment at the base's resolution);
+            every face is toonified. With --aligned the photo is taken as one face
+            already aligned (centred square, as toon align makes it; synth images are).
 
             Writes, in --out, per face K of PHOTO: PHOTO_faceK_toon.png (the cartoon),
             PHOTO_faceK_proj.png (the base's reconstruction), PHOTO_faceK_w.npy; with
-            --paste-back, PHOTO_toon.png: the photo with every cartoon face put back.
+            --paste-back, PHOTO_toon.png: the photo with every cartoon face put back
+            (feathered, colours matched). A photo with no face: one line, exit 2.
 
             Examples:
               toon dataset synth --count 4 --resolution 64 --style shaded --out s.zip
@@ -56,7 +60,6 @@ struct ToonifyCommand: ParsableCommand {
         if !(degree.isFinite && (0...1).contains(degree)) { throw ValidationError("--degree must be in 0...1, not \(degree)") }
         if !(1...100_000).contains(steps) { throw ValidationError("--steps must be in 1...100000, not \(steps)") }
         if (vgg16 == nil) != (lpips == nil) { throw ValidationError("--vgg16 and --lpips go together (LPIPS needs both files)") }
-        if !aligned { throw ValidationError("face detection for toonify needs the landmark model; give --aligned for an aligned face") }
     }
 
     func run() throws {
@@ -80,24 +83,45 @@ struct ToonifyCommand: ParsableCommand {
             projection.seed = seed
             let objective = try Project.objective(vgg16: vgg16, lpips: lpips)
             let toonifier = try Toonifier(base: baseModel, styled: styledModel, blend: blend, objective: objective, projection: projection)
+            let faces = try findFaces(in: image, resolution: resolution)
+            guard !faces.isEmpty else {
+                FileHandle.standardError.write(Data("toon: \(photo): no face found\n".utf8))
+                throw ExitCode(2)
+            }
             let folder = try plan.createFolder(out)
 
-            let face = ProjectionTarget.tensor(from: image, resolution: resolution)
-            let progress = ProgressLine("Projecting", total: steps, unit: "steps")
-            let result = try toonifier.toonify(face) { progress.update($0.index) }
-            progress.clear()
-            try ImageFileFormat.png.write(result.cartoon, to: folder.appendingPathComponent(stem + "_face0_toon.png"))
-            try ImageFileFormat.png.write(result.reconstruction, to: folder.appendingPathComponent(stem + "_face0_proj.png"))
-            try NPY.write(result.ws, to: folder.appendingPathComponent(stem + "_face0_w.npy"))
-            if pasteBack {
-                let side = Double(min(image.width, image.height))
-                let (x0, y0) = (Double(image.width - Int(side)) / 2, Double(image.height - Int(side)) / 2)
-                let quad = FaceQuad(topLeft: (x0, y0), bottomLeft: (x0, y0 + side), bottomRight: (x0 + side, y0 + side), topRight: (x0 + side, y0))
-                let cartoon = try Image(tensor: result.cartoon, range: -1...1)
-                try PasteBack().composite(cartoon, into: image, quad: quad).write(to: folder.appendingPathComponent(stem + "_toon.png"))
+            let progress = ProgressLine("Projecting", total: faces.count * steps, unit: "steps")
+            var composite = image
+            for (k, face) in faces.enumerated() {
+                let result = try toonifier.toonify(ProjectionTarget.tensor(from: face.image, resolution: resolution)) {
+                    progress.update(k * steps + $0.index)
+                }
+                let name = "\(stem)_face\(k)"
+                try ImageFileFormat.png.write(result.cartoon, to: folder.appendingPathComponent(name + "_toon.png"))
+                try ImageFileFormat.png.write(result.reconstruction, to: folder.appendingPathComponent(name + "_proj.png"))
+                try NPY.write(result.ws, to: folder.appendingPathComponent(name + "_w.npy"))
+                if pasteBack { composite = PasteBack().composite(try Image(tensor: result.cartoon, range: -1...1), into: composite, quad: face.quad) }
             }
-            print(String(format: "%@: 1 face, projection distance %.4f after %d steps, degree %g", folder.path, result.distance, steps, degree))
+            progress.clear()
+            if pasteBack { try composite.write(to: folder.appendingPathComponent(stem + "_toon.png")) }
+            print("\(folder.path): \(faces.count) face\(faces.count == 1 ? "" : "s") toonified at degree \(degree) (\(steps) projection steps each)")
         }
+    }
+
+    /// The faces to toonify, each aligned at `resolution` with its square in the photo: the photo
+    /// itself with --aligned, else those toon align finds.
+    func findFaces(in image: Image, resolution: Int) throws -> [(image: Image, quad: FaceQuad)] {
+        if aligned {
+            let side = Double(min(image.width, image.height))
+            let (x0, y0) = ((Double(image.width) - side) / 2, (Double(image.height) - side) / 2)
+            let quad = FaceQuad(topLeft: (x0, y0), bottomLeft: (x0, y0 + side), bottomRight: (x0 + side, y0 + side), topRight: (x0 + side, y0))
+            return [(image, quad)]
+        }
+        // FFHQ warps at 4x the output before its final Lanczos resize (4096 for 1024).
+        let alignment = FFHQAlignment(outputSize: resolution, transformSize: min(4 * resolution, 4096))
+        let aligner = FaceAligner(detector: try CascadeClassifier.defaultFrontalFace(), predictor: try ShapePredictor.defaultLandmarks(),
+                                  alignment: alignment)
+        return aligner.faces(in: image).map { ($0.aligned.image, FaceQuad($0.aligned.transform, side: resolution)) }
     }
 
     /// The pair's files: both given, or the built-in pair.

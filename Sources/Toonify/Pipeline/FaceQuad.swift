@@ -38,3 +38,17 @@ public struct FaceQuad: Sendable, Equatable {
         return ((dx * by - dy * bx) / determinant, (ax * dy - ay * dx) / determinant)
     }
 }
+
+import Faces
+
+extension FaceQuad {
+    /// The square of an aligned face `side` pixels wide, from its alignment. FaceQuad puts pixel
+    /// edges at whole numbers; the alignment puts pixel centres there, hence the half-pixel shift.
+    public init(_ transform: AlignmentTransform, side: Int) {
+        let s = Double(side), o = transform.origin, dx = transform.xStep, dy = transform.yStep
+        func corner(_ u: Double, _ v: Double) -> (x: Double, y: Double) {
+            (o.x + u * s * dx.x + v * s * dy.x + 0.5, o.y + u * s * dx.y + v * s * dy.y + 0.5)
+        }
+        self.init(topLeft: corner(0, 0), bottomLeft: corner(0, 1), bottomRight: corner(1, 1), topRight: corner(1, 0))
+    }
+}
