@@ -28,8 +28,10 @@ struct Directions: ParsableCommand {
             Example:
               toon project --data anime64.zip --count 300 --steps 300 --out labelled
               toon directions --latents labelled/projected_ws.npy \\
-                  --labels labelled/labels.npy --attribute mouth.smile,pose.yaw --out dirs.npy
-              toon edit --seeds 0-3 --direction dirs.npy:0 --strength -4,0,4 --grid --outdir out
+                  --labels labelled/labels.npy --attribute mouth.smile,pose.yaw \\
+                  --out dirs.npy
+              toon edit --seeds 0-3 --direction dirs.npy:0 --strength -4,0,4 \\
+                  --grid --outdir out
             """
     )
 
