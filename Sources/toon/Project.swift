@@ -84,6 +84,7 @@ struct Project: ParsableCommand {
             guard generator.config.cDim == 0 else { throw UsageProblem("\(network.displayName): the network is conditional; projection takes unconditional networks") }
             let resolution = generator.config.imageResolution
             if saveVideo { try plan.requireFrame(columns: 2, rows: 1, cell: resolution, limit: 16_384, format: "MP4 (H.264)", for: "--save-video") }
+            try plan.requireMemory(MemoryEstimate.projection(generator.config), for: "projecting on a \(resolution)px network")
             var settings = ProjectionSettings()
             settings.steps = steps
             settings.wPlus = wPlus

@@ -76,6 +76,7 @@ struct ToonifyCommand: ParsableCommand {
             let image = try Image.readUpright(from: URL(fileURLWithPath: photo))
             let baseModel = try load(pair.base), styledModel = try load(pair.styled)
             let resolution = baseModel.config.imageResolution
+            try plan.requireMemory(MemoryEstimate.projection(baseModel.config), for: "projecting on a \(resolution)px network")
             let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, resolution / 4), degree: degree)
             do { try blend.validate() } catch { throw UsageProblem("\(error)") }
             var projection = ProjectionSettings()

@@ -45,6 +45,15 @@ enum MemoryEstimate {
         return largest * 4 * 8
     }
 
+    /// A projection step: the synthesis network's activations kept for the backward pass (about 20
+    /// float copies of every block's feature maps), plus LPIPS-VGG16 at 256 px at most, the weights
+    /// and the reuse pool's working set, about 1 GB. Measured: config-f at 256 px peaks at 1.9 GB;
+    /// this gives 2.2 GB.
+    static func projection(_ config: GeneratorConfig) -> Double {
+        let maps = config.blockResolutions.reduce(0.0) { $0 + Double($1) * Double($1) * Double(config.channels(at: $1)) }
+        return maps * 4 * 20 + 1e9
+    }
+
     /// An image of `pixels` pixels as it is composed and written: 8-bit RGB frame, planar Float
     /// image for the encoder, and the encoder's own buffer.
     static func writtenImage(pixels: Double) -> Double { pixels * (3 + 12 + 4) }
