@@ -1,4 +1,5 @@
 import BuiltInModels
+import Faces
 import Foundation
 import Metrics
 import StyleGAN
@@ -17,6 +18,9 @@ import Training
 //                   augment [--resolution R] [--batch B] [--augment-p P]   (ADA's pipeline alone, per call)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
 //                   project [--resolution R]       (projection steps on a config-f network, LPIPS-VGG16)
+//                   toonify --resolution R --steps S --photo P   (each stage of toon toonify timed on a config-f
+//                                   pair with random weights: load the face models, detect and align, project
+//                                   S steps, blend, draw, paste back)
 //                   projection-quality [--runs N] [--steps S] [--w-plus]   (the built-in model's seeds 0..N-1
 //                                   projected with pixel MSE + MS-SSIM: PSNR, SSIM and distance in w)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
@@ -38,6 +42,7 @@ struct Options {
     var reuseMB: Int? = nil
     var steps = 300
     var wPlus = false
+    var photo: String? = nil
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -61,7 +66,8 @@ struct Options {
             case "--reuse-mb": reuseMB = Options.positive(it.next(), a)
             case "--steps": steps = Options.positive(it.next(), a)
             case "--w-plus": wPlus = true
-            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "project", "projection-quality", "all": suite = a
+            case "--photo": photo = it.next()
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "project", "projection-quality", "toonify", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -289,6 +295,10 @@ let rows: [Row] = configuration.run {
         exit(0)
     }
 
+    if options.suite == "toonify" {
+        rows += toonifyStages(options)
+    }
+
     if options.suite == "train" {
         // Training iterations (Gmain + Dmain, Greg and Dreg amortised on their schedule) on random images.
         // A measured run is dRegInterval (16) steps, which holds 4 Greg and 1 Dreg; reported per step.
@@ -403,4 +413,59 @@ extension Image {
         let bytes = Quantization(range: 0...1)
         return Tensor(shape: [1, 3, height, width], scalars: samples.map { bytes.code($0) / 127.5 - 1 })
     }
+}
+
+/// `toon toonify`'s stages on one photo, each timed once: a config-f base with random weights and a
+/// styled copy whose fine layers are perturbed, LPIPS-VGG16 with random weights.
+func toonifyStages(_ options: Options) -> [Row] {
+    func timed(_ name: String, _ body: () throws -> Void) -> Row {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try! body()
+        return Row(name: name, flops: 0, seconds: [Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9])
+    }
+    let resolution = options.resolutions.count == 1 ? options.resolutions[0] : 512
+    let config = GeneratorConfig(imageResolution: resolution)
+    let base = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
+    var store = base.parameters
+    for (name, tensor) in base.parameters.pairs where name.hasPrefix("synthesis.") && !name.hasSuffix(".noise_const") {
+        store.update(name, to: tensor * 1.01)
+    }
+    let styled = try! Generator(config: config, parameters: store)
+    var linear = TensorSet()
+    for (tap, channels) in VGG16Features.tapChannels.enumerated() {
+        try! linear.insert(Tensor(repeating: 0.1, shape: [1, channels, 1, 1]), named: "lin\(tap).model.1.weight", source: "bench")
+    }
+    let lpips = try! LPIPS(network: VGG16Features(stateDict: TensorSet.randomVGG16(), source: "bench"), linearStateDict: linear, source: "bench")
+    let photo = try! Image.readUpright(from: URL(fileURLWithPath: options.photo ?? "/usr/share/doc/opencv-doc/examples/data/messi5.jpg"))
+    var rows: [Row] = []
+    var aligner: FaceAligner!
+    rows.append(timed("load cascade and landmark model") {
+        aligner = FaceAligner(detector: try CascadeClassifier.defaultFrontalFace(), predictor: try ShapePredictor.defaultLandmarks(),
+                              alignment: FFHQAlignment(outputSize: resolution, transformSize: min(4 * resolution, 4096)))
+    })
+    var faces: [AlignedPhotoFace] = []
+    rows.append(timed("detect, landmarks, align") { faces = aligner.faces(in: photo) })
+    guard let face = faces.first else { print("no face in the photo"); exit(1) }
+    var settings = ProjectionSettings()
+    settings.steps = options.steps
+    var toonifier: Toonifier!
+    rows.append(timed("blend, w statistics (10000 w)") {
+        toonifier = try Toonifier(base: base, styled: styled, blend: Blend.Settings(swapResolution: resolution / 4, degree: 0.8),
+                                  objective: .lpips(lpips), projection: settings)
+    })
+    var result: Toonifier.Face!
+    var marks: [UInt64] = []
+    rows.append(timed("project \(options.steps) steps, draw") {
+        result = try toonifier.toonify(ProjectionTarget.tensor(from: face.aligned.image, resolution: resolution)) { _ in
+            marks.append(DispatchTime.now().uptimeNanoseconds)
+        }
+    })
+    let steps = zip(marks.dropFirst(), marks).map { Double($0 - $1) / 1e9 }
+    rows.append(Row(name: "  one projection step (median)", flops: 0, seconds: steps.isEmpty ? [0] : steps))
+    rows.append(timed("paste back") {
+        _ = PasteBack().composite(try Image(tensor: result.cartoon, range: -1...1), into: photo,
+                                  quad: FaceQuad(face.aligned.transform, side: resolution))
+    })
+    print("\(faces.count) faces found; timing the first")
+    return rows
 }
