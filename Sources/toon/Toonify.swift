@@ -82,13 +82,13 @@ struct ToonifyCommand: ParsableCommand {
             var projection = ProjectionSettings()
             projection.steps = steps
             projection.seed = seed
-            let objective = try Project.objective(vgg16: vgg16, lpips: lpips)
-            let toonifier = try Toonifier(base: baseModel, styled: styledModel, blend: blend, objective: objective, projection: projection)
             let faces = try findFaces(in: image, resolution: resolution)
             guard !faces.isEmpty else {
                 FileHandle.standardError.write(Data("toon: \(photo): no face found\n".utf8))
                 throw ExitCode(2)
             }
+            let objective = try Project.objective(vgg16: vgg16, lpips: lpips)
+            let toonifier = try Toonifier(base: baseModel, styled: styledModel, blend: blend, objective: objective, projection: projection)
             let folder = try plan.createFolder(out)
 
             let progress = ProgressLine("Projecting", total: faces.count * steps, unit: "steps")

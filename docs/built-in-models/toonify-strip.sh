@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The built-in toonify pair on synth 'shaded' faces: per row, the face, the base's reconstruction,
-# then the cartoon at degrees 0.5, 0.75 and 1 (docs/built-in-models/toonify-strip.png):
+# then the cartoon at degrees 0.5, 0.75 and 1 (docs/built-in-models/toonify-strip.png); the strip is
+# put together with Python's Pillow:
 #   docs/built-in-models/toonify-strip.sh WORKDIR
 set -euo pipefail
 work="$1"
@@ -8,16 +9,23 @@ toon="$(cd "$(dirname "$0")/../.." && pwd)/.build/release/toon"
 mkdir -p "$work"
 "$toon" dataset synth --count 4 --resolution 64 --style shaded --seed 11 --out "$work/faces.zip"
 unzip -o -j -q "$work/faces.zip" '*.png' -d "$work/faces"
-rows=()
+cells=()
 for face in "$work"/faces/*.png; do
     name=$(basename "$face" .png)
-    cells=("$face")
+    cells+=("$face" "$work/$name-0.5/${name}_face0_proj.png")
     for degree in 0.5 0.75 1; do
         "$toon" toonify "$face" --aligned --steps 300 --degree "$degree" --out "$work/$name-$degree" > /dev/null 2>&1
         cells+=("$work/$name-$degree/${name}_face0_toon.png")
     done
-    rows+=("$work/$name-row.png")
-    convert "${cells[0]}" "$work/$name-0.5/${name}_face0_proj.png" "${cells[@]:1}" +append "${rows[-1]}"
 done
-convert "${rows[@]}" -append -filter point -resize 200% "$work/toonify-strip.png"
+python3 - "$work/toonify-strip.png" "${cells[@]}" <<'PY'
+import sys
+from PIL import Image
+out, cells = sys.argv[1], [Image.open(p).convert("RGB") for p in sys.argv[2:]]
+side, columns = cells[0].width, 5
+strip = Image.new("RGB", (columns * side, len(cells) // columns * side))
+for i, cell in enumerate(cells):
+    strip.paste(cell, (i % columns * side, i // columns * side))
+strip.resize((strip.width * 2, strip.height * 2), Image.NEAREST).save(out)
+PY
 echo "$work/toonify-strip.png"
