@@ -23,6 +23,13 @@ public struct GrayImage: Equatable, Sendable {
     /// `(9798 R + 19235 G + 3735 B + 2^14) >> 15`. Gray images keep their levels; alpha is ignored;
     /// 16-bit samples keep their high byte, as imread's PNG reader strips the low one.
     public init(_ image: Image) {
+        self = GrayImage.combining(image) { r, g, b in (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15 }
+    }
+
+    /// `image`'s 8-bit levels, colour pixels made gray by `gray` (of the R, G and B codes). 8-bit
+    /// samples are their codes; 16-bit samples keep their high byte. Gray images keep their levels
+    /// and alpha is ignored.
+    static func combining(_ image: Image, _ gray: (Int, Int, Int) -> Int) -> GrayImage {
         let plane = image.width * image.height
         let samples = image.samples
         let code: (Float) -> Int = image.bitDepth == 16
@@ -31,12 +38,11 @@ public struct GrayImage: Equatable, Sendable {
         var pixels = [UInt8](repeating: 0, count: plane)
         if image.channels >= 3 {
             for i in 0..<plane {
-                let r = code(samples[i]), g = code(samples[plane + i]), b = code(samples[2 * plane + i])
-                pixels[i] = UInt8(truncatingIfNeeded: (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15)
+                pixels[i] = UInt8(truncatingIfNeeded: gray(code(samples[i]), code(samples[plane + i]), code(samples[2 * plane + i])))
             }
         } else {
             for i in 0..<plane { pixels[i] = UInt8(truncatingIfNeeded: code(samples[i])) }
         }
-        self.init(width: image.width, height: image.height, pixels: pixels)
+        return GrayImage(width: image.width, height: image.height, pixels: pixels)
     }
 }

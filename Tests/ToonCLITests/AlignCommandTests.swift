@@ -72,28 +72,8 @@ struct AlignCommandTests {
             return copy.path
         }
         let out = folder.appendingPathComponent("aligned")
-        let process = Process()
-        process.executableURL = Toon.executable
-        process.arguments = ["align"] + photos + ["--out", out.path, "--size", "128", "--transform-size", "512"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Work has begun once a face is written; then a random moment inside the run.
-        var waited = 0
-        while process.isRunning && ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).isEmpty && waited < 12000 {
-            usleep(10_000); waited += 1
-        }
-        let delay = UInt32.random(in: 0...1_000_000)
-        usleep(delay)
-        #expect(process.isRunning, "the run ended before the signal (delay \(delay) µs)")
-        kill(process.processIdentifier, signal)
-        var grace = 0
-        while process.isRunning && grace < 3000 { usleep(10_000); grace += 1 }
-        if process.isRunning {
-            Issue.record("toon still runs after the signal (delay \(delay) µs)")
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
+        let (process, delay) = try Toon.interrupt(["align"] + photos + ["--out", out.path, "--size", "128", "--transform-size", "512"],
+                                                  signal: signal, watching: out, maxDelay: 1_000_000, startTimeout: 120)
         #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
                 "delay \(delay) µs: status \(process.terminationStatus)")
         let left = try FileManager.default.contentsOfDirectory(atPath: out.path)

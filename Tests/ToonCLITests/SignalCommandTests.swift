@@ -31,31 +31,9 @@ struct SignalCommandTests {
         }
         if command == "gif" || command == "mp4" { try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true) }
 
-        let process = Process()
-        process.executableURL = Toon.executable
-        process.arguments = arguments
         // ffmpeg's log goes to TMPDIR: a folder of the test's own, checked afterwards.
-        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Work has begun once the output folder has an entry; then a random moment inside the run.
-        var waited = 0
-        while process.isRunning && ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).isEmpty && waited < 6000 {
-            usleep(10_000); waited += 1
-        }
-        let delay = UInt32.random(in: 0...1_500_000)
-        usleep(delay)
-        #expect(process.isRunning, "the run ended before the signal (delay \(delay) µs)")
-        kill(process.processIdentifier, signal)
-        // A bound, not a timing check: a toon that ignores the signal must not hang the suite.
-        var grace = 0
-        while process.isRunning && grace < 3000 { usleep(10_000); grace += 1 }
-        if process.isRunning {
-            Issue.record("toon still runs after the signal (delay \(delay) µs)")
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
+        let environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
+        let (process, delay) = try Toon.interrupt(arguments, signal: signal, watching: out, maxDelay: 1_500_000, environment: environment)
 
         #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
                 "delay \(delay) µs: status \(process.terminationStatus), reason \(process.terminationReason.rawValue)")
