@@ -7,8 +7,9 @@ struct Align: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find faces in photos and align each as FFHQ's images are aligned.",
         discussion: """
-            Faces are found with OpenCV's frontal-face cascade (Debian's opencv-data), located by dlib's
-            68 landmarks (Debian's libdlib-data) and cut out with NVLabs' FFHQ alignment. Each face is
+            Faces are found with OpenCV's frontal-face cascade (Debian's opencv-data; --detector lbp
+            or cascade=FILE for another), located by dlib's 68 landmarks (Debian's libdlib-data, or
+            --landmarks FILE) and cut out with NVLabs' FFHQ alignment. Each face is
             written as <photo-stem>_face0.png, _face1.png, ... (left to right), and the run's boxes,
             landmarks and crop squares as faces.json in the output folder.
 
@@ -25,6 +26,7 @@ struct Align: ParsableCommand {
     @Argument(help: ArgumentHelp("Photos (PNG or JPEG).", valueName: "photo"), completion: .file(extensions: ["png", "jpg", "jpeg"]))
     var photos: [String]
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"), completion: .directory) var out: String
+    @OptionGroup var models: FaceModelOptions
     @Option(parsing: .unconditional, help: ArgumentHelp("Side of each aligned face (FFHQ: 1024; 256 and 512 are common).", valueName: "pixels"))
     var size: Int = 1024
     @Option(name: .customLong("transform-size"), parsing: .unconditional,
@@ -55,18 +57,14 @@ struct Align: ParsableCommand {
             var plan = RunPlan()
             for photo in photos { try plan.read(photo) }
             let stems = try Self.stems(photos)
-            let cascadePath = CascadeClassifier.FrontalFace.haar.candidates.first { FileManager.default.fileExists(atPath: $0) }
-            let modelPath = ShapePredictor.defaultLandmarkCandidates.first { FileManager.default.fileExists(atPath: $0) }
-            if let cascadePath { try plan.read(cascadePath) }
-            if let modelPath { try plan.read(modelPath) }
+            try models.register(in: &plan)
             let alignment = FFHQAlignment(outputSize: size, transformSize: transformSize)
             // The warp and the resize hold about three float copies of the warped image; the
             // model's trees about 200 MB while they are read.
             let warp = Double(alignment.transformSize) * Double(alignment.transformSize) * 12
             try plan.requireMemory(3 * warp + 200e6, for: "--transform-size \(alignment.transformSize)")
             try plan.writeFolder(out, names: ["faces.json"])
-            let aligner = FaceAligner(detector: try CascadeClassifier.defaultFrontalFace(),
-                                      predictor: try ShapePredictor.defaultLandmarks(), alignment: alignment)
+            let aligner = try models.aligner(alignment)
             let folder = try plan.createFolder(out)
 
             var report = AlignReport(size: alignment.outputSize, transformSize: alignment.transformSize,

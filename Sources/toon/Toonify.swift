@@ -23,7 +23,8 @@ struct ToonifyCommand: ParsableCommand {
             (e.g. Pinkney's toonify models), which ToonKit does not ship.
 
             Faces are found and aligned as toon align does (OpenCV's frontal-face
-            cascade, dlib's 68 landmarks, FFHQ's alignment at the base's resolution);
+            cascade or --detector, dlib's 68 landmarks or --landmarks, FFHQ's
+            alignment at the base's resolution);
             every face is toonified. With --aligned the photo is taken as one face
             already aligned (centred square, as toon align makes it; synth images are).
 
@@ -54,6 +55,7 @@ struct ToonifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("torchvision's VGG16 weights, vgg16-397923af.pth (LPIPS loss).", valueName: "file")) var vgg16: String?
     @Option(help: ArgumentHelp("The lpips package's VGG linear weights, weights/v0.1/vgg.pth.", valueName: "file")) var lpips: String?
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"), completion: .directory) var out: String
+    @OptionGroup var models: FaceModelOptions
 
     func validate() throws {
         if (base == nil) != (styled == nil) { throw ValidationError("--base and --styled go together") }
@@ -70,6 +72,7 @@ struct ToonifyCommand: ParsableCommand {
             try plan.read(pair.base)
             try plan.read(pair.styled)
             if let vgg16, let lpips { try plan.read(vgg16); try plan.read(lpips) }
+            if !aligned { try models.register(in: &plan) }
             let stem = URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent
             let names = ["_face0_toon.png", "_face0_proj.png", "_face0_w.npy"].map { stem + $0 } + (pasteBack ? [stem + "_toon.png"] : [])
             try plan.writeFolder(out, names: names)
@@ -120,8 +123,7 @@ struct ToonifyCommand: ParsableCommand {
         }
         // FFHQ warps at 4x the output before its final Lanczos resize (4096 for 1024).
         let alignment = FFHQAlignment(outputSize: resolution, transformSize: min(4 * resolution, 4096))
-        let aligner = FaceAligner(detector: try CascadeClassifier.defaultFrontalFace(), predictor: try ShapePredictor.defaultLandmarks(),
-                                  alignment: alignment)
+        let aligner = try models.aligner(alignment)
         return aligner.faces(in: image).map { ($0.aligned.image, FaceQuad($0.aligned.transform, side: resolution)) }
     }
 

@@ -51,6 +51,30 @@ struct AlignCommandTests {
         #expect(names == ["faces.json", "messi5_face0.png", "messi5_face1.png"])
     }
 
+    @Test("--detector picks Debian's LBP cascade or any cascade file; a bad choice or file is refused",
+          arguments: [
+            // OpenCV 4.6's LBP frontal-face cascade finds no face in this photo either (the cascade reference).
+            (["--detector", "lbp"], 2, "messi5.jpg: no face found"),
+            (["--detector", "cascade=/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"], 0, ""),
+            (["--detector", "dlib"], 64, "--detector must be haar, lbp or cascade=FILE, not 'dlib'"),
+            (["--detector", "cascade="], 64, "--detector must be haar, lbp or cascade=FILE"),
+            (["--detector", "cascade=/nonexistent/anime.xml"], 1, "/nonexistent/anime.xml"),
+            (["--landmarks", "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"], 1, "haarcascade_frontalface_alt2.xml"),
+          ])
+    func detectorChoice(arguments: [String], status: Int32, message: String) throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("aligned")
+        let result = try Toon.run(["align", Self.messi, "--out", out.path, "--size", "32", "--transform-size", "64"] + arguments)
+        #expect(result.status == status, "\(result.stderr)")
+        if !message.isEmpty { #expect(result.stderr.contains(message), "\(result.stderr)") }
+        if status == 0 {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("messi5_face0.png").path))
+        } else {
+            #expect(result.stderr.split(separator: "\n").count <= 3, "\(result.stderr)")
+        }
+    }
+
     @Test("every photo with a face: exit 0 and nothing on stderr")
     func allFaces() throws {
         let folder = Toon.temporaryFolder()
