@@ -1,3 +1,4 @@
+import Faces
 import Foundation
 import StyleGAN
 import Testing
@@ -26,6 +27,19 @@ struct PasteBackTests {
         #expect(abs(corner.x - Self.quad.bottomRight.x) < 1e-12 && abs(corner.y - Self.quad.bottomRight.y) < 1e-12)
         let flat = FaceQuad(topLeft: (0, 0), bottomLeft: (0, 0), bottomRight: (1, 1), topRight: (1, 1))
         #expect(flat.squarePoint(x: 0.5, y: 0.5) == nil)
+    }
+
+    @Test("a quad from an alignment maps each aligned pixel to the photo point the alignment names")
+    func quadFromAlignment() {
+        let transform = AlignmentTransform(origin: FacePoint(x: 10, y: 20), xStep: FacePoint(x: 0.5, y: 0.1),
+                                           yStep: FacePoint(x: -0.1, y: 0.5))
+        let quad = FaceQuad(transform, side: 64)
+        for (x, y) in [(0.0, 0.0), (31.0, 40.0), (63.0, 63.0)] {
+            let expected = transform.photoPoint(ofAligned: FacePoint(x: x, y: y))
+            // The quad's coordinates put pixel edges at whole numbers, the alignment's pixel centres.
+            let p = quad.photoPoint(u: (x + 0.5) / 64, v: (y + 0.5) / 64)
+            #expect(abs(p.x - 0.5 - expected.x) < 1e-9 && abs(p.y - 0.5 - expected.y) < 1e-9)
+        }
     }
 
     @Test("the mask is 1 at the face's centre, 0 outside the ellipse, and smooth between")

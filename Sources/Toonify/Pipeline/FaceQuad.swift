@@ -1,7 +1,10 @@
+import Faces
+
 /// Where an aligned face came from: the photo positions of its square's corners, in the order
 /// NVLabs' FFHQ recipe hands them to PIL's QUAD transform (top-left, bottom-left, bottom-right,
-/// top-right). The recipe's quads are parallelograms, so the map between the square and the photo is
-/// affine; it is taken through the first three corners.
+/// top-right), in photo coordinates whose whole numbers are pixel edges (pixel (i, j) spans i...i+1,
+/// j...j+1). The recipe's quads are parallelograms, so the map between the square and the photo is
+/// affine; it is taken through the top-left, top-right and bottom-left corners.
 public struct FaceQuad: Sendable, Equatable {
     public var topLeft: (x: Double, y: Double)
     public var bottomLeft: (x: Double, y: Double)
@@ -39,7 +42,6 @@ public struct FaceQuad: Sendable, Equatable {
     }
 }
 
-import Faces
 
 extension FaceQuad {
     /// The square of an aligned face `side` pixels wide, from its alignment. FaceQuad puts pixel
