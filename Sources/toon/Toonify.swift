@@ -31,7 +31,9 @@ struct ToonifyCommand: ParsableCommand {
             Writes, in --out, per face K of PHOTO: PHOTO_faceK_toon.png (the cartoon),
             PHOTO_faceK_proj.png (the base's reconstruction), PHOTO_faceK_w.npy; with
             --paste-back, PHOTO_toon.png: the photo with every cartoon face put back
-            (feathered, colours matched). A photo with no face: one line, exit 2.
+            (feathered, colours matched). Several degrees (--degree 0,0.5,1) come from
+            one projection: PHOTO_faceK_toon_d0.50.png ... and PHOTO_faceK_strip.png
+            (left to right). A photo with no face: one line, exit 2.
 
             Examples:
               toon dataset synth --count 4 --resolution 64 --style shaded --out s.zip
@@ -47,7 +49,8 @@ struct ToonifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Styled fine-tune of the base; default the built-in shaded64-anime.", valueName: "file")) var styled: String?
     @Option(name: .customLong("swap-res"), parsing: .unconditional, help: "First resolution drawn by the styled model (default: a quarter of the output).")
     var swapResolution: Int?
-    @Option(parsing: .unconditional, help: "How cartoon: 0 the photo model, 1 the full blend.") var degree: Double = 1
+    @Option(parsing: .unconditional, help: ArgumentHelp("How cartoon: 0 the photo model, 1 the full blend; several (0,0.5,1) draw a strip from one projection.",
+                                                        valueName: "list")) var degree: String = "1"
     @Option(parsing: .unconditional, help: "Projection steps.") var steps: Int = 300
     @Option(parsing: .unconditional, help: "Seed of the projection's noise.") var seed: UInt32 = 303
     @Flag(help: "The photo is one aligned face: no detection.") var aligned = false
@@ -59,7 +62,7 @@ struct ToonifyCommand: ParsableCommand {
 
     func validate() throws {
         if (base == nil) != (styled == nil) { throw ValidationError("--base and --styled go together") }
-        if !(degree.isFinite && (0...1).contains(degree)) { throw ValidationError("--degree must be in 0...1, not \(degree)") }
+        _ = try degrees()
         if !(1...100_000).contains(steps) { throw ValidationError("--steps must be in 1...100000, not \(steps)") }
         if (vgg16 == nil) != (lpips == nil) { throw ValidationError("--vgg16 and --lpips go together (LPIPS needs both files)") }
     }
@@ -74,13 +77,15 @@ struct ToonifyCommand: ParsableCommand {
             if let vgg16, let lpips { try plan.read(vgg16); try plan.read(lpips) }
             if !aligned { try models.register(in: &plan) }
             let stem = URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent
-            let names = ["_face0_toon.png", "_face0_proj.png", "_face0_w.npy"].map { stem + $0 } + (pasteBack ? [stem + "_toon.png"] : [])
+            let degrees = try degrees(), naming = DegreeNames(degrees)
+            let names = degrees.map { stem + "_face0_toon\(naming.suffix($0)).png" } + ["_face0_proj.png", "_face0_w.npy"].map { stem + $0 }
+                + (pasteBack ? degrees.map { stem + "_toon\(naming.suffix($0)).png" } : []) + (naming.several ? [stem + "_face0_strip.png"] : [])
             try plan.writeFolder(out, names: names)
             let image = try Image.readUpright(from: URL(fileURLWithPath: photo))
             let baseModel = try load(pair.base), styledModel = try load(pair.styled)
             let resolution = baseModel.config.imageResolution
             try plan.requireMemory(MemoryEstimate.projection(baseModel.config), for: "projecting on a \(resolution)px network")
-            let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, resolution / 4), degree: degree)
+            let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, resolution / 4), degree: degrees[0])
             do { try blend.validate() } catch { throw UsageProblem("\(error)") }
             var projection = ProjectionSettings()
             projection.steps = steps
@@ -95,20 +100,31 @@ struct ToonifyCommand: ParsableCommand {
             let folder = try plan.createFolder(out)
 
             let progress = ProgressLine("Projecting", total: faces.count * steps, unit: "steps")
-            var composite = image
+            var composites = degrees.map { _ in image }
             for (k, face) in faces.enumerated() {
                 let result = try toonifier.toonify(ProjectionTarget.tensor(from: face.image, resolution: resolution)) {
                     progress.update(k * steps + $0.index)
                 }
                 let name = "\(stem)_face\(k)"
-                try ImageFileFormat.png.write(result.cartoon, to: folder.appendingPathComponent(name + "_toon.png"))
+                var strip: [RGBFrame] = []
+                for (i, d) in degrees.enumerated() {
+                    let cartoon = try toonifier.cartoon(result.ws, degree: d)
+                    try ImageFileFormat.png.write(cartoon, to: folder.appendingPathComponent(name + "_toon\(naming.suffix(d)).png"))
+                    if naming.several { strip.append(try RGBFrame(tensor: cartoon)) }
+                    if pasteBack { composites[i] = PasteBack().composite(try Image(tensor: cartoon, range: -1...1), into: composites[i], quad: face.quad) }
+                }
+                if naming.several {
+                    try Image(frame: try ImageGrid.compose(strip, rows: 1, columns: strip.count)).write(to: folder.appendingPathComponent(name + "_strip.png"))
+                }
                 try ImageFileFormat.png.write(result.reconstruction, to: folder.appendingPathComponent(name + "_proj.png"))
                 try NPY.write(result.ws, to: folder.appendingPathComponent(name + "_w.npy"))
-                if pasteBack { composite = PasteBack().composite(try Image(tensor: result.cartoon, range: -1...1), into: composite, quad: face.quad) }
             }
             progress.clear()
-            if pasteBack { try composite.write(to: folder.appendingPathComponent(stem + "_toon.png")) }
-            print("\(folder.path): \(faces.count) face\(faces.count == 1 ? "" : "s") toonified at degree \(degree) (\(steps) projection steps each)")
+            if pasteBack {
+                for (d, composite) in zip(degrees, composites) { try composite.write(to: folder.appendingPathComponent(stem + "_toon\(naming.suffix(d)).png")) }
+            }
+            let degreeText = degrees.map { String(format: "%g", $0) }.joined(separator: ", ")
+            print("\(folder.path): \(faces.count) face\(faces.count == 1 ? "" : "s") toonified at degree\(naming.several ? "s" : "") \(degreeText) (\(steps) projection steps each)")
         }
     }
 
@@ -125,6 +141,20 @@ struct ToonifyCommand: ParsableCommand {
         let alignment = FFHQAlignment(outputSize: resolution, transformSize: min(4 * resolution, 4096))
         let aligner = try models.aligner(alignment)
         return aligner.faces(in: image).map { ($0.aligned.image, FaceQuad($0.aligned.transform, side: resolution)) }
+    }
+
+    /// The --degree values, each in 0...1.
+    func degrees() throws -> [Double] {
+        let items = degree.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = try items.map { item in
+            guard let value = Double(item), value.isFinite, (0...1).contains(value) else {
+                throw ValidationError("--degree must be numbers in 0...1, comma-separated, not '\(degree)'")
+            }
+            return value
+        }
+        let names = values.map { DegreeNames(values).suffix($0) }
+        if Set(names).count < names.count { throw ValidationError("--degree values must differ in their first two decimals: '\(degree)'") }
+        return values
     }
 
     /// The pair's files: both given, or the built-in pair.
@@ -144,3 +174,13 @@ struct ToonifyCommand: ParsableCommand {
         }
     }
 }
+
+/// File-name suffixes for the degrees: none for one degree, `_d0.50` for each of several.
+struct DegreeNames {
+    let several: Bool
+
+    init(_ degrees: [Double]) { several = degrees.count > 1 }
+
+    func suffix(_ degree: Double) -> String { several ? String(format: "_d%.2f", degree) : "" }
+}
+

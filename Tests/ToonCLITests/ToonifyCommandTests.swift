@@ -19,7 +19,7 @@ struct ToonifyCommandTests {
         let out = Toon.temporaryFolder().appendingPathComponent("toons")
         let result = try Toon.run(["toonify", face.path, "--aligned", "--steps", "20", "--paste-back", "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("1 face toonified at degree 1.0"), "\(result.stdout)")
+        #expect(result.stdout.contains("1 face toonified at degree 1 ("), "\(result.stdout)")
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names == ["face_face0_proj.png", "face_face0_toon.png", "face_face0_w.npy", "face_toon.png"])
         let toon = try Image.read(from: out.appendingPathComponent("face_face0_toon.png"))
@@ -29,6 +29,22 @@ struct ToonifyCommandTests {
         let none = try Toon.run(["toonify", face.path, "--aligned", "--steps", "20", "--degree", "0", "--out", zero.path])
         #expect(none.status == 0, "\(none.stderr)")
         #expect(try Image.read(from: zero.appendingPathComponent("face_face0_toon.png")) == proj, "degree 0 draws the base's own image")
+    }
+
+    @Test("several degrees come from one projection: a cartoon per degree, a strip, a pasted photo per degree")
+    func degreeStrip() throws {
+        let face = try Self.synthFace()
+        let out = Toon.temporaryFolder().appendingPathComponent("toons")
+        let result = try Toon.run(["toonify", face.path, "--aligned", "--steps", "5", "--degree", "0,0.5,1", "--paste-back", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("at degrees 0, 0.5, 1 ("), "\(result.stdout)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(names == ["face_face0_proj.png", "face_face0_strip.png", "face_face0_toon_d0.00.png", "face_face0_toon_d0.50.png",
+                          "face_face0_toon_d1.00.png", "face_face0_w.npy", "face_toon_d0.00.png", "face_toon_d0.50.png", "face_toon_d1.00.png"])
+        let strip = try Image.read(from: out.appendingPathComponent("face_face0_strip.png"))
+        #expect(strip.width == 192 && strip.height == 64)
+        #expect(try Image.read(from: out.appendingPathComponent("face_face0_toon_d0.00.png"))
+                == (try Image.read(from: out.appendingPathComponent("face_face0_proj.png"))))
     }
 
     static let photo = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg"
@@ -61,7 +77,9 @@ struct ToonifyCommandTests {
 
     @Test("usage errors exit with 64", arguments: [
         (["--base", "b.pkl"], "--base and --styled go together"),
-        (["--degree", "1.5"], "--degree must be in 0...1"),
+        (["--degree", "1.5"], "--degree must be numbers in 0...1"),
+        (["--degree", "0.5,x"], "--degree must be numbers in 0...1"),
+        (["--degree", "0.501,0.502"], "--degree values must differ in their first two decimals"),
         (["--steps", "0"], "--steps must be in 1...100000"),
         (["--lpips", "vgg.pth"], "--vgg16 and --lpips go together"),
     ])

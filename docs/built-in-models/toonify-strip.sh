@@ -12,11 +12,9 @@ unzip -o -j -q "$work/faces.zip" '*.png' -d "$work/faces"
 cells=()
 for face in "$work"/faces/*.png; do
     name=$(basename "$face" .png)
-    cells+=("$face" "$work/$name-0.5/${name}_face0_proj.png")
-    for degree in 0.5 0.75 1; do
-        "$toon" toonify "$face" --aligned --steps 300 --degree "$degree" --out "$work/$name-$degree" > /dev/null 2>&1
-        cells+=("$work/$name-$degree/${name}_face0_toon.png")
-    done
+    "$toon" toonify "$face" --aligned --steps 300 --degree 0.5,0.75,1 --out "$work/$name" > /dev/null 2>&1
+    cells+=("$face" "$work/$name/${name}_face0_proj.png")
+    for degree in 0.50 0.75 1.00; do cells+=("$work/$name/${name}_face0_toon_d$degree.png"); done
 done
 python3 - "$work/toonify-strip.png" "${cells[@]}" <<'PY'
 import sys

@@ -6,6 +6,7 @@ import ToonCore
 /// keeps the person's pose and features.
 public struct Toonifier: Sendable {
     public let base: Generator
+    public let styled: Generator
     /// The blended generator at `blend.degree`.
     public let blended: Generator
     public let blend: Blend.Settings
@@ -14,6 +15,7 @@ public struct Toonifier: Sendable {
     public init(base: Generator, styled: Generator, blend: Blend.Settings, objective: ProjectionObjective,
                 projection: ProjectionSettings) throws {
         self.base = base
+        self.styled = styled
         self.blend = blend
         blended = try Blend.generator(base: base, styled: styled, settings: blend)
         projector = try Projector(generator: base, objective: objective, settings: projection)
@@ -37,5 +39,14 @@ public struct Toonifier: Sendable {
         let result = try projector.project(face, onStep: onStep)
         let cartoon = withoutGradients { blended.synthesis(ws: result.ws, noise: .const) }
         return Face(ws: result.ws, reconstruction: projector.image(result.ws), cartoon: cartoon, distance: result.distance)
+    }
+
+    /// The latent `ws` drawn by the blend at another `degree` (the same swap), for a slider of
+    /// cartoons from one projection.
+    public func cartoon(_ ws: Tensor, degree: Double) throws -> Tensor {
+        var settings = blend
+        settings.degree = degree
+        let generator = degree == blend.degree ? blended : try Blend.generator(base: base, styled: styled, settings: settings)
+        return withoutGradients { generator.synthesis(ws: ws, noise: .const) }
     }
 }
