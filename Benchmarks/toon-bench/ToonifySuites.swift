@@ -10,18 +10,21 @@ import BuiltInModels
 // The toonify suites of toon-bench: projection quality on the built-in model's own images, and each
 // stage of `toon toonify` timed (main.swift times projection steps against NVLabs').
 
-extension TensorSet {
-    /// torchvision's VGG16 convolutions with He-normal weights and small biases (timing only).
-    static func randomVGG16() -> TensorSet {
-        var set = TensorSet()
-        let layers = [(0, 3, 64), (2, 64, 64), (5, 64, 128), (7, 128, 128), (10, 128, 256), (12, 256, 256), (14, 256, 256),
-                      (17, 256, 512), (19, 512, 512), (21, 512, 512), (24, 512, 512), (26, 512, 512), (28, 512, 512)]
-        for (index, input, output) in layers {
-            let weight = Tensor.randomNormal(shape: [output, input, 3, 3], seed: UInt32(index)) * (2 / Float(9 * input)).squareRoot()
-            try! set.insert(weight, named: "features.\(index).weight", source: "bench")
-            try! set.insert(Tensor(repeating: 0.01, shape: [output]), named: "features.\(index).bias", source: "bench")
+extension LPIPS {
+    /// LPIPS-VGG16 with random weights (timing only): He-normal convolutions, small biases, equal
+    /// channel weights.
+    static func random() -> LPIPS {
+        var vgg = TensorSet(), linear = TensorSet()
+        for layer in VGG16Features.layers {
+            let weight = Tensor.randomNormal(shape: [layer.output, layer.input, 3, 3], seed: UInt32(layer.index))
+                * (2 / Float(9 * layer.input)).squareRoot()
+            try! vgg.insert(weight, named: "features.\(layer.index).weight", source: "bench")
+            try! vgg.insert(Tensor(repeating: 0.01, shape: [layer.output]), named: "features.\(layer.index).bias", source: "bench")
         }
-        return set
+        for (tap, channels) in VGG16Features.tapChannels.enumerated() {
+            try! linear.insert(Tensor(repeating: 0.1, shape: [1, channels, 1, 1]), named: "lin\(tap).model.1.weight", source: "bench")
+        }
+        return try! LPIPS(network: VGG16Features(stateDict: vgg, source: "bench"), linearStateDict: linear, source: "bench")
     }
 }
 
@@ -89,11 +92,7 @@ func toonifyStages(_ options: Options) -> [Row] {
         store.update(name, to: tensor * 1.01)
     }
     let styled = try! Generator(config: config, parameters: store)
-    var linear = TensorSet()
-    for (tap, channels) in VGG16Features.tapChannels.enumerated() {
-        try! linear.insert(Tensor(repeating: 0.1, shape: [1, channels, 1, 1]), named: "lin\(tap).model.1.weight", source: "bench")
-    }
-    let lpips = try! LPIPS(network: VGG16Features(stateDict: TensorSet.randomVGG16(), source: "bench"), linearStateDict: linear, source: "bench")
+    let lpips = LPIPS.random()
     let photo = try! Image.readUpright(from: URL(fileURLWithPath: options.photo ?? "/usr/share/doc/opencv-doc/examples/data/messi5.jpg"))
     var rows: [Row] = []
     var aligner: FaceAligner!

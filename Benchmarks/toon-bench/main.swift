@@ -267,12 +267,7 @@ let rows: [Row] = configuration.run {
     if options.suite == "project" {
         // NVLabs' projector on a config-f network with random weights, LPIPS-VGG16 with random weights:
         // each step timed from the previous one's end (the first step is the warm-up).
-        let vgg = TensorSet.randomVGG16()
-        var linear = TensorSet()
-        for (tap, channels) in VGG16Features.tapChannels.enumerated() {
-            try! linear.insert(Tensor(repeating: 0.1, shape: [1, channels, 1, 1]), named: "lin\(tap).model.1.weight", source: "bench")
-        }
-        let lpips = try! LPIPS(network: VGG16Features(stateDict: vgg, source: "bench"), linearStateDict: linear, source: "bench")
+        let lpips = LPIPS.random()
         for resolution in options.resolutions {
             let config = GeneratorConfig(imageResolution: resolution)
             let generator = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))

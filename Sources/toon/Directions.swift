@@ -55,8 +55,8 @@ struct Directions: ParsableCommand {
             try plan.read(latents)
             try plan.read(labels)
             try plan.write(out)
-            let w = try Self.readArray(latents, what: "latents")
-            let y = try Self.readArray(labels, what: "labels")
+            let w = try FloatArrayFile.read(latents, kind: "a latents file")
+            let y = try FloatArrayFile.read(labels, kind: "a labels file")
             guard w.rank == 2 || w.rank == 3 else { throw RunFailure("\(latents): shape \(w.shape); latents are [N, wDim] or [N, numWs, wDim]") }
             guard y.rank == 2, y.shape[0] == w.shape[0] else {
                 throw RunFailure("\(labels): shape \(y.shape); the labels of \(w.shape[0]) latents are [\(w.shape[0]), L]")
@@ -73,17 +73,6 @@ struct Directions: ParsableCommand {
             }
             try NPY.write(Tensor.concatenate(rows, axis: 0), to: URL(fileURLWithPath: out))
         }
-    }
-
-    /// A float .npy of finite values.
-    static func readArray(_ path: String, what: String) throws -> Tensor {
-        let url = URL(fileURLWithPath: path)
-        let file = try MappedFile(url: url)
-        let header = try NPYHeader.parse(file.bytes, url: url)
-        guard header.descr.dropFirst().first == "f" else { throw RunFailure("\(path): holds \(header.descr) values; \(what) are a float array") }
-        let array = try NPY.decode(file.bytes, url: url)
-        if array.scalars.contains(where: { !$0.isFinite }) { throw RunFailure("\(path): holds NaN or infinite values") }
-        return array
     }
 
     /// The label columns named in `list`: indices, or the synth sets' label names.

@@ -82,7 +82,7 @@ struct ToonifyCommand: ParsableCommand {
                 + (pasteBack ? degrees.map { stem + "_toon\(naming.suffix($0)).png" } : []) + (naming.several ? [stem + "_face0_strip.png"] : [])
             try plan.writeFolder(out, names: names)
             let image = try Image.readUpright(from: URL(fileURLWithPath: photo))
-            let baseModel = try load(pair.base), styledModel = try load(pair.styled)
+            let baseModel = try NetworkOption.load(pair.base), styledModel = try NetworkOption.load(pair.styled)
             let resolution = baseModel.config.imageResolution
             try plan.requireMemory(MemoryEstimate.projection(baseModel.config), for: "projecting on a \(resolution)px network")
             let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, resolution / 4), degree: degrees[0])
@@ -165,13 +165,6 @@ struct ToonifyCommand: ParsableCommand {
             throw RunFailure("the built-in toonify pair (\(pair.base.rawValue), \(pair.styled.rawValue)) is not installed beside this toon; give --base and --styled")
         }
         return (b, s)
-    }
-
-    func load(_ path: String) throws -> Generator {
-        do { return try GeneratorLoader.load(URL(fileURLWithPath: path)).generator } catch {
-            guard error.file == nil else { throw error }
-            throw RunFailure("\(path): \(error)")
-        }
     }
 }
 

@@ -24,9 +24,7 @@ public enum PrepareCrop: String, Sendable, CaseIterable {
         let w = image.width, h = image.height
         switch self {
         case .center:
-            let side = min(w, h)
-            let square = image.cropped(x: (w - side) / 2, y: (h - side) / 2, width: side, height: side)
-            return .success(square.resized(width: resolution, height: resolution, filter: filter))
+            return .success(image.centredSquare().resized(width: resolution, height: resolution, filter: filter))
         case .none:
             guard w == h else { return .failure(.notSquare(width: w, height: h)) }
             return .success(image.resized(width: resolution, height: resolution, filter: filter))

@@ -51,7 +51,8 @@ struct SynthesisLayer: Sendable {
         case .none: nil
         }
         // The noise map records too when it is a projection's leaf.
-        if !Tensor.shouldRecord(x, styles, weight, bias, noiseStrength, noiseMap ?? Tensor(0)) {
+        let noiseRecords = noiseMap.map { Tensor.shouldRecord($0) } ?? false
+        if !noiseRecords && !Tensor.shouldRecord(x, styles, weight, bias, noiseStrength) {
             var epilogue = ConvEpilogue(bias: bias, activation: activation, gain: activation.defaultGain * gain,
                                         clamp: convClamp.map { $0 * gain })
             if let noiseMap {

@@ -15,6 +15,12 @@ extension Image {
         return Image(width: cropWidth, height: cropHeight, channels: channels, samples: out, bitDepth: bitDepth)
     }
 
+    /// The largest square in the middle (odd spare pixels left over on the right and bottom side).
+    public func centredSquare() -> Image {
+        let side = min(width, height)
+        return cropped(x: (width - side) / 2, y: (height - side) / 2, width: side, height: side)
+    }
+
     /// Three channels as PIL's `convert("RGB")` makes them: gray copied to R, G and B, alpha dropped
     /// (not composited).
     public func rgb() -> Image {

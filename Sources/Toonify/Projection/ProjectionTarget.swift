@@ -6,10 +6,7 @@ import ToonIO
 /// and 8-bit codes (the uint8 array NVLabs keeps), as [1, 3, R, R] in [-1, 1].
 public enum ProjectionTarget {
     public static func tensor(from image: Image, resolution: Int) -> Tensor {
-        let rgb = image.rgb()
-        let side = min(rgb.width, rgb.height)
-        let square = rgb.cropped(x: (rgb.width - side) / 2, y: (rgb.height - side) / 2, width: side, height: side)
-            .resized(width: resolution, height: resolution, filter: .lanczos3)
+        let square = image.rgb().centredSquare().resized(width: resolution, height: resolution, filter: .lanczos3)
         let bytes = Quantization(range: 0...1)
         var codes = square.samples
         for i in codes.indices { codes[i] = bytes.code(codes[i]) / 127.5 - 1 }

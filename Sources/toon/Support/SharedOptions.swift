@@ -23,9 +23,14 @@ struct NetworkOption: ParsableArguments {
     /// or a folder never reaches the loader. Errors name the file.
     func load() throws -> Generator {
         guard let network else { return try BuiltInModel.default.load() }
-        do { return try GeneratorLoader.load(URL(fileURLWithPath: network)).generator } catch {
+        return try Self.load(network)
+    }
+
+    /// The generator in the file at `path`, an error naming the file when the loader's does not.
+    static func load(_ path: String) throws -> Generator {
+        do { return try GeneratorLoader.load(URL(fileURLWithPath: path)).generator } catch {
             guard error.file == nil else { throw error }
-            throw RunFailure("\(network): \(error)")
+            throw RunFailure("\(path): \(error)")
         }
     }
 }
