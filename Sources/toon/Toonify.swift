@@ -132,8 +132,9 @@ struct ToonifyCommand: ParsableCommand {
     /// itself with --aligned, else those toon align finds.
     func findFaces(in image: Image, resolution: Int) throws -> [(image: Image, quad: FaceQuad)] {
         if aligned {
-            let side = Double(min(image.width, image.height))
-            let (x0, y0) = ((Double(image.width) - side) / 2, (Double(image.height) - side) / 2)
+            // The square Image.centredSquare cuts (ProjectionTarget's face): whole-pixel offsets.
+            let whole = min(image.width, image.height), side = Double(whole)
+            let (x0, y0) = (Double((image.width - whole) / 2), Double((image.height - whole) / 2))
             let quad = FaceQuad(topLeft: (x0, y0), bottomLeft: (x0, y0 + side), bottomRight: (x0 + side, y0 + side), topRight: (x0 + side, y0))
             return [(image, quad)]
         }
