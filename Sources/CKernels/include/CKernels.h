@@ -89,6 +89,18 @@ void toon_gather_row_unscaled(int isa, const float *src, ptrdiff_t step, float *
 void toon_epilogue(int isa, float *plane, ptrdiff_t n, float scale, const float *noise, float noise_strength,
                    float bias, float slope, float gain, float lo, float hi);
 
+/// The gradient of `toon_epilogue` for `n` values of one plane whose output was `y`, given the output
+/// gradient `g`: gconv = the gradient of the raw convolution output; gnoise_sum (when not NULL) gets
+/// the noise map's gradient added; *scale_grad (when not NULL) = the gradient of `scale`, which must
+/// be nonzero. Needs gain > 0; slope 0 (ReLU) is allowed.
+void toon_epilogue_backward(int isa, const float *g, const float *y, ptrdiff_t n, float scale, const float *noise,
+                            float noise_strength, float bias, float slope, float gain, float lo, float hi,
+                            float *gconv, float *gnoise_sum, float *scale_grad);
+
+/// The gradient through an input channel scale, over `n` values of one plane: on entry `gx` holds
+/// the gradient of x * scale; *scale_grad (when not NULL) = sum of gx * x; then gx *= scale.
+void toon_scale_backward(int isa, float *gx, const float *x, ptrdiff_t n, float scale, float *scale_grad);
+
 #ifdef __cplusplus
 }
 #endif

@@ -64,7 +64,7 @@ public struct LPIPS: Sendable {
         precondition(a.count == linear.count && b.count == linear.count, "LPIPS compares \(linear.count) taps")
         var total: Tensor?
         for tap in 0..<linear.count {
-            let weighted = (a[tap] - b[tap]).square().conv2d(linear[tap]).mean(axes: [1, 2, 3])
+            let weighted = a[tap].weightedSquaredDistance(b[tap], weights: linear[tap].reshaped([linear[tap].count]))
             total = total.map { $0 + weighted } ?? weighted
         }
         return total!
@@ -77,6 +77,6 @@ public struct LPIPS: Sendable {
 
     /// x / (|x| over channels + epsilon).
     static func unitLength(_ x: Tensor) -> Tensor {
-        x / (x.square().sum(axes: [1], keepDims: true).sqrt() + normEpsilon)
+        x.unitLengthOverChannels(epsilon: normEpsilon)
     }
 }

@@ -61,13 +61,11 @@ public struct VGG16Features: Sendable {
         return taps
     }
 
-    /// relu(conv3x3(x) + bias): one fused pass when no gradient is recorded.
+    /// relu(conv3x3(x) + bias) in one fused pass; recorded as one op when `x` records (the weights
+    /// are constants).
     private func convolveReLU(_ x: Tensor, _ layer: Int) -> Tensor {
-        guard !Tensor.shouldRecord(x) else {
-            return x.conv2d(weights[layer], padding: 1).biasActivation(biases[layer], activation: .relu, gain: 1)
-        }
-        return x.conv2d(weights[layer], padding: 1, inputScale: nil,
-                        epilogue: ConvEpilogue(bias: biases[layer], activation: .relu, gain: 1))
+        x.scaledConv2d(weights[layer], padding: 1, inputScale: nil, outputScale: nil, noise: nil,
+                       epilogue: ConvEpilogue(bias: biases[layer], activation: .relu, gain: 1))
     }
 
     /// Reads torchvision's weight file (`vgg16-397923af.pth`, a torch.save state dict).

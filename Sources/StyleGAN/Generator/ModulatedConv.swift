@@ -36,6 +36,12 @@ struct ModulatedConv {
         return y
     }
 
+    /// The upsampling of an up layer as the fused ops take it.
+    static func upsampling(filter: FIRFilter, kernel: Int) -> ConvUpsampling {
+        let (overlap, padding) = upsamplingPadding(filter: filter, kernel: kernel)
+        return ConvUpsampling(filter: filter, overlap: overlap, padding: padding)
+    }
+
     /// NVLabs conv2d_resample's padding for up = 2 ("same" conv padding kernel / 2): the transposed
     /// conv's own padding (where the filter would need a negative one) and the FIR filter's.
     static func upsamplingPadding(filter: FIRFilter, kernel: Int) -> (overlap: Int, filter: ResamplePadding) {

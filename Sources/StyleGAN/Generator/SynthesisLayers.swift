@@ -62,6 +62,15 @@ struct SynthesisLayer: Sendable {
             return ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: true, up: up, filter: filter,
                                            epilogue: epilogue)
         }
+        if !Tensor.shouldRecord(weight, bias, noiseStrength) {
+            // A frozen generator (a projection): one recorded op, whose backward pass skips the
+            // composed ops' intermediates.
+            let epilogue = ConvEpilogue(noiseStrength: noiseStrength.scalar, bias: bias, activation: activation,
+                                        gain: activation.defaultGain * gain, clamp: convClamp.map { $0 * gain })
+            return x.scaledConv2d(weight, padding: 1, upsampling: up ? ModulatedConv.upsampling(filter: filter, kernel: 3) : nil,
+                                  inputScale: styles, outputScale: ModulatedConv.demodulation(weight: weight, styles: styles),
+                                  noise: noiseMap, epilogue: epilogue)
+        }
         let noise = noiseMap.map { $0.reshaped([$0.count / (resolution * resolution), 1, resolution, resolution])
             * noiseStrength.reshaped([1, 1, 1, 1]) }
         let y = ModulatedConv.apply(x, weight: weight, styles: styles, demodulate: true, up: up,
@@ -104,6 +113,10 @@ struct ToRGBLayer: Sendable {
         if !Tensor.shouldRecord(x, styles, weight, bias) {
             return ModulatedConv.inference(x, weight: weight, styles: styles, demodulate: false, up: false, filter: filter,
                                            epilogue: ConvEpilogue(bias: bias, activation: .linear, clamp: convClamp))
+        }
+        if !Tensor.shouldRecord(weight, bias) {
+            return x.scaledConv2d(weight, padding: 0, inputScale: styles, outputScale: nil, noise: nil,
+                                  epilogue: ConvEpilogue(bias: bias, activation: .linear, clamp: convClamp))
         }
         let y = ModulatedConv.apply(x, weight: weight, styles: styles, demodulate: false, up: false, filter: filter)
         return y.biasActivation(bias, activation: .linear, clamp: convClamp)
