@@ -64,7 +64,7 @@ let package = Package(
         // Face detection: OpenCV's cascade classifiers, evaluated as OpenCV 4.6 does (docs/faces.md).
         .target(name: "Faces", dependencies: ["ToonCore", "ToonIO"]),
         // Toonification: network blending, projection (and, later, the photo and video pipelines).
-        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics", "Faces"]),
+        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics", "Faces", "Datasets"]),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics"], exclude: ["Reference"]),
-        .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),
         // Runs the built `toon` executable end to end.

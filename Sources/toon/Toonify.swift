@@ -145,7 +145,10 @@ struct ToonifyCommand: ParsableCommand {
     }
 
     /// The --degree values, each in 0...1.
-    func degrees() throws -> [Double] {
+    func degrees() throws -> [Double] { try Self.parseDegrees(degree) }
+
+    /// A --degree list: numbers in 0...1, comma-separated, differing in their first two decimals.
+    static func parseDegrees(_ degree: String) throws -> [Double] {
         let items = degree.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let values = try items.map { item in
             guard let value = Double(item), value.isFinite, (0...1).contains(value) else {
@@ -159,7 +162,10 @@ struct ToonifyCommand: ParsableCommand {
     }
 
     /// The pair's files: both given, or the built-in pair.
-    func modelFiles() throws -> (base: String, styled: String) {
+    func modelFiles() throws -> (base: String, styled: String) { try Self.modelFiles(base: base, styled: styled) }
+
+    /// `base` and `styled` when given (both or neither), else the built-in toonify pair's files.
+    static func modelFiles(base: String?, styled: String?) throws -> (base: String, styled: String) {
         if let base, let styled { return (base, styled) }
         let pair = BuiltInModel.toonifyPair
         guard let b = pair.base.url?.path, let s = pair.styled.url?.path else {

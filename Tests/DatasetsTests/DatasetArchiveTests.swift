@@ -177,3 +177,65 @@ struct DatasetArchiveTests {
         #expect(other?.file == missing.path)
     }
 }
+
+@Suite("Paired datasets: toon pairs' zip")
+struct PairedDatasetTests {
+    static func image(_ value: Float, side: Int = 8) -> Image {
+        Image(width: side, height: side, channels: 3, samples: [Float](repeating: value, count: 3 * side * side))
+    }
+
+    @Test("written pairs read back in order, with degrees and the teacher's settings; each side is in NVLabs' layout")
+    func roundTrip() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pairs-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try PairedDataset.write(to: url, count: 5, teacher: ["seed": "3"], chunk: 2) { i in
+            ImagePair(real: Self.image(Float(i) / 10), toon: Self.image(Float(i) / 10 + 0.5), degree: Float(i % 2))
+        }
+        let pairs = try PairedDataset(contentsOf: url)
+        #expect(pairs.count == 5 && pairs.resolution == 8)
+        #expect(pairs.degrees == [0, 1, 0, 1, 0])
+        #expect(pairs.teacher == ["seed": "3"])
+        #expect(pairs.real.names == (0..<5).map { "real/00000/img0000000\($0).png" })
+        #expect(pairs.toon.names.first == "toon/00000/img00000000.png")
+        #expect(pairs.real.image(at: 3) == Self.image(Float(UInt8((0.3 * 255).rounded())) / 255))
+        #expect(pairs.toon.image(at: 3) == Self.image(Float(UInt8((0.8 * 255).rounded())) / 255))
+    }
+
+    @Test("a pair of two sizes, or pairs of different sizes, is refused and leaves no file")
+    func mismatchedSizes() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pairs-\(UUID().uuidString).zip")
+        #expect(throws: ToonIOError.self) {
+            try PairedDataset.write(to: url, count: 2, teacher: [:]) { _ in ImagePair(real: Self.image(0), toon: Self.image(0, side: 16), degree: 1) }
+        }
+        #expect(throws: ToonIOError.self) {
+            try PairedDataset.write(to: url, count: 3, teacher: [:], chunk: 1) { i in
+                ImagePair(real: Self.image(0, side: i == 2 ? 16 : 8), toon: Self.image(0, side: i == 2 ? 16 : 8), degree: 1)
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
+    @Test("a plain dataset, or a broken index, is not a paired dataset: the error names pairs.json")
+    func notPaired() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("plain-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try DatasetWriter.write(to: url, count: 2, labelDimension: nil) { _ in DatasetItem(image: Self.image(0)) }
+        do {
+            _ = try PairedDataset(contentsOf: url)
+            Issue.record("a plain dataset was read as paired")
+        } catch {
+            #expect("\(error)".contains("pairs.json") && "\(error)".contains("not a paired dataset"), "\(error)")
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("paired-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("{\"format\": \"toonkit-pairs\", \"version\": 1, \"pairs\": [[\"a.png\", 3]]}".utf8)
+            .write(to: folder.appendingPathComponent("pairs.json"))
+        do {
+            _ = try PairedDataset(contentsOf: folder)
+            Issue.record("a broken index was read")
+        } catch {
+            #expect("\(error)".contains("pair 0 is not [real, toon, degree]"), "\(error)")
+        }
+    }
+}

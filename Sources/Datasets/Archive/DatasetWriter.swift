@@ -39,70 +39,19 @@ public enum DatasetWriter {
         progress: ((Int) -> Void)? = nil, _ make: (Int) -> DatasetItem
     ) throws(ToonIOError) {
         guard count > 0 else { throw ToonIOError(url: url, .dataset(.badRequest("a dataset needs at least one image"))) }
-        var failure: ToonIOError?
-        do {
-            try AtomicFile.write(to: url) { handle in
-                do throws(ToonIOError) {
-                    var zip = ZipWriter(handle: handle, options: .init(alignment: 1))
-                    var labels: [(String, [Float])] = []
-                    var start = 0
-                    while start < count {
-                        let range = start..<min(count, start + max(1, chunk))
-                        let encoded = try encodeChunk(range, url: url, labelDimension: labelDimension, make)
-                        for (offset, item) in encoded.enumerated() {
-                            let name = entryName(range.lowerBound + offset)
-                            do { try zip.add(name, bytes: item.png) } catch {
-                                throw ToonIOError(url: url, .write(.failed(SystemErrorText.reason(error))))
-                            }
-                            if let values = item.labels { labels.append((name, values)) }
-                        }
-                        start = range.upperBound
-                        progress?(start)
-                    }
-                    let json = datasetJSON(labelDimension == nil ? nil : labels)
-                    do {
-                        try zip.add("dataset.json", bytes: Array(json.utf8))
-                        try zip.finish()
-                    } catch {
-                        throw ToonIOError(url: url, .write(.failed(SystemErrorText.reason(error))))
-                    }
-                } catch {
-                    failure = error
-                    throw error
-                }
-            }
-        } catch {
-            throw failure ?? error
-        }
-    }
-
-    private struct Encoded {
-        var png: [UInt8]
-        var labels: [Float]?
-    }
-
-    /// Makes and PNG-encodes the items of `range` in parallel.
-    private static func encodeChunk(
-        _ range: Range<Int>, url: URL, labelDimension: Int?, _ make: (Int) -> DatasetItem
-    ) throws(ToonIOError) -> [Encoded] {
-        var results = [Result<Encoded, ToonIOError>?](repeating: nil, count: range.count)
-        results.withUnsafeMutableBufferPointer { slots in
-            Parallel.forEach(range.count, grain: 1) { part in
-                for offset in part {
-                    let index = range.lowerBound + offset
-                    let item = make(index)
-                    slots[offset] = Result { () throws(ToonIOError) -> Encoded in
-                        try check(item, index: index, url: url, labelDimension: labelDimension)
-                        let png = try item.image.encoded(as: .png, path: "\(url.path)/\(entryName(index))")
-                        return Encoded(png: png, labels: labelDimension == nil ? nil : item.labels)
-                    }
-                }
-            }
-        }
-        var encoded: [Encoded] = []
-        encoded.reserveCapacity(range.count)
-        for result in results { encoded.append(try result!.get()) }
-        return encoded
+        // Written in index order, so the labels come out in dataset order.
+        var labels: [(String, [Float])] = []
+        try ZipDatasetFile.write(to: url, count: count, chunk: chunk, progress: progress, entries: { index throws(ToonIOError) in
+            let item = make(index)
+            try check(item, index: index, url: url, labelDimension: labelDimension)
+            let name = entryName(index)
+            let png = try item.image.encoded(as: .png, path: "\(url.path)/\(name)")
+            return ZipDatasetFile.Entries(files: [(name, png)], values: labelDimension == nil ? nil : item.labels)
+        }, written: { index, entries in
+            if let values = entries.values { labels.append((entryName(index), values)) }
+        }, closing: {
+            [("dataset.json", Array(datasetJSON(labelDimension == nil ? nil : labels).utf8))]
+        })
     }
 
     private static func check(_ item: DatasetItem, index: Int, url: URL, labelDimension: Int?) throws(ToonIOError) {

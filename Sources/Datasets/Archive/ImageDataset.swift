@@ -26,7 +26,12 @@ public struct ImageDataset: Sendable {
     /// all images must be square, one resolution (power of two), RGB (gray expanded to RGB, alpha dropped). Decodes everything into one UInt8 buffer.
     public init(contentsOf url: URL) throws(ToonIOError) {
         let source = try DatasetSource(url)
-        let files = source.imageNames
+        try self.init(source, files: source.imageNames)
+    }
+
+    /// The images `files` of `source`, in that order (one side of a paired dataset, say).
+    init(_ source: DatasetSource, files: [String]) throws(ToonIOError) {
+        let url = source.root
         guard !files.isEmpty else { throw ToonIOError(url: url, .dataset(.noImages)) }
         name = url.deletingPathExtension().lastPathComponent
         names = files

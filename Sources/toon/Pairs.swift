@@ -1,0 +1,141 @@
+import ArgumentParser
+import BuiltInModels
+import Datasets
+import Foundation
+import StyleGAN
+import ToonCore
+import ToonIO
+import Toonify
+
+/// `toon pairs`: a teacher pair's aligned real/cartoon images, the data a stylizer learns from.
+struct Pairs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make aligned real/cartoon training pairs from a base model and its blended cartoon fine-tune.",
+        discussion: """
+            Pair i draws seed --seed + i (truncated by --trunc, and with probability
+            --mixing its styles from a second latent from a random layer on) through
+            the base, for the real side, and through its blend with --styled (toon
+            blend's rule at --swap-res) for the cartoon, at the degrees of --degree in
+            turn. Both images get the same small camera jitter (--jitter: rotation in
+            degrees, shift and extra zoom as fractions, never an empty border); the real
+            side alone gets photo degradations (--degrade: colour, blur, noise, JPEG,
+            each with probability --degrade-probability). Pair i is the same whatever
+            the machine or thread count.
+
+            Writes a zip: real/00000/img00000000.png ..., toon/00000/img00000000.png ...
+            (each side in NVLabs' dataset layout) and pairs.json, the index of
+            [real, toon, degree] with the settings that made it (docs/stylizer.md).
+            Without --base/--styled the built-in toonify pair is used.
+
+            Examples:
+              toon pairs --count 2000 --out pairs.zip
+              toon pairs --base ffhq.pkl --styled toons.pt --swap-res 32 \\
+                  --degree 0.5,0.75,1 --count 5000 --resolution 256 --out pairs.zip
+            """
+    )
+
+    @Option(help: ArgumentHelp("Base (photo) generator; default the built-in shaded64.", valueName: "file")) var base: String?
+    @Option(help: ArgumentHelp("Styled fine-tune of the base; default the built-in shaded64-anime.", valueName: "file")) var styled: String?
+    @Option(name: .customLong("swap-res"), parsing: .unconditional, help: "First resolution drawn by the styled model (default: a quarter of the output).")
+    var swapResolution: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Degrees of toonification, comma-separated; pairs take them in turn.", valueName: "list"))
+    var degree: String = "1"
+    @Option(parsing: .unconditional, help: "Number of pairs.") var count: Int
+    @Option(parsing: .unconditional, help: "Side of the images (default: the networks'; smaller is a Lanczos resize).")
+    var resolution: Int?
+    @Option(name: .customLong("trunc"), parsing: .unconditional, help: "Truncation psi.") var truncationPsi: Float = 0.7
+    @Option(parsing: .unconditional, help: "Chance of style mixing per pair.") var mixing: Double = 0.5
+    @Option(parsing: .unconditional, help: "Pair i draws from seed + i.") var seed: UInt32 = 0
+    @Option(parsing: .unconditional, help: ArgumentHelp("Camera jitter as rotation,shift,zoom ('0' for none).", valueName: "deg,frac,frac"))
+    var jitter: String = "4,0.03,0.06"
+    @Option(parsing: .unconditional, help: ArgumentHelp("Real-side degradations as colour,blur,noise,jpeg ('0' for none).",
+                                                        valueName: "frac,sigma,codes,quality"))
+    var degrade: String = "0.2,1.2,6,40"
+    @Option(name: .customLong("degrade-probability"), parsing: .unconditional, help: "Chance of each degradation.")
+    var degradeProbability: Double = 0.5
+    @Option(help: ArgumentHelp("Output zip.", valueName: "file"), completion: .file(extensions: ["zip"])) var out: String
+
+    func validate() throws {
+        if (base == nil) != (styled == nil) { throw ValidationError("--base and --styled go together") }
+        if !(1...10_000_000).contains(count) { throw ValidationError("--count must be in 1...10000000, not \(count)") }
+        if let resolution, !(8...4096).contains(resolution) { throw ValidationError("--resolution must be in 8...4096, not \(resolution)") }
+        if !(truncationPsi.isFinite && (0...2).contains(truncationPsi)) { throw ValidationError("--trunc must be in 0...2, not \(truncationPsi)") }
+        if !(0...1).contains(mixing) { throw ValidationError("--mixing must be in 0...1, not \(mixing)") }
+        if !(0...1).contains(degradeProbability) { throw ValidationError("--degrade-probability must be in 0...1, not \(degradeProbability)") }
+        _ = try settings()
+        if URL(fileURLWithPath: out).pathExtension.lowercased() != "zip" { throw ValidationError("--out must end in .zip") }
+    }
+
+    /// The library's settings from the options.
+    func settings() throws -> TeacherPairs.Settings {
+        var settings = TeacherPairs.Settings()
+        settings.degrees = try ToonifyCommand.parseDegrees(degree)
+        settings.truncationPsi = truncationPsi
+        settings.mixingProbability = mixing
+        settings.seed = seed
+        settings.resolution = resolution
+        settings.jitter = try Self.jitter(jitter)
+        settings.degradation = try Self.degradation(degrade, probability: degradeProbability)
+        return settings
+    }
+
+    static func numbers(_ text: String, option: String, count: Int) throws -> [Double]? {
+        if text.trimmingCharacters(in: .whitespaces) == "0" { return nil }
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == count, values.allSatisfy({ $0.map { $0.isFinite && $0 >= 0 } ?? false }) else {
+            throw ValidationError("\(option) takes \(count) non-negative numbers, comma-separated, or 0; not '\(text)'")
+        }
+        return values.map { $0! }
+    }
+
+    static func jitter(_ text: String) throws -> PairJitter {
+        guard let v = try numbers(text, option: "--jitter", count: 3) else { return .none }
+        guard v[0] <= 30, v[1] < 0.25, v[2] <= 1 else {
+            throw ValidationError("--jitter: rotation at most 30 degrees, shift below 0.25, zoom at most 1; not '\(text)'")
+        }
+        return PairJitter(rotation: v[0], shift: v[1], zoom: v[2])
+    }
+
+    static func degradation(_ text: String, probability: Double) throws -> RealDegradation {
+        guard let v = try numbers(text, option: "--degrade", count: 4) else { return .none }
+        guard v[0] <= 1, v[1] <= 10, v[2] <= 64, (1...95).contains(v[3]), v[3] == v[3].rounded() else {
+            throw ValidationError("--degrade: colour at most 1, blur sigma at most 10, noise at most 64 codes, JPEG quality a whole number in 1...95; not '\(text)'")
+        }
+        return RealDegradation(probability: probability, colour: v[0], blur: v[1], noise: v[2], jpegQuality: Int(v[3]))
+    }
+
+    func run() throws {
+        try reportingFailures {
+            var plan = RunPlan()
+            let (basePath, styledPath) = try ToonifyCommand.modelFiles(base: base, styled: styled)
+            try plan.read(basePath)
+            try plan.read(styledPath)
+            try plan.write(out)
+            let baseModel = try NetworkOption.load(basePath), styledModel = try NetworkOption.load(styledPath)
+            let side = baseModel.config.imageResolution
+            if let resolution, resolution > side {
+                throw UsageProblem("--resolution \(resolution) is above the networks' \(side) px (pairs are never upscaled)")
+            }
+            let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, side / 4))
+            do { try blend.validate() } catch { throw UsageProblem("\(error)") }
+            let settings = try settings()
+            // Each degree keeps its own blended copy of the networks.
+            let bytes = Double(baseModel.parameters.scalarCount) * 4
+            try plan.requireMemory(Double(2 + settings.degrees.count) * bytes, for: "\(settings.degrees.count + 1) copies of a \(MemoryBudget.format(bytes)) model")
+            let teacher = try TeacherPairs(base: baseModel, styled: styledModel, blend: blend, settings: settings)
+            let description = [
+                "base": URL(fileURLWithPath: basePath).lastPathComponent, "styled": URL(fileURLWithPath: styledPath).lastPathComponent,
+                "swap_res": "\(blend.swapResolution)", "degrees": degree, "trunc": "\(truncationPsi)", "mixing": "\(mixing)",
+                "seed": "\(seed)", "jitter": jitter, "degrade": degrade, "degrade_probability": "\(degradeProbability)",
+            ]
+            let progress = ProgressLine("Drawing", total: count, unit: "pairs")
+            let start = Date()
+            try PairedDataset.write(to: URL(fileURLWithPath: out), count: count, teacher: description,
+                                    progress: { progress.update($0) }) { index throws(ToonIOError) in try teacher.pair(index) }
+            progress.clear()
+            let seconds = Date().timeIntervalSince(start)
+            let rate = String(format: "%.2f", Double(count) / max(seconds, 1e-9))
+            print("\(out): \(count) pairs at \(settings.resolution ?? side) px, \(rate) pairs/s")
+        }
+    }
+}
