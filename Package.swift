@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Toonify", targets: ["Toonify"]),
         .library(name: "Faces", targets: ["Faces"]),
+        .library(name: "Stylizer", targets: ["Stylizer"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -66,6 +67,8 @@ let package = Package(
         // Toonification: network blending, projection (and, later, the photo and video pipelines).
         .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics", "Faces", "Datasets"]),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
+        // The real-time stylizer: a small image-to-image student distilled from a toonify pair (docs/stylizer.md).
+        .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN"]),
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
             name: "toon",
@@ -76,7 +79,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "toon-bench",
-            dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training", "Metrics", "Toonify", "BuiltInModels", "Faces"],
+            dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training", "Metrics", "Toonify", "BuiltInModels", "Faces", "Stylizer"],
             path: "Benchmarks/toon-bench"
         ),
         // Finite-difference gradient checks and seeded test data, shared by the test targets.
@@ -92,6 +95,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics"], exclude: ["Reference"]),
+        .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonTestSupport"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),

@@ -65,7 +65,7 @@ struct Options {
             case "--steps": steps = Options.positive(it.next(), a)
             case "--w-plus": wPlus = true
             case "--photo": photo = it.next()
-            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "project", "projection-quality", "toonify", "all": suite = a
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -290,6 +290,10 @@ let rows: [Row] = configuration.run {
 
     if options.suite == "toonify" {
         rows += toonifyStages(options)
+    }
+
+    if options.suite == "stylizer" {
+        rows += stylizerFrames(options)
     }
 
     if options.suite == "train" {

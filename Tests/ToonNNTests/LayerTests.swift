@@ -86,4 +86,25 @@ struct LayerTests {
         let d = (softplus(0) + softplus(2)) / 2 + (softplus(-1) + softplus(1)) / 2
         #expect(Swift.abs(GANLoss.discriminator(fakeLogits: fake, realLogits: real).scalar - d) < 1e-6)
     }
+
+    @Test("EqualConv2d's fused inference equals its recorded path, plain and downsampling, clamp included",
+          arguments: [(3, 1), (3, 5), (1, 8), (3, 20)])
+    func equalConvInferenceMatchesRecorded(kernel: Int, channels: Int) {
+        var random = TestRandom(seed: UInt64(kernel * 100 + channels))
+        let layer = EqualConv2d("c", inChannels: channels, outChannels: channels + 3, kernel: kernel,
+                                activation: .leakyReLU(slope: 0.2), clamp: 0.7)
+        var spec = ParameterSpec()
+        layer.declare(into: &spec)
+        var p = spec.initialize(seed: 3)
+        p.update("c.bias", to: random.tensor([channels + 3]))
+        let x = random.tensor([2, channels, 16, 16]), leaf = x.requiringGrad()
+        for down in [false, true] {
+            let filter = setupFilter([1, 3, 3, 1])
+            let fused = down ? layer(x, p, gain: 1.5, downsampling: filter) : layer(x, p, gain: 1.5)
+            let recorded = down ? layer(leaf, p, gain: 1.5, downsampling: filter) : layer(leaf, p, gain: 1.5)
+            #expect(recorded.requiresGrad && !fused.requiresGrad)
+            let difference = zip(fused.scalars, recorded.scalars).map { abs($0 - $1) }.max()!
+            #expect(difference <= 1e-5, "down \(down): \(difference)")
+        }
+    }
 }

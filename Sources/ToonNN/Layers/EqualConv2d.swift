@@ -33,6 +33,9 @@ public struct EqualConv2d: Sendable {
     /// x: [N, inChannels, H, W] -> [N, outChannels, H, W]; `gain` multiplies the output (and the clamp).
     public func callAsFunction(_ x: Tensor, _ p: ParameterStore, gain: Float = 1) -> Tensor {
         precondition(x.rank == 4 && x.shape[1] == inChannels, "\(name): input \(x.shape), expected [N, \(inChannels), H, W]")
+        if let fused = inference(x, p, gain: gain) {
+            return x.conv2d(fused.weight, padding: kernel / 2, inputScale: nil, epilogue: fused.epilogue)
+        }
         let w = p["\(name).weight"] * weightGain
         let y = x.conv2d(w, padding: kernel / 2)
         return y.biasActivation(hasBias ? p["\(name).bias"] : nil, activation: activation,
@@ -53,9 +56,26 @@ public struct EqualConv2d: Sendable {
             let padY = kernel / 2 + floorDiv(filter.height - 1, 2)
             let extra = ResamplePadding(x0: pad, x1: kernel / 2 + floorDiv(filter.width - 2, 2),
                                         y0: padY, y1: kernel / 2 + floorDiv(filter.height - 2, 2))
+            if let fused = inference(x, p, gain: gain) {
+                var y = x.upfirdn2d(filter, padding: extra).conv2d(fused.weight, stride: 2)
+                y.applyEpilogue(fused.epilogue)
+                return y
+            }
             y = x.upfirdn2d(filter, padding: extra).conv2d(w, stride: 2)
         }
         return y.biasActivation(hasBias ? p["\(name).bias"] : nil, activation: activation,
                                 gain: activation.defaultGain * gain, clamp: clamp.map { $0 * gain })
+    }
+
+    /// Without gradients to record: the scaled weight, kept with the weight (so a convolution's
+    /// transformed weights are derived once too), and bias, activation, gain and clamp as the
+    /// convolution's epilogue. Nil when the call records.
+    private func inference(_ x: Tensor, _ p: ParameterStore, gain: Float) -> (weight: Tensor, epilogue: ConvEpilogue)? {
+        let weight = p["\(name).weight"], bias = hasBias ? p["\(name).bias"] : nil
+        guard !Tensor.shouldRecord(x, weight), !(bias.map { Tensor.shouldRecord($0) } ?? false) else { return nil }
+        let gainText = String(weightGain.bitPattern, radix: 16)
+        let scaled = weight.derived("equalized learning rate weight, gain 0x\(gainText)") { $0 * weightGain }
+        return (scaled, ConvEpilogue(bias: bias, activation: activation, gain: activation.defaultGain * gain,
+                                     clamp: clamp.map { $0 * gain }))
     }
 }
