@@ -88,12 +88,12 @@ struct Pairs: ParsableCommand {
         return values.map { $0! }
     }
 
-    static func jitter(_ text: String) throws -> PairJitter {
+    static func jitter(_ text: String) throws -> CameraMotion {
         guard let v = try numbers(text, option: "--jitter", count: 3) else { return .none }
         guard v[0] <= 30, v[1] < 0.25, v[2] <= 1 else {
             throw ValidationError("--jitter: rotation at most 30 degrees, shift below 0.25, zoom at most 1; not '\(text)'")
         }
-        return PairJitter(rotation: v[0], shift: v[1], zoom: v[2])
+        return CameraMotion(rotation: v[0], shift: v[1], zoom: v[2])
     }
 
     static func degradation(_ text: String, probability: Double) throws -> RealDegradation {

@@ -20,7 +20,7 @@ public struct TeacherPairs: Sendable {
         public var seed: UInt32 = 0
         /// Output side; nil for the networks' resolution (a smaller side is a Lanczos resize).
         public var resolution: Int?
-        public var jitter = PairJitter()
+        public var jitter = CameraMotion(rotation: 4, shift: 0.03, zoom: 0.06)
         public var degradation = RealDegradation()
 
         public init() {}
@@ -55,7 +55,7 @@ public struct TeacherPairs: Sendable {
         }
         if !settings.jitter.isNone {
             let theta = settings.jitter.theta(&random, side: images.shape[2])
-            images = withoutGradients { PairJitter.warp(images, theta: [theta, theta]) }
+            images = withoutGradients { CameraMotion.warp(images, theta: [theta, theta]) }
         }
         var real = try Image(tensor: images.slice(axis: 0, 0..<1))
         var toon = try Image(tensor: images.slice(axis: 0, 1..<2))
