@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces", "Stylizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,6 +11,12 @@ public struct StudentModel: Sendable {
     public var parameters: ParameterStore
 
     public static let kind = "stylizer-student"
+    /// Keys sorted, so the same model always writes the same bytes.
+    static let sortedJSON: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
     static let kindKey = "toonkit.kind"
 
     public var config: StudentConfig { network.config }
@@ -36,7 +42,7 @@ public struct StudentModel: Sendable {
 
     /// Writes the model to `url` atomically.
     public func write(to url: URL) throws(ToonIOError) {
-        let json = String(data: try! JSONEncoder().encode(config), encoding: .utf8)!
+        let json = String(data: try! Self.sortedJSON.encode(config), encoding: .utf8)!
         let tensors = Dictionary(uniqueKeysWithValues: parameters.pairs.map { ($0.name, $0.tensor) })
         try SafeTensors.write(tensors, metadata: [SafeTensors.configKey: json, Self.kindKey: Self.kind], to: url)
     }

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import ToonTestSupport
+
+@Suite("toon distill", .enabled(if: Toon.available, "the toon executable is not built"))
+struct DistillCommandTests {
+    static let small = ["--width", "4", "--bridge-blocks", "1", "--batch", "2", "--snapshot-every", "2"]
+
+    @Test("snapshots, samples, log and held-out evaluation; resuming from step 2 to 4 gives the straight run's student, byte for byte")
+    func snapshotsAndResume() throws {
+        let folder = Toon.temporaryFolder()
+        let pairs = folder.appendingPathComponent("pairs.zip")
+        let made = try Toon.run(["pairs", "--count", "6", "--resolution", "32", "--out", pairs.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let (straight, split) = (folder.appendingPathComponent("straight"), folder.appendingPathComponent("split"))
+        let run = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "4", "--held-out", "0.2", "--out", straight.path] + Self.small)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("step 4: SSIM") && run.stdout.contains("on 1 held-out pairs"), "\(run.stdout)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: straight.path).sorted()
+        #expect(names == ["log.jsonl", "samples-000002.png", "samples-000004.png", "state-000002.safetensors", "state-000004.safetensors",
+                          "student-000002.safetensors", "student-000004.safetensors"])
+        let log = try String(contentsOf: straight.appendingPathComponent("log.jsonl"), encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 3 && log.contains("\"eval\""), "\(log)")
+
+        _ = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "2", "--held-out", "0.2", "--out", split.path] + Self.small)
+        let resumed = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "4", "--resume", "latest", "--out", split.path])
+        #expect(resumed.status == 0 && resumed.stdout.contains("at step 2"), "\(resumed.stderr)")
+        #expect(try Data(contentsOf: split.appendingPathComponent("student-000004.safetensors"))
+                == Data(contentsOf: straight.appendingPathComponent("student-000004.safetensors")))
+    }
+
+    @Test("a plain dataset is refused naming pairs.json; --resume with nothing to resume is one line")
+    func refusals() throws {
+        let folder = Toon.temporaryFolder()
+        let plain = folder.appendingPathComponent("plain.zip")
+        _ = try Toon.run(["dataset", "synth", "--count", "2", "--resolution", "64", "--style", "shaded", "--out", plain.path])
+        let result = try Toon.run(["distill", "--pairs", plain.path, "--steps", "2", "--out", folder.appendingPathComponent("a").path])
+        #expect(result.status == 1 && result.stderr.contains("pairs.json"), "\(result.stderr)")
+        let pairs = folder.appendingPathComponent("pairs.zip")
+        _ = try Toon.run(["pairs", "--count", "2", "--resolution", "32", "--out", pairs.path])
+        let none = try Toon.run(["distill", "--pairs", pairs.path, "--resume", "latest", "--out", folder.appendingPathComponent("b").path])
+        #expect(none.status == 1 && none.stderr.contains("no snapshot to resume"), "\(none.stderr)")
+    }
+}
