@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonIO
 import ToonTestSupport
 
 @Suite("toon distill", .enabled(if: Toon.available, "the toon executable is not built"))
@@ -40,5 +41,26 @@ struct DistillCommandTests {
         _ = try Toon.run(["pairs", "--count", "2", "--resolution", "32", "--out", pairs.path])
         let none = try Toon.run(["distill", "--pairs", pairs.path, "--resume", "latest", "--out", folder.appendingPathComponent("b").path])
         #expect(none.status == 1 && none.stderr.contains("no snapshot to resume"), "\(none.stderr)")
+    }
+
+    @Test("toon stylize runs a student over a photo of any size (mirrored up to a multiple of 8 and cropped back); a degree it cannot take and a video are refused")
+    func stylize() throws {
+        let folder = Toon.temporaryFolder()
+        let pairs = folder.appendingPathComponent("pairs.zip")
+        _ = try Toon.run(["pairs", "--count", "3", "--resolution", "32", "--out", pairs.path])
+        let run = folder.appendingPathComponent("run")
+        _ = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "2", "--out", run.path] + Self.small)
+        let student = run.appendingPathComponent("student-000002.safetensors").path
+        let photo = folder.appendingPathComponent("photo.png")
+        try Image(width: 30, height: 21, channels: 3, samples: (0..<(3 * 30 * 21)).map { Float($0 % 97) / 96 }).write(to: photo)
+        let out = folder.appendingPathComponent("toon.png")
+        let result = try Toon.run(["stylize", "--model", student, photo.path, "--out", out.path])
+        #expect(result.status == 0 && result.stdout.contains("30x21"), "\(result.stderr)")
+        let toon = try Image.read(from: out)
+        #expect(toon.width == 30 && toon.height == 21 && toon.channels == 3)
+        let degree = try Toon.run(["stylize", "--model", student, photo.path, "--degree", "0.5", "--out", folder.appendingPathComponent("d.png").path])
+        #expect(degree.status != 0 && degree.stderr.contains("no degree input"), "\(degree.stderr)")
+        let video = try Toon.run(["stylize", "--model", student, folder.appendingPathComponent("clip.mp4").path, "--out", out.path])
+        #expect(video.status == 64 && video.stderr.contains("video input is not supported yet"), "\(video.stderr)")
     }
 }
