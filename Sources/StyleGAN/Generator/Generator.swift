@@ -90,8 +90,10 @@ extension Generator {
         parameters.pairs.filter { !Generator.isBuffer($0.name) }.reduce(0) { $0 + $1.tensor.count }
     }
 
-    /// Whether `name` is a buffer (w_avg, a noise constant) rather than a trained weight.
+    /// Whether `name` is a buffer (w_avg, a noise constant; StyleGAN3's input transform,
+    /// frequencies, phases and magnitude EMAs) rather than a trained weight.
     public static func isBuffer(_ name: String) -> Bool {
-        name.hasSuffix(".w_avg") || name.hasSuffix(".noise_const")
+        ["w_avg", "noise_const", "magnitude_ema"].contains { name.hasSuffix(".\($0)") }
+            || ["synthesis.input.transform", "synthesis.input.freqs", "synthesis.input.phases"].contains(name)
     }
 }
