@@ -50,7 +50,11 @@ struct AliasFreeLayer: Sendable {
             let energy = normalized.derived("StyleGAN3 weight energy") { $0.square().sum(axes: [2, 3]) }
             styles = styles * (1 / (styles.square().sum(axes: [0, 1]).scalar / Float(styles.count)).squareRoot())
             let coefficients = (styles.square().matmul(energy, transposeOther: true) + 1e-8).rsqrt() * inputGain
-            y = x.conv2d(normalized, padding: k - 1, inputScale: styles, epilogue: ConvEpilogue(outputScale: coefficients))
+            // NVLabs pads by k - 1 (a "full" convolution). Padding the input by the difference first
+            // leaves a "same" convolution, which takes the Winograd path for 3x3.
+            let extra = (k - 1) - k / 2
+            let input = extra == 0 ? x : x.padded([(0, 0), (0, 0), (extra, extra), (extra, extra)])
+            y = input.conv2d(normalized, padding: k / 2, inputScale: styles, epilogue: ConvEpilogue(outputScale: coefficients))
         }
         return y.filteredLeakyReLU(bias: p["\(name).bias"], activation, implementation: implementation)
     }

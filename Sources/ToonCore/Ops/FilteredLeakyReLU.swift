@@ -75,26 +75,32 @@ extension Tensor {
                                                        Int32(p.y0), Int32(p.y1), Int32(kd), Int32(op.down), outW)
         let biases = bias.map { $0.contiguousValues().scalars } ?? [Float](repeating: 0, count: c)
         let bound = op.clamp ?? .infinity
+        // One scratch per worker, from the reusable pool: fresh pages would be zeroed by the kernel on every call.
+        let workers = Swift.max(1, Swift.min(Parallel.workerCount, n * c))
+        let scratch = Tensor(uninitializedShape: [workers, scratchCount])
+        let scratchBase = UncheckedSendable(scratch.storage.pointer)
         let src = UncheckedSendable(UnsafePointer(x.denseBase)), dst = UncheckedSendable(out.storage.pointer)
         fu.withUnsafeBufferPointer { fuBuffer in
             fd.withUnsafeBufferPointer { fdBuffer in
                 biases.withUnsafeBufferPointer { biasBuffer in
                     let (fuP, fdP, bP) = (UncheckedSendable(fuBuffer.baseAddress!), UncheckedSendable(fdBuffer.baseAddress!),
                                           UncheckedSendable(biasBuffer.baseAddress!))
-                    Parallel.forEach(n * c, grain: 1) { planes in
+                    Parallel.forEach(workers, grain: 1) { chunk in
                         let level = ComputeConfiguration.current.kernelLevel
-                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                        defer { scratch.deallocate() }
-                        for plane in planes {
-                            toon_filtered_lrelu(level, src.value + plane * h * w, h, w, bP.value[plane % c], fuP.value,
-                                                Int32(ku), Int32(op.up), Int32(p.x0), Int32(p.x1), Int32(p.y0), Int32(p.y1),
-                                                op.slope, op.gain, -bound, bound, fdP.value, Int32(kd), fd2D, Int32(op.down),
-                                                dst.value + plane * outH * outW, outH, outW, scratch)
+                        for worker in chunk {
+                            let scratch = scratchBase.value + worker * scratchCount
+                            for plane in (n * c * worker / workers)..<(n * c * (worker + 1) / workers) {
+                                toon_filtered_lrelu(level, src.value + plane * h * w, h, w, bP.value[plane % c], fuP.value,
+                                                    Int32(ku), Int32(op.up), Int32(p.x0), Int32(p.x1), Int32(p.y0), Int32(p.y1),
+                                                    op.slope, op.gain, -bound, bound, fdP.value, Int32(kd), fd2D, Int32(op.down),
+                                                    dst.value + plane * outH * outW, outH, outW, scratch)
+                            }
                         }
                     }
                 }
             }
         }
+        withExtendedLifetime(scratch) {}
         return out
     }
 }
