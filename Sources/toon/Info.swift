@@ -45,7 +45,7 @@ struct Info: ParsableCommand {
     /// size and channels.
     private func synthesisSummary(_ g: Generator) -> String {
         let c = g.config
-        if let layers = g.styleGAN3Layers {
+        if let layers = c.styleGAN3Layers {
             let sizes = layers.map { "\($0.size):\($0.channels)" }.joined(separator: " ")
             return "\(c.generation) (alias-free), \(layers.count - 1) layers + toRGB, size:channels \(sizes)"
         }

@@ -34,9 +34,9 @@ struct AliasFreeSynthesis: Sendable {
     }
 }
 
-extension Generator {
+extension GeneratorConfig {
     /// StyleGAN3 only: each layer's output size and channels, in order (the last is the toRGB).
     public var styleGAN3Layers: [(size: Int, channels: Int)]? {
-        aliasFreeSynthesis?.layout.layers.map { ($0.outSize, $0.outChannels) }
+        aliasFree.map { AliasFreeLayout(self, $0).layers.map { ($0.outSize, $0.outChannels) } }
     }
 }
