@@ -8,8 +8,8 @@ static inline idx floor_div(idx a, idx b) { return (a >= 0) ? a / b : -((-a + b 
 static inline idx floor_mod(idx a, idx b) { return a - floor_div(a, b) * b; }
 static inline idx ceil_div(idx a, idx b) { return (a + b - 1) / b; }
 
-// The padded input row spans input indices [lo, hi); the first phase of the horizontal upsampling
-// reads from index c_p of it (see the body).
+// The input indices [lo, hi) that the phases of the horizontal upsampling read (zero outside the
+// row), so one padded copy of the row serves every phase.
 typedef struct {
     idx lo, hi;
 } span;

@@ -38,7 +38,7 @@ struct Interpolate: ParsableCommand {
             help: ArgumentHelp("StyleGAN3: turn the camera by this many degrees per second.", valueName: "deg"))
     var rotateSpeed: Double?
     @Option(name: .customLong("translate-path"), parsing: .unconditional,
-            help: ArgumentHelp("StyleGAN3: slide the camera by X,Y (half-image units) over the whole video.", valueName: "X,Y"))
+            help: ArgumentHelp("StyleGAN3: slide the camera by X,Y (image widths) over the whole video.", valueName: "X,Y"))
     var translatePath: String?
     @Option(help: ArgumentHelp("Output video: .mp4 or .gif.", valueName: "file"),
             completion: .file(extensions: ["mp4", "gif"])) var out: String

@@ -5,7 +5,7 @@ public struct CameraMove: Sendable, Equatable {
     public var start: ImageTransform
     /// Degrees turned per second of video.
     public var degreesPerSecond: Double
-    /// The translation added over the whole video (half-image units).
+    /// The translation added over the whole video, in image widths.
     public var pathX: Double
     public var pathY: Double
 

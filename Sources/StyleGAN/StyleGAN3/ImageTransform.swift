@@ -2,7 +2,8 @@ import Foundation
 import ToonCore
 
 /// A translation and rotation of a StyleGAN3 image, as gen_images.py's `--translate` and
-/// `--rotate`: the content moves by `translate` (in units of half the image, +x right, +y down)
+/// `--rotate`: the content moves by `translate` (in image widths: the input grid spans one unit
+/// without its margin; +x right, +y down)
 /// and turns by `rotateDegrees`. Equivariance makes this a camera move, not a resampled image.
 public struct ImageTransform: Sendable, Equatable {
     public var translateX: Double

@@ -3,9 +3,9 @@ import Foundation
 import StyleGAN
 
 /// `--translate X,Y` and `--rotate DEG`: the StyleGAN3 user transform, as NVLabs' gen_images.py
-/// takes it (translation in units of half the image, rotation in degrees).
+/// takes it (translation in image widths, rotation in degrees).
 struct TransformOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("StyleGAN3: move the image content by X,Y (half-image units, e.g. 0.3,-0.2).", valueName: "X,Y"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("StyleGAN3: move the image content by X,Y (in image widths, e.g. 0.3,-0.2).", valueName: "X,Y"))
     var translate: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("StyleGAN3: rotate the image content by this many degrees.", valueName: "deg"))
     var rotate: Double?
