@@ -2,7 +2,7 @@
 # StyleGAN3-T generation: ToonKit against NVlabs/stylegan3's PyTorch code on this CPU, alternating.
 #
 #   Benchmarks/compare_stylegan3.sh --stylegan3 $PEERS/stylegan3 [--python python3] \
-#       [--resolutions "256 1024"] [--rounds 2] [--runs 3]
+#       [--resolutions "256 1024"] [--rounds 2] [--runs 3] [--peer-runs N]
 #
 # Both sides build a random-weight generator of NVLabs' stylegan3-t training config (z = w = 512,
 # 2 mapping layers, channel_base 32768, channel_max 512, conv_clamp 256) and time G(z) for one image
@@ -10,11 +10,13 @@
 # each resolution in its own process (so peak RSS is per configuration), the two alternating for
 # --rounds rounds because the machine is shared. Prints each run's JSON line and, per resolution, the
 # median of the rounds' medians and the ToonKit / PyTorch time ratio (below 1: ToonKit faster).
+# --peer-runs (default: --runs) sets PyTorch's timed runs alone; 0 times its first call, for 1024 px
+# where one call takes minutes on two shared cores.
 set -u -o pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-PYTHON=python3 REPO="" RESOLUTIONS="256 1024" ROUNDS=2 RUNS=3 THREADS=2
+PYTHON=python3 REPO="" RESOLUTIONS="256 1024" ROUNDS=2 RUNS=3 PEER_RUNS="" THREADS=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --stylegan3) REPO="$2"; shift ;;
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
     --resolutions) RESOLUTIONS="$2"; shift ;;
     --rounds) ROUNDS="$2"; shift ;;
     --runs) RUNS="$2"; shift ;;
+    --peer-runs) PEER_RUNS="$2"; shift ;;
     --threads) THREADS="$2"; shift ;;
     *) echo "compare_stylegan3.sh: unknown option $1" >&2; exit 64 ;;
   esac
@@ -37,7 +40,7 @@ for r in $RESOLUTIONS; do
     t=$("$bench" stylegan3 --resolution "$r" --batch 1 --runs "$RUNS" --threads "$THREADS" --json)
     echo "toonkit $r round $round: $(echo "$t" | tr -d '\n ')"
     toon_ms+=("$(echo "$t" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["median_ms"])')")
-    p=$("$PYTHON" "$here/peers/torch_stylegan3.py" --repo "$REPO" --resolution "$r" --runs "$RUNS" --threads "$THREADS")
+    p=$("$PYTHON" "$here/peers/torch_stylegan3.py" --repo "$REPO" --resolution "$r" --runs "${PEER_RUNS:-$RUNS}" --threads "$THREADS")
     echo "pytorch $r round $round: $p"
     torch_ms+=("$(echo "$p" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')")
   done
