@@ -8,7 +8,8 @@ import ToonTestSupport
 
 /// What the StyleGAN3 loader derives rather than reads: the layer plan and its low-pass filters
 /// (designed here as networks_stylegan3.py designs them with scipy and checked against the
-/// filters the pickle stores), and ToonKit's own format for StyleGAN3.
+/// filters the pickle stores, and against NVLabs' plans of full-size and unusual configurations in
+/// Fixtures/stylegan3/sg3_layouts.json, made by make_stylegan3_layouts.py), and ToonKit's own format.
 @Suite("StyleGAN3 layout, filters and formats", .computeFromEnvironment)
 struct StyleGAN3DesignTests {
     static let rPickle = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -46,6 +47,50 @@ struct StyleGAN3DesignTests {
                                               "L13_32_32", "L14_32_3"])
         #expect(layout.layers[5].upFactor == 4 && layout.layers[5].upTaps == 24 && layout.layers[5].downFactor == 2)
         #expect(layout.layers[14].upTaps == 1 && layout.layers[14].downTaps == 1 && layout.layers[14].kernel == 1)
+    }
+
+    @Test("layer plans and filters equal NVLabs' for full-size T and R, 1024 px, and a 48 px custom config",
+          arguments: ["t256", "t1024", "r512", "t48_custom"])
+    func layoutsMatchNVLabs(_ name: String) throws {
+        let url = Self.rPickle.deletingLastPathComponent().appendingPathComponent("sg3_layouts.json")
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        let entry = try #require(all.first { $0["name"] as? String == name })
+        let kwargs = try #require(entry["kwargs"] as? [String: Any])
+        func int(_ key: String) -> Int? { kwargs[key] as? Int }
+        var config = GeneratorConfig(zDim: 8, wDim: 8, imageResolution: int("img_resolution")!, mappingLayers: 2,
+                                     channelBase: int("channel_base")!, channelMax: int("channel_max")!)
+        var a = AliasFreeConfig()
+        a.layerCount = int("num_layers") ?? a.layerCount
+        a.criticalLayerCount = int("num_critical") ?? a.criticalLayerCount
+        a.marginSize = int("margin_size") ?? a.marginSize
+        a.filterSize = int("filter_size") ?? a.filterSize
+        a.leakyReLUUpsampling = int("lrelu_upsampling") ?? a.leakyReLUUpsampling
+        a.convKernel = int("conv_kernel") ?? a.convKernel
+        a.firstCutoff = (kwargs["first_cutoff"] as? Double) ?? a.firstCutoff
+        a.lastStopbandRelative = (kwargs["last_stopband_rel"] as? Double) ?? a.lastStopbandRelative
+        a.radialFilters = (kwargs["use_radial_filters"] as? Bool) ?? false
+        config.aliasFree = a
+        try config.validate()
+        let layout = AliasFreeLayout(config, a)
+        let input = try #require(entry["input"] as? [String: Any])
+        #expect(layout.input.channels == input["channels"] as? Int && layout.input.size == input["size"] as? Int)
+        #expect(layout.input.bandwidth == input["bandwidth"] as? Double)
+        let layers = try #require(entry["layers"] as? [[String: Any]])
+        #expect(layout.layers.count == layers.count)
+        for (ours, theirs) in zip(layout.layers, layers) {
+            let padding = theirs["padding"] as? [Int]
+            #expect(ours.name == theirs["name"] as? String)
+            #expect([ours.inSize, ours.inChannels, ours.kernel, ours.upFactor, ours.downFactor, ours.upTaps, ours.downTaps]
+                    == ["in_size", "in_channels", "kernel", "up", "down", "up_taps", "down_taps"].map { theirs[$0] as? Int ?? -1 },
+                    "\(ours.name)")
+            #expect([ours.padding.x0, ours.padding.x1, ours.padding.y0, ours.padding.y1] == padding, "\(ours.name)")
+            #expect(ours.downRadial == theirs["down_radial"] as? Bool, "\(ours.name)")
+            for (filter, key) in [(ours.upFilter, "up_filter"), (ours.downFilter, "down_filter")] {
+                let expected = (theirs[key] as? [Double])?.map(Float.init) ?? [1]
+                #expect(filter.taps.count == expected.count, "\(ours.name) \(key)")
+                #expect(zip(filter.taps, expected).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(ours.name) \(key)")
+            }
+        }
     }
 
     @Test("a configuration whose filters differ from the stored ones is refused, naming the filter")
