@@ -27,6 +27,7 @@ public struct AliasFreeConfig: Codable, Equatable, Sendable {
     /// Radially symmetric (jinc) downsampling filters in the layers that are not critically sampled.
     public var radialFilters: Bool = false
 
+    /// NVLabs' defaults: config T.
     public init() {}
 
     /// "T" or "R", as NVLabs names the two configurations.

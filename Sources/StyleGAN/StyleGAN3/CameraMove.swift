@@ -5,10 +5,12 @@ public struct CameraMove: Sendable, Equatable {
     public var start: ImageTransform
     /// Degrees turned per second of video.
     public var degreesPerSecond: Double
-    /// The translation added over the whole video, in image widths.
+    /// The horizontal translation added over the whole video, in image widths.
     public var pathX: Double
+    /// The vertical part of that translation.
     public var pathY: Double
 
+    /// A move from `start`; by default the camera stays there.
     public init(start: ImageTransform = .identity, degreesPerSecond: Double = 0, pathX: Double = 0, pathY: Double = 0) {
         self.start = start
         self.degreesPerSecond = degreesPerSecond

@@ -6,16 +6,21 @@ import ToonCore
 /// without its margin; +x right, +y down)
 /// and turns by `rotateDegrees`. Equivariance makes this a camera move, not a resampled image.
 public struct ImageTransform: Sendable, Equatable {
+    /// Horizontal move, in image widths (+ right).
     public var translateX: Double
+    /// Vertical move, in image heights (+ down).
     public var translateY: Double
+    /// Rotation in degrees.
     public var rotateDegrees: Double
 
+    /// A transform; the default is the identity.
     public init(translateX: Double = 0, translateY: Double = 0, rotateDegrees: Double = 0) {
         self.translateX = translateX
         self.translateY = translateY
         self.rotateDegrees = rotateDegrees
     }
 
+    /// No move: what the network generates by itself.
     public static let identity = ImageTransform()
 
     /// The 3x3 matrix the input layer stores (row-major): the inverse of gen_images.py's

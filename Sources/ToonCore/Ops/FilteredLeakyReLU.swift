@@ -3,19 +3,24 @@ import CKernels
 /// The settings of StyleGAN3's filtered leaky ReLU (NVLabs `filtered_lrelu`): bias, upsampling FIR,
 /// leaky ReLU with gain and clamp, downsampling FIR.
 public struct FilteredLeakyReLU: Sendable, Equatable {
-    /// The upsampling filter (separable; identity for none) and factor.
+    /// The upsampling filter (separable; identity for none).
     public var upFilter: FIRFilter
+    /// The upsampling factor (zeros inserted between samples).
     public var up: Int
-    /// The downsampling filter (separable or 2-D; identity for none) and factor.
+    /// The downsampling filter (separable or 2-D; identity for none).
     public var downFilter: FIRFilter
+    /// The downsampling factor (every `down`-th filtered value kept).
     public var down: Int
     /// Padding of the upsampled image before the upsampling filter (negative crops).
     public var padding: ResamplePadding
+    /// Applied after the activation (sqrt 2 for StyleGAN3's layers, 1 for its toRGB).
     public var gain: Float
+    /// The leaky ReLU's slope for negative values (1: linear).
     public var slope: Float
     /// Values are clamped to ±clamp after the gain (nil: no clamp).
     public var clamp: Float?
 
+    /// Settings with NVLabs' defaults: no filters, gain sqrt 2, slope 0.2, no clamp.
     public init(upFilter: FIRFilter = .identity, up: Int = 1, downFilter: FIRFilter = .identity, down: Int = 1,
                 padding: ResamplePadding = 0, gain: Float = Float(2.0.squareRoot()), slope: Float = 0.2, clamp: Float? = nil) {
         precondition(up >= 1 && down >= 1, "filtered leaky ReLU factors must be positive (up \(up), down \(down))")
