@@ -115,6 +115,35 @@ struct StyleGAN3DesignTests {
         #expect(reloaded.generator.synthesis(ws: ws).scalars == loaded.synthesis(ws: ws).scalars)
     }
 
+    @Test("StyleGAN3 settings the design does not know are refused by name; conv_clamp None turns the clamp off")
+    func unknownSettingsAreRefused() throws {
+        func kwargs(_ extra: [(String, PickleValue)]) -> PickleValue {
+            .dict(([("z_dim", .int(8)), ("w_dim", .int(8)), ("img_resolution", .int(16))] + extra).map { (.string($0.0), $0.1) })
+        }
+        #expect(try ForeignConfig.stylegan3(kwargs([])).convClamp == 256, "networks_stylegan3.py's default")
+        #expect(try ForeignConfig.stylegan3(kwargs([("conv_clamp", .none)])).convClamp == nil)
+        #expect(try ForeignConfig.stylegan3(kwargs([("use_radial_filters", .bool(true)), ("conv_kernel", .int(1))])).aliasFree?.name == "R")
+        do {
+            _ = try ForeignConfig.stylegan3(kwargs([("use_noise", .bool(true))]))
+            Issue.record("an unknown setting was accepted")
+        } catch {
+            #expect("\(error)".contains("use_noise"), "\(error)")
+        }
+    }
+
+    @Test("a StyleGAN3 ToonKit file marked as StyleGAN2 is refused, naming the file")
+    func mislabelledToonKitFileIsRefused() throws {
+        let g = try GeneratorLoader.load(Self.rPickle).generator
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sg3-mislabelled-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let json = ToonKitFormat.headerJSON(g.config, source: nil).replacingOccurrences(of: "toonkit-stylegan3", with: "toonkit-stylegan2")
+        try SafeTensors.write(Dictionary(uniqueKeysWithValues: g.parameters.pairs.map { ($0.name, $0.tensor) }),
+                              metadata: [SafeTensors.configKey: json], to: url)
+        #expect { try GeneratorLoader.load(url) } throws: { error in
+            "\(error)".contains(url.path) && "\(error)".contains("StyleGAN3")
+        }
+    }
+
     @Test("the user transform is refused on StyleGAN2 and is the identity at zero")
     func userTransform() throws {
         let r = try GeneratorLoader.load(Self.rPickle).generator
