@@ -15,6 +15,8 @@ import Training
 //                                   default is toon train's, ComputeConfiguration.trainingReusableMemoryBytes)
 //                   augment [--resolution R] [--batch B] [--augment-p P]   (ADA's pipeline alone, per call)
 //                   [--resolution R] [--batch B]   (generator suite: only these configurations)
+//                   stylegan3 [--resolution R] [--batch B]   (StyleGAN3-T generators, NVLabs' stylegan3-t
+//                                   training config, random weights; the row's peak is the process's RSS)
 //                   project [--resolution R]       (projection steps on a config-f network, LPIPS-VGG16)
 //                   toonify --resolution R --steps S --photo P   (each stage of toon toonify timed on a config-f
 //                                   pair with random weights: load the face models, detect and align, project
@@ -65,7 +67,7 @@ struct Options {
             case "--steps": steps = Options.positive(it.next(), a)
             case "--w-plus": wPlus = true
             case "--photo": photo = it.next()
-            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "all": suite = a
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "stylegan3", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -240,6 +242,27 @@ let rows: [Row] = configuration.run {
                     _ = generator(z: z)
                 }
                 rows.append(Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(batch) }))
+            }
+        }
+    }
+
+    if options.suite == "stylegan3" {
+        // StyleGAN3-T as NVLabs' train.py builds it for --cfg=stylegan3-t (z = w = 512, 2 mapping
+        // layers, channel_base 32768, channel_max 512, conv_clamp 256), random weights, as
+        // Benchmarks/peers/torch_stylegan3.py times the official code. Weights do not change the work.
+        for resolution in options.resolutions {
+            var config = GeneratorConfig(imageResolution: resolution, mappingLayers: 2, mappingFeatures: 512, embedFeatures: 512,
+                                         convClamp: 256)
+            config.aliasFree = AliasFreeConfig()
+            let generator = try! Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
+            for batch in options.batches {
+                let z = Tensor.randomNormal(shape: [batch, 512], seed: 0)
+                var row = measure("G stylegan3-t \(resolution) b\(batch) (per image)", flops: 0, runs: options.runs) {
+                    _ = generator(z: z)
+                }
+                row = Row(name: row.name, flops: 0, seconds: row.seconds.map { $0 / Double(batch) })
+                row.peakMB = peakResidentMegabytes()  // the whole process so far, as the peer's ru_maxrss
+                rows.append(row)
             }
         }
     }

@@ -7,6 +7,10 @@ extension Blend {
     /// mapping's learning-rate multiplier only through the mapping, which is the base's.
     /// Otherwise: the first parameter that differs, in declaration order, with both shapes.
     public static func requireSameArchitecture(base: Generator, styled: Generator) throws(StyleGANError) {
+        // Layer swapping goes by StyleGAN2's block resolutions; StyleGAN3 layers have none.
+        if let other = [base, styled].first(where: { $0.config.isStyleGAN3 }) {
+            throw .blend(.invalid("blending takes StyleGAN2 generators only so far; one is \(other.config.generation)"))
+        }
         let baseEntries = Generator.spec(base.config).entries
         let styledEntries = Generator.spec(styled.config).entries
         let styledShapes = Dictionary(uniqueKeysWithValues: styledEntries.map { ($0.name, $0.shape) })

@@ -16,6 +16,8 @@ struct Generate: ParsableCommand {
               toon generate --network anime.pt --seeds 1-16 --grid 4x4 --outdir out
               toon generate --network model.safetensors --projected-w me.npy \\
                   --outdir out
+              toon generate --network stylegan3-t-ffhqu-256.pkl --seeds 0-3 \\
+                  --translate 0.3,-0.2 --rotate 10 --outdir out
             """
     )
 
@@ -25,6 +27,7 @@ struct Generate: ParsableCommand {
             completion: .file(extensions: ["npy"]))
     var projectedW: String?
     @OptionGroup var sampling: SamplingFlags
+    @OptionGroup var transform: TransformOptions
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"), completion: .directory) var outdir: String
     @Option(parsing: .unconditional, help: ArgumentHelp("Also compose all images into grid.png with R rows and C columns.", valueName: "RxC"))
     var grid: String?
@@ -46,7 +49,7 @@ struct Generate: ParsableCommand {
             try network.register(in: &plan)
             if let projectedW { try plan.read(projectedW) }
             let layout = try parseGrid(grid)
-            let generator = try network.load()
+            let generator = try transform.apply(to: try network.load(), network: network.displayName)
             try sampling.check(against: generator, network: network.displayName)
             let projected = try projectedW.map { try ProjectedW.read($0, for: generator) }
             let seedList = try seeds.map { try parseSeeds($0) } ?? []

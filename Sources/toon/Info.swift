@@ -22,14 +22,13 @@ struct Info: ParsableCommand {
                 print(String(decoding: try encoder.encode(c), as: UTF8.self))
                 return
             }
-            let channels = c.blockResolutions.map { "\($0):\(c.channels(at: $0))" }.joined(separator: " ")
             var lines = [
                 ("file", file),
                 ("format", loaded.format.rawValue + (loaded.convertedFrom.map { " (converted from \($0))" } ?? "")),
                 ("resolution", "\(c.imageResolution)x\(c.imageResolution), \(c.imageChannels) channels"),
                 ("latents", "z \(c.zDim), w \(c.wDim), \(g.numWs) ws" + (c.cDim > 0 ? ", \(c.cDim) classes" : "")),
                 ("mapping", "\(c.mappingLayers) layers of \(c.mappingFeatures ?? c.wDim), lr multiplier \(c.mappingLRMultiplier)"),
-                ("synthesis", "\(c.architecture.rawValue), channels \(channels)"),
+                ("synthesis", synthesisSummary(g)),
                 ("parameters", "\(g.trainableParameterCount.formatted()) (\(String(format: "%.1f", Double(g.trainableParameterCount) / 1e6)) M)"),
             ]
             if let clamp = c.convClamp { lines.append(("conv clamp", "\(clamp)")) }
@@ -40,5 +39,17 @@ struct Info: ParsableCommand {
             let width = lines.map(\.0.count).max()!
             for (key, value) in lines { print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
         }
+    }
+
+    /// StyleGAN2: the architecture and channels per block; StyleGAN3: the config and each layer's
+    /// size and channels.
+    private func synthesisSummary(_ g: Generator) -> String {
+        let c = g.config
+        if let layers = c.styleGAN3Layers {
+            let sizes = layers.map { "\($0.size):\($0.channels)" }.joined(separator: " ")
+            return "\(c.generation) (alias-free), \(layers.count - 1) layers + toRGB, size:channels \(sizes)"
+        }
+        let channels = c.blockResolutions.map { "\($0):\(c.channels(at: $0))" }.joined(separator: " ")
+        return "\(c.architecture.rawValue), channels \(channels)"
     }
 }

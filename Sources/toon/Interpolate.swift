@@ -17,6 +17,11 @@ struct Interpolate: ParsableCommand {
                   --loop --out walk.mp4
               toon interpolate --network anime.pt --seeds 0-7 --grid 2x2 \\
                   --frames 60 --out walk.gif
+              toon interpolate --network stylegan3-r-afhqv2-512.pkl --seeds 0,5 \\
+                  --rotate-speed 30 --translate-path 0.5,0 --out camera.mp4
+
+            StyleGAN3 networks also take a camera move: --translate/--rotate set where it starts,
+            --rotate-speed turns it (degrees per second), --translate-path slides it over the video.
             """
     )
 
@@ -28,6 +33,13 @@ struct Interpolate: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Several walks side by side, R rows by C columns.", valueName: "RxC")) var grid: String?
     @Option(parsing: .unconditional, help: "Frames per second.") var fps: Double = 30
     @OptionGroup var sampling: SamplingFlags
+    @OptionGroup var transform: TransformOptions
+    @Option(name: .customLong("rotate-speed"), parsing: .unconditional,
+            help: ArgumentHelp("StyleGAN3: turn the camera by this many degrees per second.", valueName: "deg"))
+    var rotateSpeed: Double?
+    @Option(name: .customLong("translate-path"), parsing: .unconditional,
+            help: ArgumentHelp("StyleGAN3: slide the camera by X,Y (image widths) over the whole video.", valueName: "X,Y"))
+    var translatePath: String?
     @Option(help: ArgumentHelp("Output video: .mp4 or .gif.", valueName: "file"),
             completion: .file(extensions: ["mp4", "gif"])) var out: String
 
@@ -41,6 +53,18 @@ struct Interpolate: ParsableCommand {
         _ = try parseSeeds(seeds)
         let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
         if !["mp4", "gif"].contains(ext) { throw ValidationError("--out must end in .mp4 or .gif") }
+        _ = try cameraMove()
+    }
+
+    /// The camera move the transform flags ask for.
+    func cameraMove() throws -> CameraMove {
+        var move = CameraMove(start: try transform.transform())
+        if let rotateSpeed {
+            guard rotateSpeed.isFinite else { throw ValidationError("--rotate-speed must be a finite number, got \(rotateSpeed)") }
+            move.degreesPerSecond = rotateSpeed
+        }
+        if let translatePath { (move.pathX, move.pathY) = try parsePair(translatePath, option: "--translate-path") }
+        return move
     }
 
     func run() throws {
@@ -51,6 +75,10 @@ struct Interpolate: ParsableCommand {
             let keyframes = try parseSeeds(seeds)
             let generator = try network.load()
             try sampling.check(against: generator, network: network.displayName)
+            let move = try cameraMove()
+            if (transform.isRequested || move.isMoving) && !generator.config.isStyleGAN3 {
+                throw UsageProblem("\(network.displayName): camera moves (--translate, --rotate, --rotate-speed, --translate-path) need a StyleGAN3 network; this one is \(generator.config.generation)")
+            }
             try InterpolatePlan(layout: layout, format: URL(fileURLWithPath: out).pathExtension.lowercased(), config: generator.config).check(plan)
             let walk: LatentWalk
             do {
@@ -68,7 +96,9 @@ struct Interpolate: ParsableCommand {
             let progress = ProgressLine("Rendering", total: frames, unit: "frames")
             do {
                 for frame in 0..<frames {
-                    let images = withoutGradients { generator.synthesis(ws: walk.ws(frame: frame, of: frames), noise: sampling.options().noise) }
+                    let camera = move.isMoving || transform.isRequested
+                        ? try generator.transformed(move.transform(frame: frame, of: frames, fps: fps, looping: loop)) : generator
+                    let images = withoutGradients { camera.synthesis(ws: walk.ws(frame: frame, of: frames), noise: sampling.options().noise) }
                     let cells = try (0..<images.shape[0]).map { try RGBFrame(tensor: images.slice(axis: 0, $0..<($0 + 1))) }
                     try writer.append(cells.count == 1 ? cells[0] : try ImageGrid.compose(cells, layout: layout))
                     progress.update(frame + 1)

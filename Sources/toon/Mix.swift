@@ -23,6 +23,7 @@ struct Mix: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Layers (ws) taken from the column seeds, e.g. 0-6 (coarse), 8-17 (fine).", valueName: "list"))
     var styles: String = "0-6"
     @OptionGroup var sampling: SamplingFlags
+    @OptionGroup var transform: TransformOptions
     @Option(help: ArgumentHelp("Output folder for grid.png and each cell (row-col.png).", valueName: "dir"),
             completion: .directory) var outdir: String
 
@@ -38,7 +39,7 @@ struct Mix: ParsableCommand {
             try network.register(in: &plan)
             let rowSeeds = try parseSeeds(rows, option: "--rows"), colSeeds = try parseSeeds(cols, option: "--cols")
             let layers = try parseSeeds(styles, option: "--styles").map(Int.init)
-            let generator = try network.load()
+            let generator = try transform.apply(to: try network.load(), network: network.displayName)
             try sampling.check(against: generator, network: network.displayName)
             if let bad = layers.first(where: { $0 >= generator.numWs }) {
                 throw UsageProblem("--styles: layer \(bad) does not exist; this network has ws 0-\(generator.numWs - 1)")

@@ -82,6 +82,9 @@ struct Project: ParsableCommand {
             let objective = try loadObjective()
             let generator = try network.load()
             guard generator.config.cDim == 0 else { throw UsageProblem("\(network.displayName): the network is conditional; projection takes unconditional networks") }
+            guard !generator.config.isStyleGAN3 else {
+                throw UsageProblem("\(network.displayName): the network is \(generator.config.generation); projection takes StyleGAN2 networks only so far")
+            }
             let resolution = generator.config.imageResolution
             if saveVideo { try plan.requireFrame(columns: 2, rows: 1, cell: resolution, limit: 16_384, format: "MP4 (H.264)", for: "--save-video") }
             try plan.requireMemory(MemoryEstimate.projection(generator.config), for: "projecting on a \(resolution)px network")

@@ -101,6 +101,22 @@ void toon_epilogue_backward(int isa, const float *g, const float *y, ptrdiff_t n
 /// the gradient of x * scale; *scale_grad (when not NULL) = sum of gx * x; then gx *= scale.
 void toon_scale_backward(int isa, float *gx, const float *x, ptrdiff_t n, float scale, float *scale_grad);
 
+// MARK: StyleGAN3 filtered leaky ReLU
+
+/// Floats of scratch that one `toon_filtered_lrelu` call needs (see there for the arguments).
+ptrdiff_t toon_filtered_lrelu_scratch(ptrdiff_t h, ptrdiff_t w, int ku, int up, int px0, int px1, int py0, int py1,
+                                      int kd, int down, ptrdiff_t out_w);
+
+/// NVLabs filtered_lrelu over one h x w channel plane `x`: add `bias`, upsample by `up` (zero
+/// insertion), pad by px0/px1/py0/py1 (negative crops), correlate with the separable `ku`-tap `fu`
+/// (already flipped and scaled by the gain), then v = clamp(lrelu(v, slope) * gain, lo, hi), then
+/// correlate with `fd` (`kd` taps, separable, or a kd x kd row-major filter when `fd_2d`) and keep
+/// every `down`-th value, writing out_h x out_w floats to `out`.
+void toon_filtered_lrelu(int isa, const float *x, ptrdiff_t h, ptrdiff_t w, float bias, const float *fu, int ku, int up,
+                         int px0, int px1, int py0, int py1, float slope, float gain, float lo, float hi,
+                         const float *fd, int kd, int fd_2d, int down, float *out, ptrdiff_t out_h, ptrdiff_t out_w,
+                         float *scratch);
+
 #ifdef __cplusplus
 }
 #endif

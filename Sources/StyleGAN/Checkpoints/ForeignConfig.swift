@@ -23,6 +23,56 @@ enum ForeignConfig {
         return c
     }
 
+    /// NVLabs stylegan3 `init_kwargs` of a StyleGAN3 generator: the synthesis settings sit at the
+    /// top level beside z_dim and friends (networks_stylegan3.py passes them on as **kwargs), with
+    /// that file's defaults, which differ from StyleGAN2's (conv_clamp 256, 2 mapping layers).
+    static func stylegan3(_ kwargs: PickleValue) throws(StyleGANError) -> GeneratorConfig {
+        let mapping = kwargs["mapping_kwargs"] ?? .dict([])
+        let ignored: Set<String> = ["num_fp16_res", "magnitude_ema_beta", "class_name", "init_args"]
+        let known: Set<String> = ["z_dim", "c_dim", "w_dim", "img_resolution", "img_channels", "mapping_kwargs",
+                                  "channel_base", "channel_max", "num_layers", "num_critical", "first_cutoff",
+                                  "first_stopband", "last_stopband_rel", "margin_size", "output_scale", "conv_kernel",
+                                  "filter_size", "lrelu_upsampling", "use_radial_filters", "conv_clamp"]
+        for (key, _) in kwargs.dictPairs ?? [] {
+            if let k = key.string, !known.contains(k), !ignored.contains(k) { throw .foreignConfig(.unsupported("StyleGAN3 setting '\(k)'")) }
+        }
+        for (key, _) in mapping.dictPairs ?? [] {
+            if let k = key.string, !["num_layers", "lr_multiplier", "w_avg_beta"].contains(k) {
+                throw .foreignConfig(.unsupported("StyleGAN3 mapping setting '\(k)'"))
+            }
+        }
+        let wDim = try int(kwargs, "w_dim")
+        var c = GeneratorConfig(
+            zDim: try int(kwargs, "z_dim"), cDim: try int(kwargs, "c_dim", 0), wDim: wDim,
+            imageResolution: try int(kwargs, "img_resolution"), imageChannels: try int(kwargs, "img_channels", 3),
+            mappingLayers: try int(mapping, "num_layers", 2), mappingFeatures: wDim, embedFeatures: wDim,
+            mappingLRMultiplier: Float(try double(mapping, "lr_multiplier", 0.01)),
+            channelBase: try int(kwargs, "channel_base", 32768), channelMax: try int(kwargs, "channel_max", 512))
+        // An explicit None turns the clamp off; a missing key means the constructor's 256.
+        if kwargs["conv_clamp"]?.isNone == true {
+            c.convClamp = nil
+        } else {
+            c.convClamp = Float(try double(kwargs, "conv_clamp", 256))
+        }
+        var a = AliasFreeConfig()
+        a.layerCount = try int(kwargs, "num_layers", a.layerCount)
+        a.criticalLayerCount = try int(kwargs, "num_critical", a.criticalLayerCount)
+        a.firstCutoff = try double(kwargs, "first_cutoff", a.firstCutoff)
+        a.firstStopband = try double(kwargs, "first_stopband", a.firstStopband)
+        a.lastStopbandRelative = try double(kwargs, "last_stopband_rel", a.lastStopbandRelative)
+        a.marginSize = try int(kwargs, "margin_size", a.marginSize)
+        a.outputScale = Float(try double(kwargs, "output_scale", Double(a.outputScale)))
+        a.convKernel = try int(kwargs, "conv_kernel", a.convKernel)
+        a.filterSize = try int(kwargs, "filter_size", a.filterSize)
+        a.leakyReLUUpsampling = try int(kwargs, "lrelu_upsampling", a.leakyReLUUpsampling)
+        if let radial = kwargs["use_radial_filters"], !radial.isNone {
+            guard let flag = radial.bool else { throw .foreignConfig(.unsupported("use_radial_filters is a \(radial.kindName)")) }
+            a.radialFilters = flag
+        }
+        c.aliasFree = a
+        return c
+    }
+
     /// NVLabs TF1 `static_kwargs` of Gs, converted as legacy.py does.
     static func tensorFlow(_ kwargs: PickleValue) throws(StyleGANError) -> GeneratorConfig {
         let known: Set<String> = ["latent_size", "label_size", "dlatent_size", "resolution", "num_channels",

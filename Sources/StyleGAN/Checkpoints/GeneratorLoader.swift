@@ -9,6 +9,7 @@ public struct LoadedGenerator: Sendable {
         case toonkit = "ToonKit (safetensors)"
         case tensorFlow = "NVLabs StyleGAN2 TensorFlow pickle"
         case nvlabs = "NVLabs stylegan2-ada-pytorch pickle"
+        case stylegan3 = "NVLabs stylegan3 pickle"
         case rosinality = "rosinality stylegan2-pytorch checkpoint"
     }
 
@@ -55,7 +56,9 @@ public enum GeneratorLoader {
                 config = try ForeignConfig.rosinality(checkpoint.config, latentAverage: checkpoint.tensors["latent_avg"] != nil)
                 source = ForeignNames.rosinality
             case .stylegan3:
-                throw StyleGANError(url: url, .checkpoint("a StyleGAN3 generator; ToonKit generates from StyleGAN2 models only so far"))
+                format = .stylegan3
+                config = try ForeignConfig.stylegan3(checkpoint.config)
+                source = { ForeignSource($0) }
             }
             try config.validate()
         } catch let error as StyleGANError {
@@ -80,6 +83,11 @@ public enum GeneratorLoader {
         }
         guard missing.isEmpty else {
             throw StyleGANError(url: url, .checkpoint("missing \(missing.count) generator tensor(s): \(missing.prefix(4).joined(separator: ", "))"))
+        }
+        if let aliasFree = config.aliasFree {
+            if let problem = AliasFreeLayout(config, aliasFree).filterMismatch(stored: tensors) {
+                throw StyleGANError(url: url, .checkpoint(problem))
+            }
         }
         do {
             return LoadedGenerator(generator: try Generator(config: config, parameters: store), format: format, convertedFrom: nil)

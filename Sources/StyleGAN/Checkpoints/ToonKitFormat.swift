@@ -5,6 +5,8 @@ import ToonNN
 
 /// ToonKit's own generator file: safetensors with NVLabs parameter names and the architecture as
 /// JSON under the `toonkit.config` metadata key. Tensors stay memory-mapped after loading.
+/// StyleGAN3 generators are marked "toonkit-stylegan3", so a reader that predates them refuses the
+/// file instead of building a StyleGAN2 from it.
 public enum ToonKitFormat {
     /// The JSON stored beside the weights.
     struct Header: Codable {
@@ -21,7 +23,8 @@ public enum ToonKitFormat {
     public static func headerJSON(_ config: GeneratorConfig, source: String?, tensorPrefix: String? = nil) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let header = Header(generator: config, source: source, tensorPrefix: tensorPrefix)
+        var header = Header(generator: config, source: source, tensorPrefix: tensorPrefix)
+        if config.isStyleGAN3 { header.format = "toonkit-stylegan3" }
         return String(decoding: try! encoder.encode(header), as: UTF8.self)
     }
 
@@ -44,8 +47,8 @@ public enum ToonKitFormat {
         do { header = try JSONDecoder().decode(Header.self, from: Data(text.utf8)) } catch {
             throw StyleGANError(url: url, .checkpoint("unreadable ToonKit config: \(error)"))
         }
-        guard header.format == "toonkit-stylegan2" else {
-            throw StyleGANError(url: url, .checkpoint("holds a '\(header.format)' model, not a StyleGAN2 generator"))
+        guard header.format == (header.generator.isStyleGAN3 ? "toonkit-stylegan3" : "toonkit-stylegan2") else {
+            throw StyleGANError(url: url, .checkpoint("holds a '\(header.format)' model, not a \(header.generator.generation) generator"))
         }
         guard header.version == 1 else {
             throw StyleGANError(url: url, .checkpoint("ToonKit format version \(header.version) is newer than this toon (1)"))

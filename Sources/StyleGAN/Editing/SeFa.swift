@@ -50,6 +50,11 @@ public enum SeFa {
     /// `layers`, in synthesis order.
     public static func affineWeightNames(_ config: GeneratorConfig, layers: [Int]) -> [String] {
         let chosen = Set(layers)
+        if let aliasFree = config.aliasFree {
+            // StyleGAN3: the input's affine (rotation and translation) reads w 0, layer i reads w i + 1.
+            let layers = AliasFreeLayout(config, aliasFree).layers.filter { chosen.contains($0.index + 1) }
+            return (chosen.contains(0) ? ["synthesis.input.affine.weight"] : []) + layers.map { "synthesis.\($0.name).affine.weight" }
+        }
         return SynthesisNetwork(config).styleAffines.filter { chosen.contains($0.wIndex) }.map { "\($0.name).weight" }
     }
 

@@ -12,14 +12,16 @@ public struct Truncation: Sendable, Equatable {
     public static let none = Truncation()
 }
 
-/// A StyleGAN2 generator: mapping (z, c -> w) and synthesis (w+ -> image), with its parameters.
-/// Parameter names are NVLabs' (`synthesis.b64.conv0.weight`); foreign checkpoints are renamed to
-/// them by one table per format.
+/// A StyleGAN2 or StyleGAN3 generator: mapping (z, c -> w) and synthesis (w+ -> image), with its
+/// parameters. Parameter names are NVLabs' (`synthesis.b64.conv0.weight`,
+/// `synthesis.L3_36_64.weight`); foreign checkpoints are renamed to them by one table per format.
 public struct Generator: Sendable {
     public let config: GeneratorConfig
     public var parameters: ParameterStore
     let mapping: MappingNetwork
     let synthesis: SynthesisNetwork
+    /// StyleGAN3's synthesis, which replaces `synthesis` when the config is alias-free.
+    let aliasFreeSynthesis: AliasFreeSynthesis?
 
     /// A generator over `parameters`, which must hold exactly `Generator.spec(config)`'s names and shapes.
     public init(config: GeneratorConfig, parameters: ParameterStore) throws {
@@ -28,6 +30,7 @@ public struct Generator: Sendable {
         self.parameters = parameters
         mapping = MappingNetwork(config)
         synthesis = SynthesisNetwork(config)
+        aliasFreeSynthesis = config.aliasFree.map { AliasFreeSynthesis(config, $0) }
         try Generator.spec(config).validate(parameters)
     }
 
@@ -35,7 +38,11 @@ public struct Generator: Sendable {
     public static func spec(_ config: GeneratorConfig) -> ParameterSpec {
         var spec = ParameterSpec()
         MappingNetwork(config).declare(into: &spec)
-        SynthesisNetwork(config).declare(into: &spec)
+        if let aliasFree = config.aliasFree {
+            AliasFreeSynthesis(config, aliasFree).declare(into: &spec)
+        } else {
+            SynthesisNetwork(config).declare(into: &spec)
+        }
         return spec
     }
 
@@ -61,9 +68,11 @@ public struct Generator: Sendable {
     }
 
     /// ws: [N, numWs, wDim] -> images [N, channels, R, R] (raw output, roughly in -1...1).
+    /// StyleGAN3 has no noise inputs (`noise` is ignored there) and records no gradients.
     public func synthesis(ws: Tensor, noise: NoiseMode = .const) -> Tensor {
         precondition(ws.rank == 3 && ws.shape[1] == numWs && ws.shape[2] == config.wDim,
                      "ws has shape \(ws.shape), expected [N, \(numWs), \(config.wDim)]")
+        if let aliasFreeSynthesis { return aliasFreeSynthesis.synthesize(ws: ws, parameters) }
         return synthesis.synthesize(ws: ws, parameters, noiseMode: noise)
     }
 
@@ -81,8 +90,10 @@ extension Generator {
         parameters.pairs.filter { !Generator.isBuffer($0.name) }.reduce(0) { $0 + $1.tensor.count }
     }
 
-    /// Whether `name` is a buffer (w_avg, a noise constant) rather than a trained weight.
+    /// Whether `name` is a buffer (w_avg, a noise constant; StyleGAN3's input transform,
+    /// frequencies, phases and magnitude EMAs) rather than a trained weight.
     public static func isBuffer(_ name: String) -> Bool {
-        name.hasSuffix(".w_avg") || name.hasSuffix(".noise_const")
+        ["w_avg", "noise_const", "magnitude_ema"].contains { name.hasSuffix(".\($0)") }
+            || ["synthesis.input.transform", "synthesis.input.freqs", "synthesis.input.phases"].contains(name)
     }
 }

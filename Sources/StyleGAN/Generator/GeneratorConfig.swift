@@ -1,5 +1,7 @@
-/// The architecture of a StyleGAN2 generator, as NVLabs' `init_kwargs` describe it. It travels
-/// with the weights (read from every checkpoint format, stored in ToonKit's own), never from flags.
+/// The architecture of a StyleGAN2 or StyleGAN3 generator, as NVLabs' `init_kwargs` describe it.
+/// It travels with the weights (read from every checkpoint format, stored in ToonKit's own), never
+/// from flags. StyleGAN3 generators carry `aliasFree`; their synthesis ignores `architecture` and
+/// `resampleFilter`.
 public struct GeneratorConfig: Codable, Equatable, Sendable {
     public enum Architecture: String, Codable, Sendable { case orig, skip, resnet }
 
@@ -21,6 +23,8 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     public var resampleFilter: [Float]
     /// NVLabs `conv_clamp`: activations clamped to ±this (nil: no clamp).
     public var convClamp: Float?
+    /// StyleGAN3's synthesis settings; nil for StyleGAN2.
+    public var aliasFree: AliasFreeConfig?
 
     public init(zDim: Int = 512, cDim: Int = 0, wDim: Int = 512, imageResolution: Int, imageChannels: Int = 3,
                 mappingLayers: Int = 8, mappingFeatures: Int? = nil, embedFeatures: Int? = nil,
@@ -52,13 +56,24 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     public func channels(at resolution: Int) -> Int { min(channelBase / resolution, channelMax) }
 
     /// Number of w vectors the synthesis network consumes: two per block (one for the 4x4 block)
-    /// plus the last block's toRGB.
-    public var numWs: Int { blockResolutions.count * 2 }
+    /// plus the last block's toRGB; StyleGAN3: one per layer plus the input's and the toRGB's.
+    public var numWs: Int { aliasFree?.numWs ?? blockResolutions.count * 2 }
+
+    /// True for a StyleGAN3 (alias-free) generator.
+    public var isStyleGAN3: Bool { aliasFree != nil }
+
+    /// "StyleGAN2", "StyleGAN3-T" or "StyleGAN3-R".
+    public var generation: String { aliasFree.map { "StyleGAN3-\($0.name)" } ?? "StyleGAN2" }
 
     /// Checks the values a file could get wrong before anything is allocated from them.
     public func validate() throws(StyleGANError) {
         let r = imageResolution
-        guard r >= 4, r <= 8192, r & (r - 1) == 0 else { throw .config(.invalid("resolution \(r) is not a power of two in 4...8192")) }
+        if let aliasFree {
+            guard r <= 8192 else { throw .config(.invalid("resolution \(r) is above 8192")) }
+            try aliasFree.validate(resolution: r)
+        } else {
+            guard r >= 4, r <= 8192, r & (r - 1) == 0 else { throw .config(.invalid("resolution \(r) is not a power of two in 4...8192")) }
+        }
         guard (1...4096).contains(zDim) || zDim == 0, (1...4096).contains(wDim), (0...100_000).contains(cDim) else {
             throw .config(.invalid("latent sizes z=\(zDim) w=\(wDim) c=\(cDim) are out of range"))
         }

@@ -9,6 +9,8 @@ public struct ParameterSpec: Sendable {
         case constant(Float)
         /// Standard normal times `scale` (StyleGAN's equalized layers store N(0, 1) / lrMultiplier).
         case normal(scale: Float)
+        /// These exact values, row-major (an identity matrix, StyleGAN3's input affine bias [1, 0, 0, 0]).
+        case values([Float])
     }
 
     public struct Entry: Sendable {
@@ -34,6 +36,7 @@ public struct ParameterSpec: Sendable {
             switch entry.initializer {
             case .zeros: return (entry.name, Tensor.zeros(entry.shape))
             case .constant(let v): return (entry.name, Tensor(repeating: v, shape: entry.shape))
+            case .values(let v): return (entry.name, Tensor(shape: entry.shape, scalars: v))
             case .normal(let scale):
                 var values = [Float](repeating: 0, count: Shape.count(entry.shape))
                 var i = 0

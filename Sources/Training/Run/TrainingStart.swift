@@ -45,6 +45,9 @@ public enum TrainingStart {
                 return (try TrainingRun(options: saved, data: data, directory: newFolder(), state: state), false)
             }
             let loaded = try GeneratorLoader.load(url).generator
+            guard !loaded.config.isStyleGAN3 else {
+                throw TrainingError(url: url, .config("a \(loaded.config.generation) generator; training continues StyleGAN2 networks only so far"))
+            }
             // NVLabs' pickles carry D beside G; other formats hold a generator alone, and D starts fresh.
             let foreign = try? ForeignCheckpoint.load(from: url)
             let d = try foreign.flatMap { try DiscriminatorLoader.load($0, resolution: loaded.config.imageResolution) }

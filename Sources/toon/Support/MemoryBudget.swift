@@ -41,6 +41,12 @@ enum MemoryEstimate {
     /// image). Measured on the 64x64 fixture (channels 64...32): 2.8 MB of peak memory per image
     /// of batch; this gives 4.2 MB.
     static func synthesis(_ config: GeneratorConfig) -> Double {
+        if let layers = config.styleGAN3Layers {
+            // StyleGAN3: the largest layer's maps alive at once (input, padded input, conv output,
+            // output), the filtered activation's rows aside.
+            let largest = layers.map { Double($0.size) * Double($0.size) * Double($0.channels) }.max() ?? 0
+            return largest * 4 * 4
+        }
         let largest = config.blockResolutions.map { Double($0) * Double($0) * Double(config.channels(at: $0)) }.max() ?? 0
         return largest * 4 * 8
     }
