@@ -105,7 +105,9 @@ public struct CNNFaceDetector: Sendable {
             let size = c.outputSize(height: x.shape[2], width: x.shape[3])
             guard size.height >= 1 && size.width >= 1 else { return nil }
             let epilogue = ConvEpilogue(bias: bias, activation: c.relu ? .relu : .linear, gain: 1)
-            if c.strideX == 1 && c.strideY == 1 && c.paddingX == c.paddingY {
+            if ShiftedSumConvolution.applies(c) {
+                x = ShiftedSumConvolution.apply(c, to: x)
+            } else if c.strideX == 1 && c.strideY == 1 && c.paddingX == c.paddingY {
                 x = x.conv2d(weight, padding: c.paddingX, inputScale: nil, epilogue: epilogue)
             } else {
                 x = x.conv2d(weight, stride: (c.strideY, c.strideX), padding: (c.paddingY, c.paddingX))

@@ -1,3 +1,5 @@
+import ToonCore
+
 /// dlib's `pyramid_up` with `pyramid_down<2>`, as `cnn_face_detection_model_v1` upsamples a photo
 /// before detecting (its `upsample_num_times`), and the map of boxes back down.
 enum PyramidUp {
@@ -12,25 +14,25 @@ enum PyramidUp {
     static func doubled(_ photo: RGBCodes) -> RGBCodes {
         let corner = up(x: Double(photo.width - 1), y: Double(photo.height - 1))
         let width = Int(corner.x.rounded()) + 1, height = Int(corner.y.rounded()) + 1
-        let xScale = Double(photo.width - 1) / Double(max(width - 1, 1))
-        let yScale = Double(photo.height - 1) / Double(max(height - 1, 1))
+        let columns = BilinearSteps(from: photo.width, to: width), rows = BilinearSteps(from: photo.height, to: height)
         var values = [Float](repeating: 0, count: 3 * width * height)
         let (inPlane, outPlane) = (photo.width * photo.height, width * height)
         photo.values.withUnsafeBufferPointer { source in
-            for r in 0..<height {
-                let y = Double(r) * yScale
-                let top = Int(y.rounded(.down)), bottom = min(top + 1, photo.height - 1)
-                let tb = Float(y - Double(top))
-                for c in 0..<width {
-                    let x = Double(c) * xScale
-                    let left = Int(x.rounded(.down)), right = min(left + 1, photo.width - 1)
-                    let lr = Float(x - Double(left))
-                    let (tl, tr, bl, br) = ((1 - tb) * (1 - lr), (1 - tb) * lr, tb * (1 - lr), tb * lr)
-                    for channel in 0..<3 {
-                        let p = source.baseAddress! + channel * inPlane
-                        let value = tl * p[top * photo.width + left] + tr * p[top * photo.width + right]
-                            + bl * p[bottom * photo.width + left] + br * p[bottom * photo.width + right]
-                        values[channel * outPlane + r * width + c] = value.rounded(.towardZero)
+            values.withUnsafeMutableBufferPointer { out in
+                let (source, out) = (SharedPointer(source.baseAddress!), SharedMutablePointer(out.baseAddress!))
+                Parallel.forEach(3 * height, grain: 16) { items in
+                    for item in items {
+                        let (channel, r) = (item / height, item % height)
+                        let tb = rows.fraction[r]
+                        let top = source.value + channel * inPlane + rows.low[r] * photo.width
+                        let bottom = source.value + channel * inPlane + rows.high[r] * photo.width
+                        let target = out.value + channel * outPlane + r * width
+                        for c in 0..<width {
+                            let (left, right, lr) = (columns.low[c], columns.high[c], columns.fraction[c])
+                            let value = (1 - tb) * (1 - lr) * top[left] + (1 - tb) * lr * top[right]
+                                + tb * (1 - lr) * bottom[left] + tb * lr * bottom[right]
+                            target[c] = value.rounded(.towardZero)
+                        }
                     }
                 }
             }

@@ -1,5 +1,23 @@
 import ToonCore
 
+/// Where each output row or column of dlib's bilinear resize (corners to corners) reads: output
+/// index i samples the input at i * (in - 1) / (out - 1), between `low` and `high` at `fraction`.
+struct BilinearSteps {
+    var low: [Int], high: [Int], fraction: [Float]
+
+    init(from input: Int, to output: Int) {
+        let scale = Double(input - 1) / Double(max(output - 1, 1))
+        low = []; high = []; fraction = []
+        for i in 0..<output {
+            let position = Double(i) * scale
+            let l = Int(position.rounded(.down))
+            low.append(l)
+            high.append(min(l + 1, input - 1))
+            fraction.append(Float(position - Double(l)))
+        }
+    }
+}
+
 /// dlib's tiled image pyramid (`create_tiled_pyramid` with `pyramid_down<6>`): the photo and
 /// each smaller copy, 5/6 the size of the one before, laid out in one image so the network scans
 /// every scale in one pass. The big levels go down the left column; the rest climb back up the
@@ -77,20 +95,20 @@ struct TiledPyramid: Equatable {
         precondition(photo.width == levels[0].width && photo.height == levels[0].height, "pyramid laid out for another size")
         let plane = width * height
         var values = [Float](repeating: 0, count: 3 * plane)
-        values.withUnsafeMutableBufferPointer { out in
-            let out = out.baseAddress!
-            for c in 0..<3 {
-                let first = levels[0]
-                for y in 0..<photo.height {
-                    let source = (c * photo.height + y) * photo.width
-                    let row = out + c * plane + (first.top + y) * width + first.left
-                    for x in 0..<photo.width { row[x] = (photo.values[source + x] - mean[c]) / 256 }
-                }
-            }
-            Parallel.forEach(3, grain: 1) { channels in
-                for c in channels {
-                    for i in levels.indices.dropFirst() {
-                        Self.resize(out + c * plane, from: levels[i - 1], to: levels[i], rowStride: width)
+        let first = levels[0]
+        photo.values.withUnsafeBufferPointer { source in
+            values.withUnsafeMutableBufferPointer { out in
+                let (source, out) = (SharedPointer(source.baseAddress!), SharedMutablePointer(out.baseAddress!))
+                // A channel per worker: each level is made from the one before, in that channel only.
+                Parallel.forEach(3, grain: 1) { channels in
+                    for c in channels {
+                        let (mean, tiled) = (mean[c], out.value + c * plane)
+                        for y in 0..<photo.height {
+                            let row = source.value + (c * photo.height + y) * photo.width
+                            let target = tiled + (first.top + y) * width + first.left
+                            for x in 0..<photo.width { target[x] = (row[x] - mean) / 256 }
+                        }
+                        for i in levels.indices.dropFirst() { Self.resize(tiled, from: levels[i - 1], to: levels[i], rowStride: width) }
                     }
                 }
             }
@@ -101,18 +119,13 @@ struct TiledPyramid: Equatable {
     /// dlib's bilinear `resize_image` for float images, within one plane: output pixel (x, y)
     /// reads the input at (x * (inW - 1) / (outW - 1), likewise y), weights in float.
     static func resize(_ plane: UnsafeMutablePointer<Float>, from a: Level, to b: Level, rowStride: Int) {
-        let xScale = Double(a.width - 1) / Double(max(b.width - 1, 1))
-        let yScale = Double(a.height - 1) / Double(max(b.height - 1, 1))
+        let columns = BilinearSteps(from: a.width, to: b.width), rows = BilinearSteps(from: a.height, to: b.height)
         for r in 0..<b.height {
-            let y = Double(r) * yScale
-            let top = Int(y.rounded(.down)), bottom = min(top + 1, a.height - 1)
-            let tb = Float(y - Double(top))
+            let (top, bottom, tb) = (rows.low[r], rows.high[r], rows.fraction[r])
             let topRow = plane + (a.top + top) * rowStride + a.left, bottomRow = plane + (a.top + bottom) * rowStride + a.left
             let out = plane + (b.top + r) * rowStride + b.left
             for c in 0..<b.width {
-                let x = Double(c) * xScale
-                let left = Int(x.rounded(.down)), right = min(left + 1, a.width - 1)
-                let lr = Float(x - Double(left))
+                let (left, right, lr) = (columns.low[c], columns.high[c], columns.fraction[c])
                 out[c] = (1 - tb) * (1 - lr) * topRow[left] + (1 - tb) * lr * topRow[right]
                     + tb * (1 - lr) * bottomRow[left] + tb * lr * bottomRow[right]
             }
