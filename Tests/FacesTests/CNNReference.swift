@@ -10,6 +10,10 @@ struct CNNReference: Decodable {
         /// dlib.rectangle's left, top, right, bottom (inclusive).
         let rect: [Int]
         let confidence: Double
+        /// dlib's 68 landmarks in `rect` (libdlib-data's model), whole pixels.
+        let landmarks: [[Int]]
+        /// The FFHQ recipe's quad from those landmarks: top-left, bottom-left, bottom-right, top-right.
+        let quad: [[Double]]
         var box: FaceBox { FaceBox(x: rect[0], y: rect[1], width: rect[2] - rect[0] + 1, height: rect[3] - rect[1] + 1) }
     }
 
