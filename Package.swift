@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "ToonTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics"], exclude: ["Reference"]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 import ToonIO
 @testable import Faces
 
@@ -7,7 +8,7 @@ import ToonIO
 /// upsample 1): dlib's 68 landmarks in each of dlib's boxes (equal, whole pixels, as the landmark
 /// reference requires) and the FFHQ recipe's quad from them (within 1e-6 px: the same double
 /// arithmetic). The recipe's later steps are pinned by AlignmentReferenceTests.
-@Suite("CNN faces align as the FFHQ recipe does",
+@Suite("CNN faces align as the FFHQ recipe does", .computeFromEnvironment,
        .enabled(if: CNNReference.filesInstalled && LandmarksReference.filesInstalled, CNNReference.missingFiles))
 struct CNNAlignmentReferenceTests {
     static let reference = CNNReference.shared

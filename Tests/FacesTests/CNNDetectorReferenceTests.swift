@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ToonTestSupport
 import ToonIO
 @testable import Faces
 
@@ -8,7 +9,7 @@ import ToonIO
 /// every box equal), and a confidence within 0.005 (the issue allows 0.02; measured at most 0.0005).
 /// The network sums floats in another order than dlib (ToonKit's GEMM, affine layers folded into
 /// the convolutions), so scores differ in their last bits, most where many layers add up (upsample 1).
-@Suite("CNN face detector matches dlib", .enabled(if: CNNReference.filesInstalled, CNNReference.missingFiles))
+@Suite("CNN face detector matches dlib", .computeFromEnvironment, .enabled(if: CNNReference.filesInstalled, CNNReference.missingFiles))
 struct CNNDetectorReferenceTests {
     static let reference = CNNReference.shared
 

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import ToonTestSupport
 import ToonCore
 @testable import Faces
 
 /// Reading dlib's DNN serialization: a hand-made network reads and runs as its layers one by one
 /// would; a file that is not such a network is one error that names the file and the byte.
-struct MMODNetworkFileTests {
+@Suite(.computeFromEnvironment) struct MMODNetworkFileTests {
     /// conv 3->2 3x3 pad 1, batch norm, relu, conv 2->1 1x1: small enough to run by hand.
     static let layers: [DlibNetworkBytes.Layer] = [
         .con(outputs: 2, inputs: 3, size: 3, stride: 1, padding: 1,

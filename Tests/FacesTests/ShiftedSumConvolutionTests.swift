@@ -1,10 +1,11 @@
 import Testing
+import ToonTestSupport
 import ToonCore
 @testable import Faces
 
 /// The detector's last layer runs as one product and shifted sums; it must equal the engine's
 /// convolution (im2col + GEMM) with the same weights, to float rounding.
-struct ShiftedSumConvolutionTests {
+@Suite(.computeFromEnvironment) struct ShiftedSumConvolutionTests {
     @Test("shifted sums equal conv2d plus bias", arguments: [(9, 4, 1), (5, 2, 2), (3, 0, 1)])
     func equalsConvolution(_ shape: (size: Int, padding: Int, outputs: Int)) throws {
         let (inputs, h, w) = (6, 13, 17)
