@@ -44,3 +44,22 @@ struct CNNDetectorReferenceTests {
         print("cnn \(photo.name) upsample \(upsample): lowest IoU \(lowestIoU), largest confidence difference \(largestDifference)")
     }
 }
+
+/// A photo larger than the detection size is shrunk for detection and its boxes mapped back.
+@Suite("CNN detection of a large photo", .computeFromEnvironment, .enabled(if: CNNReference.filesInstalled, CNNReference.missingFiles))
+struct CNNLargePhotoTests {
+    @Test("example.jpg doubled, detected at its own size: dlib's boxes doubled (IoU >= 0.9)")
+    func shrunkAndMappedBack() throws {
+        let photo = try #require(CNNReference.shared.photos.first { $0.name == "example.jpg" })
+        let expected = try #require(photo.runs.first { $0.upsample == 0 }).faces
+        let image = try Image.read(from: URL(fileURLWithPath: photo.path))
+        let large = image.resized(width: 2 * image.width, height: 2 * image.height)
+        let found = CNNReference.detector.detectScaled(in: large, upsample: 0, largestSide: max(image.width, image.height))
+        try #require(found.count == expected.count, "\(found)")
+        for face in expected {
+            let doubled = FaceBox(x: 2 * face.box.x, y: 2 * face.box.y, width: 2 * face.box.width, height: 2 * face.box.height)
+            let best = found.map { CNNReference.iou($0.box, doubled) }.max() ?? 0
+            #expect(best >= 0.9, "dlib's \(face.rect) doubled \(doubled): best IoU \(best) among \(found.map(\.box))")
+        }
+    }
+}
