@@ -22,8 +22,10 @@ public struct FaceDetection: Sendable, Equatable {
 /// and tilted that the frontal cascades miss.
 public struct CNNFaceDetector: Sendable {
     let network: MMODNetwork
-    /// The folded weights as tensors, one pair per convolution.
+    /// The folded weights as tensors, one pair per convolution, and the block filters of those
+    /// that run as convolutions over 2x2 blocks (`SpaceToDepthConvolution`).
     let weights: [(weight: Tensor, bias: Tensor)]
+    let blockWeights: [Tensor?]
     /// The file the network was read from.
     public let file: String
 
@@ -33,6 +35,7 @@ public struct CNNFaceDetector: Sendable {
         weights = network.convolutions.map { c in
             (Tensor(shape: [c.outputs, c.inputs, c.rows, c.columns], scalars: c.weight), Tensor(shape: [c.outputs], scalars: c.bias))
         }
+        blockWeights = network.convolutions.map { SpaceToDepthConvolution.applies($0) ? SpaceToDepthConvolution.blockWeights($0) : nil }
     }
 
     /// Reads a dlib MMOD network (such as `mmod_human_face_detector.dat`); any other file is an
@@ -101,12 +104,14 @@ public struct CNNFaceDetector: Sendable {
     /// too small to give any output.
     func scores(_ input: Tensor) -> Tensor? {
         var x = input
-        for (c, (weight, bias)) in zip(network.convolutions, weights) {
+        for (index, (c, (weight, bias))) in zip(network.convolutions, weights).enumerated() {
             let size = c.outputSize(height: x.shape[2], width: x.shape[3])
             guard size.height >= 1 && size.width >= 1 else { return nil }
             let epilogue = ConvEpilogue(bias: bias, activation: c.relu ? .relu : .linear, gain: 1)
             if ShiftedSumConvolution.applies(c) {
                 x = ShiftedSumConvolution.apply(c, to: x)
+            } else if let blocks = blockWeights[index] {
+                x = SpaceToDepthConvolution.apply(c, blockWeights: blocks, epilogue: epilogue, to: x)
             } else if c.strideX == 1 && c.strideY == 1 && c.paddingX == c.paddingY {
                 x = x.conv2d(weight, padding: c.paddingX, inputScale: nil, epilogue: epilogue)
             } else {
