@@ -10,6 +10,7 @@ public struct FaceDetection: Sendable, Equatable {
     /// A cascade, which gives none, reports 1.
     public var confidence: Double
 
+    /// A face at `box` found with `confidence`.
     public init(box: FaceBox, confidence: Double) {
         self.box = box
         self.confidence = confidence
