@@ -14,7 +14,7 @@ func faceDetection(_ options: Options) -> [Row] {
     }
     let photo = try! Image.readUpright(from: URL(fileURLWithPath: path))
     let detector: CNNFaceDetector
-    do { detector = try CNNFaceDetector.defaultModel() } catch {
+    do { detector = try CNNFaceDetector.defaultModel(environment: ProcessInfo.processInfo.environment) } catch {
         FileHandle.standardError.write(Data("toon-bench: \(error)\n".utf8))
         exit(1)
     }

