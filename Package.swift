@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "ToonTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics"], exclude: ["Reference"]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonIO", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.

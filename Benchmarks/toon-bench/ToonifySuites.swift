@@ -97,7 +97,7 @@ func toonifyStages(_ options: Options) -> [Row] {
     var rows: [Row] = []
     var aligner: FaceAligner!
     rows.append(timed("load cascade and landmark model") {
-        aligner = FaceAligner(detector: try CascadeClassifier.defaultFrontalFace(), predictor: try ShapePredictor.defaultLandmarks(),
+        aligner = FaceAligner(detector: .cascade(try CascadeClassifier.defaultFrontalFace()), predictor: try ShapePredictor.defaultLandmarks(),
                               alignment: FFHQAlignment(outputSize: resolution, transformSize: min(4 * resolution, 4096)))
     })
     var faces: [AlignedPhotoFace] = []

@@ -21,6 +21,8 @@ import Training
 //                   toonify --resolution R --steps S --photo P   (each stage of toon toonify timed on a config-f
 //                                   pair with random weights: load the face models, detect and align, project
 //                                   S steps, blend, draw, paste back)
+//                   faces --photo P [--upsample N] [--runs N]   (dlib's CNN face detector on the photo, upsample
+//                                   0 and 1 or N; Benchmarks/faces_compare.sh runs dlib's beside it)
 //                   projection-quality [--runs N] [--steps S] [--w-plus]   (the built-in model's seeds 0..N-1
 //                                   projected with pixel MSE + MS-SSIM: PSNR, SSIM and distance in w)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
@@ -43,6 +45,7 @@ struct Options {
     var steps = 300
     var wPlus = false
     var photo: String? = nil
+    var upsample = [0, 1]
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -67,7 +70,8 @@ struct Options {
             case "--steps": steps = Options.positive(it.next(), a)
             case "--w-plus": wPlus = true
             case "--photo": photo = it.next()
-            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "stylegan3", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "all": suite = a
+            case "--upsample": upsample = [Int(it.next() ?? "") ?? 0]
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "stylegan3", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "faces", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -317,6 +321,10 @@ let rows: [Row] = configuration.run {
 
     if options.suite == "stylizer" {
         rows += stylizerFrames(options)
+    }
+
+    if options.suite == "faces" {
+        rows += faceDetection(options)
     }
 
     if options.suite == "train" {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a cascade or shape predictor file could not be read or found: one line that names the file first.
+/// Why a cascade, shape predictor or detector network file could not be read or found: one line that names the file first.
 public struct FacesError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Problem: Equatable, Sendable {
         /// The file could not be opened or read; the operating system's reason.
@@ -20,6 +20,11 @@ public struct FacesError: Error, CustomStringConvertible, Equatable, Sendable {
         /// A dlib shape predictor file that is truncated, malformed or inconsistent: the byte offset
         /// where reading stopped and what is wrong there.
         case badShapePredictor(offset: Int, String)
+        /// A file that is not a dlib MMOD detector network ToonKit can run: the byte offset where
+        /// reading stopped and what is wrong there.
+        case badDetectorNetwork(offset: Int, String)
+        /// A model file that is absent and how to get it.
+        case missingModel(String)
     }
 
     /// The cascade file at fault.
@@ -42,6 +47,8 @@ public struct FacesError: Error, CustomStringConvertible, Equatable, Sendable {
         case .missingPackage(let package):
             "\(file): not found; install Debian's \(package) package (apt-get install \(package))"
         case let .badShapePredictor(offset, reason): "\(file): byte \(offset): not a usable dlib shape predictor: \(reason)"
+        case let .badDetectorNetwork(offset, reason): "\(file): byte \(offset): not a usable dlib MMOD detector: \(reason)"
+        case .missingModel(let how): "\(file): not found; \(how)"
         }
     }
 

@@ -7,9 +7,10 @@ struct Align: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find faces in photos and align each as FFHQ's images are aligned.",
         discussion: """
-            Faces are found with OpenCV's frontal-face cascade (Debian's opencv-data; --detector lbp
-            or cascade=FILE for another), located by dlib's 68 landmarks (Debian's libdlib-data, or
-            --landmarks FILE) and cut out with NVLabs' FFHQ alignment. Each face is
+            Faces are found with dlib's MMOD CNN face detector (mmod_human_face_detector.dat, which
+            scripts/fetch-models installs; without it, OpenCV's Haar cascade, with a warning; or
+            --detector haar, lbp or cascade=FILE), located by dlib's 68 landmarks (Debian's
+            libdlib-data, or --landmarks FILE) and cut out with NVLabs' FFHQ alignment. Each face is
             written as <photo-stem>_face0.png, _face1.png, ... (left to right), and the run's boxes,
             landmarks and crop squares as faces.json in the output folder.
 

@@ -22,8 +22,8 @@ struct ToonifyCommand: ParsableCommand {
             Real photos need a real-face base (FFHQ config-f) and its cartoon fine-tune
             (e.g. Pinkney's toonify models), which ToonKit does not ship.
 
-            Faces are found and aligned as toon align does (OpenCV's frontal-face
-            cascade or --detector, dlib's 68 landmarks or --landmarks, FFHQ's
+            Faces are found and aligned as toon align does (dlib's CNN face
+            detector or --detector, dlib's 68 landmarks or --landmarks, FFHQ's
             alignment at the base's resolution);
             every face is toonified. With --aligned the photo is taken as one face
             already aligned (centred square, as toon align makes it; synth images are).

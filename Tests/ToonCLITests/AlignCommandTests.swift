@@ -3,8 +3,8 @@ import Testing
 import ToonIO
 import ToonTestSupport
 
-/// `toon align` end to end on a photo from Debian's opencv-doc, with the default cascade
-/// (opencv-data) and landmark model (libdlib-data): one PNG per face, faces.json, and a photo
+/// `toon align` end to end on a photo from Debian's opencv-doc, with the Haar cascade
+/// (opencv-data; the CNN's own tests are in FacesCommandTests) and landmark model (libdlib-data): one PNG per face, faces.json, and a photo
 /// without a face named on stderr with exit 2 while the others are still aligned.
 @Suite("toon align", .enabled(if: Toon.available && AlignPackages.installed, AlignPackages.missing))
 struct AlignCommandTests {
@@ -30,7 +30,8 @@ struct AlignCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let flat = try Self.flatPhoto(folder.appendingPathComponent("flat.png"))
         let out = folder.appendingPathComponent("aligned")
-        let result = try Toon.run(["align", Self.messi, flat.path, "--out", out.path, "--size", "64", "--transform-size", "256"])
+        let result = try Toon.run(["align", Self.messi, flat.path, "--out", out.path, "--size", "64", "--transform-size", "256",
+                                   "--detector", "haar"])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr == "toon: \(flat.path): no face found\n")
         let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: out.appendingPathComponent("faces.json")))
@@ -56,10 +57,14 @@ struct AlignCommandTests {
             // OpenCV 4.6's LBP frontal-face cascade finds no face in this photo either (the cascade reference).
             (["--detector", "lbp"], 2, "messi5.jpg: no face found"),
             (["--detector", "cascade=/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"], 0, ""),
-            (["--detector", "dlib"], 64, "--detector must be haar, lbp or cascade=FILE, not 'dlib'"),
-            (["--detector", "cascade="], 64, "--detector must be haar, lbp or cascade=FILE"),
+            (["--detector", "dlib"], 64, "--detector must be cnn, cnn=FILE, haar, lbp or cascade=FILE, not 'dlib'"),
+            (["--detector", "cascade="], 64, "--detector must be cnn, cnn=FILE, haar, lbp or cascade=FILE"),
+            (["--detector", "cnn=/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"], 1,
+             "haarcascade_frontalface_alt2.xml: byte 0: not a usable dlib MMOD detector"),
+            (["--upsample", "4"], 64, "--upsample must be 0 to 3, got 4"),
             (["--detector", "cascade=/nonexistent/anime.xml"], 1, "/nonexistent/anime.xml"),
-            (["--landmarks", "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml"], 1, "haarcascade_frontalface_alt2.xml"),
+            (["--landmarks", "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml", "--detector", "haar"], 1,
+             "haarcascade_frontalface_alt2.xml"),
           ])
     func detectorChoice(arguments: [String], status: Int32, message: String) throws {
         let folder = Toon.temporaryFolder()
@@ -80,7 +85,7 @@ struct AlignCommandTests {
         let folder = Toon.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("aligned")
-        let result = try Toon.run(["align", Self.messi, "--out", out.path, "--size", "32", "--transform-size", "64"])
+        let result = try Toon.run(["align", Self.messi, "--out", out.path, "--size", "32", "--transform-size", "64", "--detector", "haar"])
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("messi5_face1.png").path))
     }
@@ -96,7 +101,7 @@ struct AlignCommandTests {
             return copy.path
         }
         let out = folder.appendingPathComponent("aligned")
-        let (process, delay) = try Toon.interrupt(["align"] + photos + ["--out", out.path, "--size", "128", "--transform-size", "512"],
+        let (process, delay) = try Toon.interrupt(["align"] + photos + ["--out", out.path, "--size", "128", "--transform-size", "512", "--detector", "haar"],
                                                   signal: signal, watching: out, maxDelay: 1_000_000, startTimeout: 120)
         #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal,
                 "delay \(delay) µs: status \(process.terminationStatus)")
@@ -113,7 +118,7 @@ struct AlignCommandTests {
         let disk = try SmallDisk.mount()
         defer { SmallDisk.unmount(disk) }
         let out = disk.appendingPathComponent("aligned")
-        let result = try Toon.run(["align", Self.messi, "--out", out.path, "--size", "256", "--transform-size", "256"])
+        let result = try Toon.run(["align", Self.messi, "--out", out.path, "--size", "256", "--transform-size", "256", "--detector", "haar"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.hasPrefix("toon: \(out.path)/") && result.stderr.filter { $0 == "\n" }.count == 1, "\(result.stderr)")
         #expect(result.stderr.lowercased().contains("space"), "\(result.stderr)")

@@ -54,14 +54,14 @@ struct SmallItemsCommandTests {
         let known = try Toon.run(["help", "mix"])
         #expect(known.status == 0 && known.stdout.contains("Style mixing"))
         // Commands whose name is set by commandName, not their type's name.
-        for name in ["blend", "metrics", "toonify"] {
+        for name in ["blend", "metrics", "toonify", "faces"] {
             let help = try Toon.run(["help", name])
             #expect(help.status == 0 && help.stdout.contains("USAGE: toon \(name)"), "help \(name): \(help.stderr)")
         }
     }
 
     @Test("help examples fit 80 columns, so no command is wrapped in the middle", arguments: ["generate", "mix", "interpolate", "edit", "convert", "blend", "train", "metrics",
-                                                                                               "project", "directions", "toonify"])
+                                                                                               "project", "directions", "toonify", "faces"])
     func helpExamples(command: String) throws {
         let help = try Toon.run([command, "--help"])
         let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)

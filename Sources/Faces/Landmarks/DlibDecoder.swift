@@ -7,22 +7,31 @@ import Foundation
 struct DlibDecoder {
     let bytes: UnsafeBufferPointer<UInt8>
     let file: String
-    private(set) var offset = 0
+    /// What the file should hold, which names the problem in errors.
+    let contents: Contents
+    var offset = 0
+
+    /// The kinds of dlib file ToonKit reads.
+    enum Contents { case shapePredictor, detectorNetwork }
 
     /// The fewest bytes any serialized integer takes: a control byte and one value byte.
     static let integerBytes = 2
     /// The fewest bytes a float takes: its mantissa and its exponent, each an integer.
     static let floatBytes = 2 * integerBytes
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, contents: Contents = .shapePredictor) {
         self.bytes = bytes
         self.file = file
+        self.contents = contents
     }
 
     var remaining: Int { bytes.count - offset }
 
     func error(_ reason: String, at position: Int? = nil) -> FacesError {
-        FacesError(file: file, .badShapePredictor(offset: position ?? offset, reason))
+        switch contents {
+        case .shapePredictor: FacesError(file: file, .badShapePredictor(offset: position ?? offset, reason))
+        case .detectorNetwork: FacesError(file: file, .badDetectorNetwork(offset: position ?? offset, reason))
+        }
     }
 
     /// The control byte and value bytes of an integer: the low 4 bits count the little-endian value
