@@ -69,17 +69,22 @@ struct Distill: ParsableCommand {
         try reportingFailures {
             var plan = RunPlan()
             try plan.readDataset(pairs)
-            let folder = try plan.createFolder(out)
             let data = try PairedDataset(contentsOf: URL(fileURLWithPath: pairs))
             let side = 1 << config.levels
             guard data.resolution % side == 0 else {
                 throw UsageProblem("\(pairs): \(data.resolution) px pairs do not divide by \(side) (2^--levels)")
             }
+            var resumeStep: Int?
+            if resume != nil {
+                resumeStep = DistillCheckpoint.latestStep(in: URL(fileURLWithPath: out))
+                if resumeStep == nil { throw RunFailure("\(out): no snapshot to resume (student-*.safetensors with its state-*)") }
+            }
+            // Created only once the pairs and the snapshot are known: a refused run leaves no folder behind.
+            let folder = try plan.createFolder(out)
             let held = data.count >= 2 ? max(1, Int((Double(data.count) * heldOut).rounded())) : 0
             let training = 0..<(data.count - held)
             var distiller: Distiller
-            if resume != nil {
-                guard let step = DistillCheckpoint.latestStep(in: folder) else { throw RunFailure("\(out): no snapshot to resume (student-*.safetensors with its state-*)") }
+            if let step = resumeStep {
                 distiller = try DistillCheckpoint.resume(from: folder, step: step, pairs: data)
                 print("Resuming \(folder.appendingPathComponent(DistillCheckpoint.studentName(step)).path) at step \(step) with its own settings")
             } else {

@@ -37,10 +37,12 @@ struct DistillCommandTests {
         _ = try Toon.run(["dataset", "synth", "--count", "2", "--resolution", "64", "--style", "shaded", "--out", plain.path])
         let result = try Toon.run(["distill", "--pairs", plain.path, "--steps", "2", "--out", folder.appendingPathComponent("a").path])
         #expect(result.status == 1 && result.stderr.contains("pairs.json"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a").path), "a refused run leaves no folder")
         let pairs = folder.appendingPathComponent("pairs.zip")
         _ = try Toon.run(["pairs", "--count", "2", "--resolution", "32", "--out", pairs.path])
         let none = try Toon.run(["distill", "--pairs", pairs.path, "--resume", "latest", "--out", folder.appendingPathComponent("b").path])
         #expect(none.status == 1 && none.stderr.contains("no snapshot to resume"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("b").path))
     }
 
     @Test("toon stylize runs a student over a photo of any size (mirrored up to a multiple of 8 and cropped back); a degree it cannot take and a video are refused")
