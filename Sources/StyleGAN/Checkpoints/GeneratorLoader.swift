@@ -61,10 +61,8 @@ public enum GeneratorLoader {
                 source = { ForeignSource($0) }
             }
             try config.validate()
-        } catch let error as StyleGANError {
-            throw error.naming(url)
         } catch {
-            throw StyleGANError(url: url, .checkpoint(SystemErrorText.reason(error)))
+            throw error.naming(url)
         }
 
         var store = ParameterStore()
