@@ -96,8 +96,11 @@ func toonifyStages(_ options: Options) -> [Row] {
     let photo = try! Image.readUpright(from: URL(fileURLWithPath: options.photo ?? "/usr/share/doc/opencv-doc/examples/data/messi5.jpg"))
     var rows: [Row] = []
     var aligner: FaceAligner!
-    rows.append(timed("load cascade and landmark model") {
-        aligner = FaceAligner(detector: .cascade(try CascadeClassifier.defaultFrontalFace()), predictor: try ShapePredictor.defaultLandmarks(),
+    // toonify's default: dlib's CNN at upsample 1 when scripts/fetch-models has put it in place, else the Haar cascade.
+    let cnn = try? CNNFaceDetector.defaultModel(environment: ProcessInfo.processInfo.environment)
+    rows.append(timed(cnn == nil ? "load Haar cascade and landmark model" : "load CNN detector and landmark model") {
+        let detector: FaceDetector = try cnn.map { .cnn($0, upsample: 1) } ?? .cascade(try CascadeClassifier.defaultFrontalFace())
+        aligner = FaceAligner(detector: detector, predictor: try ShapePredictor.defaultLandmarks(),
                               alignment: FFHQAlignment(outputSize: resolution, transformSize: min(4 * resolution, 4096)))
     })
     var faces: [AlignedPhotoFace] = []
