@@ -40,7 +40,14 @@ struct Pairs: ParsableCommand {
     var swapResolution: Int?
     @Option(parsing: .unconditional, help: ArgumentHelp("Degrees of toonification, comma-separated; pairs take them in turn.", valueName: "list"))
     var degree: String = "1"
-    @Option(parsing: .unconditional, help: "Number of pairs.") var count: Int
+    @Option(parsing: .unconditional, help: "Number of pairs (not with --from-photos, which makes one per face and degree).") var count: Int?
+    @Option(name: .customLong("from-photos"), help: ArgumentHelp("Make the pairs from the faces in these photos instead: each projected and toonified.", valueName: "dir"))
+    var fromPhotos: String?
+    @Flag(help: "With --from-photos: each photo is one aligned face (no detection).") var aligned = false
+    @Option(parsing: .unconditional, help: "With --from-photos: projection steps per face.") var steps: Int = 300
+    @Option(help: ArgumentHelp("With --from-photos: torchvision's VGG16 weights (LPIPS loss).", valueName: "file")) var vgg16: String?
+    @Option(help: ArgumentHelp("With --from-photos: the lpips package's VGG linear weights.", valueName: "file")) var lpips: String?
+    @OptionGroup var models: FaceModelOptions
     @Option(parsing: .unconditional, help: "Side of the images (default: the networks'; smaller is a Lanczos resize).")
     var resolution: Int?
     @Option(name: .customLong("trunc"), parsing: .unconditional, help: "Truncation psi.") var truncationPsi: Float = 0.7
@@ -57,7 +64,14 @@ struct Pairs: ParsableCommand {
 
     func validate() throws {
         if (base == nil) != (styled == nil) { throw ValidationError("--base and --styled go together") }
-        if !(1...10_000_000).contains(count) { throw ValidationError("--count must be in 1...10000000, not \(count)") }
+        if fromPhotos == nil {
+            guard let count else { throw ValidationError("--count is required (or --from-photos DIR)") }
+            if !(1...10_000_000).contains(count) { throw ValidationError("--count must be in 1...10000000, not \(count)") }
+        } else {
+            if count != nil { throw ValidationError("--count does not go with --from-photos (one pair per face and degree)") }
+            if !(1...100_000).contains(steps) { throw ValidationError("--steps must be in 1...100000, not \(steps)") }
+            if (vgg16 == nil) != (lpips == nil) { throw ValidationError("--vgg16 and --lpips go together (LPIPS needs both files)") }
+        }
         if let resolution, !(8...4096).contains(resolution) { throw ValidationError("--resolution must be in 8...4096, not \(resolution)") }
         if !(truncationPsi.isFinite && (0...2).contains(truncationPsi)) { throw ValidationError("--trunc must be in 0...2, not \(truncationPsi)") }
         if !(0...1).contains(mixing) { throw ValidationError("--mixing must be in 0...1, not \(mixing)") }
@@ -113,6 +127,9 @@ struct Pairs: ParsableCommand {
             try plan.write(out)
             let baseModel = try NetworkOption.load(basePath), styledModel = try NetworkOption.load(styledPath)
             let side = baseModel.config.imageResolution
+            if let fromPhotos { try plan.readFolder(fromPhotos) }
+            if let vgg16, let lpips { try plan.read(vgg16); try plan.read(lpips) }
+            if fromPhotos != nil && !aligned { try models.register(in: &plan) }
             if let resolution, resolution > side {
                 throw UsageProblem("--resolution \(resolution) is above the networks' \(side) px (pairs are never upscaled)")
             }
@@ -122,6 +139,11 @@ struct Pairs: ParsableCommand {
             // Each degree keeps its own blended copy of the networks.
             let bytes = Double(baseModel.parameters.scalarCount) * 4
             try plan.requireMemory(Double(2 + settings.degrees.count) * bytes, for: "\(settings.degrees.count + 1) copies of a \(MemoryBudget.format(bytes)) model")
+            if let fromPhotos {
+                try pairsFromPhotos(fromPhotos, base: baseModel, styled: styledModel, blend: blend, settings: settings, plan: &plan)
+                return
+            }
+            let count = self.count!
             let teacher = try TeacherPairs(base: baseModel, styled: styledModel, blend: blend, settings: settings)
             let description = [
                 "base": URL(fileURLWithPath: basePath).lastPathComponent, "styled": URL(fileURLWithPath: styledPath).lastPathComponent,
@@ -137,5 +159,49 @@ struct Pairs: ParsableCommand {
             let rate = String(format: "%.2f", Double(count) / max(seconds, 1e-9))
             print("\(out): \(count) pairs at \(settings.resolution ?? side) px, \(rate) pairs/s")
         }
+    }
+
+    /// --from-photos: every face in the folder's photos, projected on the base and drawn by the blend
+    /// at each degree, as pairs (the aligned photo, its cartoon).
+    private func pairsFromPhotos(_ folder: String, base: Generator, styled: Generator, blend: Blend.Settings,
+                            settings: TeacherPairs.Settings, plan: inout RunPlan) throws {
+        let side = base.config.imageResolution
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { ["png", "jpg", "jpeg"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var faces: [Tensor] = []
+        for file in files {
+            let image = try Image.readUpright(from: URL(fileURLWithPath: folder).appendingPathComponent(file))
+            for face in try ToonifyCommand.faces(in: image, resolution: side, aligned: aligned, models: models) {
+                faces.append(ProjectionTarget.tensor(from: face.image, resolution: side))
+            }
+        }
+        guard !faces.isEmpty else {
+            FileHandle.standardError.write(Data("toon: \(folder): no face found in \(files.count) photo\(files.count == 1 ? "" : "s")\n".utf8))
+            throw ExitCode(2)
+        }
+        try plan.requireMemory(MemoryEstimate.projection(base.config), for: "projecting on a \(side)px network")
+        var projection = ProjectionSettings()
+        projection.steps = steps
+        projection.seed = settings.seed
+        let objective = try Project.objective(vgg16: vgg16, lpips: lpips)
+        let toonifier = try Toonifier(base: base, styled: styled, blend: blend, objective: objective, projection: projection)
+        let progress = ProgressLine("Projecting", total: faces.count * steps, unit: "steps")
+        var drawn: [(images: Tensor, degree: Double)] = []
+        for (k, face) in faces.enumerated() {
+            let result = try toonifier.toonify(face) { progress.update(k * steps + $0.index) }
+            for degree in settings.degrees {
+                drawn.append((Tensor.concatenate([face, try toonifier.cartoon(result.ws, degree: degree)], axis: 0), degree))
+            }
+        }
+        progress.clear()
+        let description = ["from_photos": URL(fileURLWithPath: folder).lastPathComponent, "photos": "\(files.count)", "faces": "\(faces.count)",
+                           "steps": "\(steps)", "swap_res": "\(blend.swapResolution)", "degrees": degree, "seed": "\(seed)",
+                           "jitter": jitter, "degrade": degrade, "degrade_probability": "\(degradeProbability)"]
+        try PairedDataset.write(to: URL(fileURLWithPath: out), count: drawn.count, teacher: description) { index throws(ToonIOError) in
+            var random = TeacherPairs.stream(seed: settings.seed, index: index)
+            return try TeacherPairs.finish(drawn[index].images, degree: drawn[index].degree, settings: settings, &random)
+        }
+        print("\(out): \(drawn.count) pairs from \(faces.count) face\(faces.count == 1 ? "" : "s") in \(files.count) photo\(files.count == 1 ? "" : "s") (\(steps) projection steps each)")
     }
 }

@@ -131,6 +131,11 @@ struct ToonifyCommand: ParsableCommand {
     /// The faces to toonify, each aligned at `resolution` with its square in the photo: the photo
     /// itself with --aligned, else those toon align finds.
     func findFaces(in image: Image, resolution: Int) throws -> [(image: Image, quad: FaceQuad)] {
+        try Self.faces(in: image, resolution: resolution, aligned: aligned, models: models)
+    }
+
+    /// `findFaces` for any command with the same --aligned flag and face model options.
+    static func faces(in image: Image, resolution: Int, aligned: Bool, models: FaceModelOptions) throws -> [(image: Image, quad: FaceQuad)] {
         if aligned {
             // The square Image.centredSquare cuts (ProjectionTarget's face): whole-pixel offsets.
             let whole = min(image.width, image.height), side = Double(whole)

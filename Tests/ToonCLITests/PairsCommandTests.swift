@@ -36,4 +36,28 @@ struct PairsCommandTests {
         #expect(result.status != 0 && result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
+
+    @Test("--from-photos: each aligned face projected and drawn at each degree; the real side is the photo; a folder without faces exits 2")
+    func fromPhotos() throws {
+        let folder = Toon.temporaryFolder()
+        let photos = folder.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        for index in 0..<2 {
+            try FaceRenderer.render(FaceParameters.sample(seed: 3, index: index), style: .shaded, resolution: 64)
+                .write(to: photos.appendingPathComponent("face\(index).png"))
+        }
+        let out = folder.appendingPathComponent("p.zip")
+        let result = try Toon.run(["pairs", "--from-photos", photos.path, "--aligned", "--steps", "3", "--degree", "0.5,1",
+                                   "--jitter", "0", "--degrade", "0", "--out", out.path])
+        #expect(result.status == 0 && result.stdout.contains("4 pairs from 2 faces in 2 photos"), "\(result.stderr)")
+        let pairs = try PairedDataset(contentsOf: out)
+        #expect(pairs.count == 4 && pairs.degrees == [0.5, 1, 0.5, 1])
+        #expect(pairs.real.image(at: 0) == (try Image.read(from: photos.appendingPathComponent("face0.png"))).rgb())
+        #expect(pairs.real.image(at: 0) == pairs.real.image(at: 1) && pairs.toon.image(at: 0) != pairs.toon.image(at: 1))
+        #expect(try Toon.run(["pairs", "--from-photos", photos.path, "--count", "3", "--out", out.path]).stderr.contains("--count does not go with --from-photos"))
+        let empty = folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let none = try Toon.run(["pairs", "--from-photos", empty.path, "--aligned", "--out", folder.appendingPathComponent("q.zip").path])
+        #expect(none.status == 2 && none.stderr.contains("no face found"), "\(none.stderr)")
+    }
 }

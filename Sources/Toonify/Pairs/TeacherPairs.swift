@@ -46,13 +46,20 @@ public struct TeacherPairs: Sendable {
 
     /// Pair `index`.
     public func pair(_ index: Int) throws(ToonIOError) -> ImagePair {
-        var random = SplitMix64(state: UInt64(settings.seed) &* 0x9E37_79B9 &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03 &+ 1)
+        var random = Self.stream(seed: settings.seed, index: index)
         let seed = settings.seed &+ UInt32(truncatingIfNeeded: index)
         let ws = latent(seed: seed, &random)
         let slot = index % cartoonists.count
-        var images = withoutGradients {
+        let images = withoutGradients {
             Tensor.concatenate([base.synthesis(ws: ws, noise: .const), cartoonists[slot].synthesis(ws: ws, noise: .const)], axis: 0)
         }
+        return try Self.finish(images, degree: settings.degrees[slot], settings: settings, &random)
+    }
+
+    /// A pair from a real image and its cartoon stacked as [2, 3, R, R] in [-1, 1]: the settings'
+    /// jitter on both, the resize to `settings.resolution`, the degradations on the real one.
+    public static func finish(_ images: Tensor, degree: Double, settings: Settings, _ random: inout SplitMix64) throws(ToonIOError) -> ImagePair {
+        var images = images
         if !settings.jitter.isNone {
             let theta = settings.jitter.theta(&random, side: images.shape[2])
             images = withoutGradients { CameraMotion.warp(images, theta: [theta, theta]) }
@@ -64,7 +71,12 @@ public struct TeacherPairs: Sendable {
             toon = toon.resized(width: side, height: side)
         }
         real = try settings.degradation.apply(to: real, &random)
-        return ImagePair(real: real, toon: toon, degree: Float(settings.degrees[slot]))
+        return ImagePair(real: real, toon: toon, degree: Float(degree))
+    }
+
+    /// Pair `index`'s own random stream.
+    public static func stream(seed: UInt32, index: Int) -> SplitMix64 {
+        SplitMix64(state: UInt64(seed) &* 0x9E37_79B9 &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03 &+ 1)
     }
 
     /// [1, numWs, wDim]: seed's latent, truncated, and with probability `mixingProbability` its layers
