@@ -91,7 +91,7 @@ struct Distill: ParsableCommand {
                 distiller = Distiller(pairs: data, trainingPairs: training, config: config, settings: settings)
             }
             let evaluation = Array(distiller.trainingPairs.upperBound..<data.count)
-            let log = try AppendOnlyLog(folder.appendingPathComponent("log.jsonl"))
+            let log = AppendOnlyLog(folder.appendingPathComponent("log.jsonl"))
             let progress = ProgressLine("Distilling", total: steps, unit: "steps")
             var sums = (l1: 0.0, ssim: 0.0, temporal: 0.0, count: 0), lastLog = Date()
             while distiller.step < steps {
@@ -126,17 +126,13 @@ struct Distill: ParsableCommand {
     }
 }
 
-/// Lines appended to a log file (JSON Lines), each written whole.
-final class AppendOnlyLog {
-    private let handle: FileHandle
+/// log.jsonl of a distillation run.
+struct AppendOnlyLog {
+    let url: URL
 
-    init(_ url: URL) throws {
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        handle = try FileHandle(forWritingTo: url)
-        handle.seekToEndOfFile()
+    init(_ url: URL) { self.url = url }
+
+    func append(_ line: String) throws {
+        if let reason = AppendedLine.append(line + "\n", to: url) { throw RunFailure("\(url.path): cannot append to the log: \(reason)") }
     }
-
-    func append(_ line: String) throws { try handle.write(contentsOf: Data((line + "\n").utf8)) }
-
-    deinit { try? handle.close() }
 }

@@ -186,12 +186,14 @@ struct Pairs: ParsableCommand {
         projection.seed = settings.seed
         let objective = try Project.objective(vgg16: vgg16, lpips: lpips)
         let toonifier = try Toonifier(base: base, styled: styled, blend: blend, objective: objective, projection: projection)
+        // One blended copy per degree, made once (the seed pairs' teacher), not once per face and degree.
+        let teacher = try TeacherPairs(base: base, styled: styled, blend: blend, settings: settings)
         let progress = ProgressLine("Projecting", total: faces.count * steps, unit: "steps")
         var drawn: [(images: Tensor, degree: Double)] = []
         for (k, face) in faces.enumerated() {
             let result = try toonifier.toonify(face) { progress.update(k * steps + $0.index) }
-            for degree in settings.degrees {
-                drawn.append((Tensor.concatenate([face, try toonifier.cartoon(result.ws, degree: degree)], axis: 0), degree))
+            for (degree, cartoon) in zip(settings.degrees, teacher.cartoons(result.ws)) {
+                drawn.append((Tensor.concatenate([face, cartoon], axis: 0), degree))
             }
         }
         progress.clear()

@@ -33,7 +33,7 @@ extension DlibDecoder {
         let start = offset
         let mantissa = try signed(what, bytes: 8)
         let exponent = try signed(what, bytes: 2)
-        let value = exponent >= 32000 ? Double.nan : Foundation.ldexp(Double(mantissa), Int(exponent))
+        let value = exponent >= 32000 ? Double.nan : Foundation.scalbn(Double(mantissa), Int(exponent))
         guard value.isFinite else { throw error("\(what): not a finite number", at: start) }
         return value
     }

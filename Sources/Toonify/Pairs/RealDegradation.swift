@@ -71,10 +71,10 @@ public struct RealDegradation: Sendable, Equatable {
         for p in 0..<plane {
             let (r, g, b) = (samples[p] * brightness, samples[plane + p] * brightness, samples[2 * plane + p] * brightness)
             let grey = 0.299 * r + 0.587 * g + 0.114 * b
-            for (c, v) in [r, g, b].enumerated() {
-                let saturated = grey + saturation * (v - grey)
-                samples[c * plane + p] = meanGrey + contrast * (saturated - meanGrey)
-            }
+            // No per-pixel array: this runs for every pixel of every degraded pair.
+            samples[p] = meanGrey + contrast * (grey + saturation * (r - grey) - meanGrey)
+            samples[plane + p] = meanGrey + contrast * (grey + saturation * (g - grey) - meanGrey)
+            samples[2 * plane + p] = meanGrey + contrast * (grey + saturation * (b - grey) - meanGrey)
         }
     }
 }

@@ -56,6 +56,11 @@ public struct TeacherPairs: Sendable {
         return try Self.finish(images, degree: settings.degrees[slot], settings: settings, &random)
     }
 
+    /// The blend's images of `ws` [1, numWs, wDim] at each of `settings.degrees`, in that order.
+    public func cartoons(_ ws: Tensor) -> [Tensor] {
+        withoutGradients { cartoonists.map { $0.synthesis(ws: ws, noise: .const) } }
+    }
+
     /// A pair from a real image and its cartoon stacked as [2, 3, R, R] in [-1, 1]: the settings'
     /// jitter on both, the resize to `settings.resolution`, the degradations on the real one.
     public static func finish(_ images: Tensor, degree: Double, settings: Settings, _ random: inout SplitMix64) throws(ToonIOError) -> ImagePair {

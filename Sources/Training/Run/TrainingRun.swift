@@ -218,22 +218,11 @@ public struct TrainingRun {
         } catch { throw TrainingError(error) }
     }
 
-    /// Appends one tick's line to log.jsonl, creating it on the first tick. O_APPEND puts each line
-    /// whole at the end; FileManager.createFile would leave a temporary file of its own behind on a
-    /// signal (docs/cli-rules.md).
+    /// Appends one tick's line to log.jsonl, creating it on the first tick.
     private func appendLog(_ line: String) throws(TrainingError) {
         let url = directory.appendingPathComponent("log.jsonl")
-        let failure = { TrainingError(url: url, .snapshot("cannot append to the log: \(SystemErrorText.lastError())")) }
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure() }
-        defer { close(descriptor) }
-        let bytes = Array(line.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw failure() }
-            written += count
+        if let reason = AppendedLine.append(line, to: url) {
+            throw TrainingError(url: url, .snapshot("cannot append to the log: \(reason)"))
         }
     }
 }
