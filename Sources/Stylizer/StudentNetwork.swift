@@ -54,13 +54,8 @@ public struct StudentNetwork: Sendable {
                      "student input \(x.shape[2])x\(x.shape[3]): sides must divide by \(step)")
         precondition((degree != nil) == config.degreeInput && (degree.map { $0.shape == [x.shape[0]] } ?? true),
                      "student: a degree [N] is needed exactly when the config has a degree input")
-        var h = x
-        if let degree {
-            let plane = degree.reshaped([x.shape[0], 1, 1, 1]).expanded(to: [x.shape[0], 1, x.shape[2], x.shape[3]])
-            h = Tensor.concatenate([x, plane.contiguous()], axis: 1)
-        }
         var skips: [Tensor] = []
-        h = encoder[0](h, p)
+        var h = encoder[0](Self.planes(x, degree: degree), p)
         for level in 1...config.levels {
             skips.append(h)
             h = encoder[level](h, p, downsampling: filter)
@@ -73,5 +68,12 @@ public struct StudentNetwork: Sendable {
             h = layer(Tensor.concatenate([h.upsample2d(filter), skips[level]], axis: 1), p)
         }
         return toRGB(h, p)
+    }
+
+    /// The input planes: the images, and the degree [N] as one more constant plane when given.
+    static func planes(_ x: Tensor, degree: Tensor?) -> Tensor {
+        guard let degree else { return x }
+        let plane = degree.reshaped([x.shape[0], 1, 1, 1]).expanded(to: [x.shape[0], 1, x.shape[2], x.shape[3]])
+        return Tensor.concatenate([x, plane.contiguous()], axis: 1)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Metrics
 import Stylizer
 import ToonCore
 import ToonIO
@@ -11,21 +12,26 @@ struct Distill: ParsableCommand {
         abstract: "Distil a small real-time stylizer from teacher pairs (toon pairs).",
         discussion: """
             The student (docs/stylizer.md) learns the teacher's cartoon of each real
-            image: L1 and 1 - MS-SSIM against it, and a temporal loss (its output for a
-            slightly moved input against its moved output), so video does not flicker.
-            The last --held-out share of the pairs is never trained on: every snapshot
-            measures SSIM, PSNR and MSE against the teacher there.
+            image: L1 and 1 - MS-SSIM against it, LPIPS-VGG with --vgg16 and --lpips,
+            a temporal loss (its output for a slightly moved input against its moved
+            output), so video does not flicker, and with --adversarial W the
+            non-saturating loss of a patch critic that learns beside it (R1 on the
+            teacher's cartoons). The last --held-out share of the pairs is never
+            trained on: every snapshot measures SSIM, PSNR and MSE against the teacher
+            there.
 
             Writes in --out: student-NNNNNN.safetensors (the model toon stylize runs) and
             state-NNNNNN.safetensors (to resume exactly) every --snapshot-every steps and
-            at the end, samples-NNNNNN.png (rows: real, teacher, student), and log.jsonl
-            (losses every 10 steps, the evaluation at each snapshot). --resume latest
-            continues the newest snapshot in --out with its own settings.
+            at the end, samples-NNNNNN.png (rows: real, teacher, student), log.jsonl
+            (losses every 10 steps, the evaluation at each snapshot) and the same as
+            TensorBoard events. --resume latest continues the newest snapshot in --out
+            with its own settings (give --vgg16 and --lpips again if it used them).
 
             Examples:
               toon pairs --count 2000 --out pairs.zip
               toon distill --pairs pairs.zip --steps 3000 --out student
               toon distill --pairs pairs.zip --steps 6000 --resume latest --out student
+              toon distill --pairs pairs.zip --adversarial 0.05 --vgg16 vgg16.pth --lpips vgg.pth --out student
             """
     )
 
@@ -40,6 +46,14 @@ struct Distill: ParsableCommand {
     @Option(parsing: .unconditional, help: "Pairs per step.") var batch: Int = DistillSettings().batchSize
     @Option(parsing: .unconditional, help: "Adam's learning rate.") var lr: Float = DistillSettings().learningRate
     @Option(parsing: .unconditional, help: "Weight of the temporal loss (0: none).") var temporal: Float = DistillSettings().temporalWeight
+    @Option(parsing: .unconditional, help: "Weight of the adversarial loss (0: no critic).") var adversarial: Float = DistillSettings().adversarialWeight
+    @Option(parsing: .unconditional, help: "The critic's R1 gamma (with --adversarial).") var r1: Float = DistillSettings().r1Gamma
+    @Option(name: .customLong("critic-width"), parsing: .unconditional, help: "The critic's channels at full resolution.")
+    var criticWidth: Int = DistillSettings().criticWidth
+    @Option(help: ArgumentHelp("torchvision's VGG16 weights (vgg16-397923af.pth), for LPIPS.", valueName: "file")) var vgg16: String?
+    @Option(help: ArgumentHelp("The lpips package's weights/v0.1/vgg.pth, for LPIPS.", valueName: "file")) var lpips: String?
+    @Option(name: .customLong("lpips-weight"), parsing: .unconditional, help: "Weight of LPIPS (with --vgg16 and --lpips).")
+    var lpipsWeight: Float = 1
     @Option(name: .customLong("held-out"), parsing: .unconditional, help: "Share of the pairs kept for evaluation.") var heldOut: Double = 0.05
     @Option(name: .customLong("snapshot-every"), parsing: .unconditional, help: "Steps between snapshots.") var snapshotEvery: Int = 500
     @Option(parsing: .unconditional, help: "Seed of the initial weights and of every step's choices.") var seed: UInt64 = 0
@@ -50,6 +64,7 @@ struct Distill: ParsableCommand {
         if !(1...1_000_000).contains(snapshotEvery) { throw ValidationError("--snapshot-every must be in 1...1000000, not \(snapshotEvery)") }
         if !(0..<1).contains(heldOut) { throw ValidationError("--held-out must be in 0..<1, not \(heldOut)") }
         if let resume, resume != "latest" { throw ValidationError("--resume takes 'latest', not '\(resume)'") }
+        if (vgg16 == nil) != (lpips == nil) { throw ValidationError("LPIPS needs both --vgg16 and --lpips") }
         if let problem = config.problem { throw ValidationError("student: \(problem)") }
         if let problem = settings.problem { throw ValidationError(problem) }
     }
@@ -61,6 +76,10 @@ struct Distill: ParsableCommand {
         settings.batchSize = batch
         settings.learningRate = lr
         settings.temporalWeight = temporal
+        settings.adversarialWeight = adversarial
+        settings.r1Gamma = r1
+        settings.criticWidth = criticWidth
+        settings.lpipsWeight = lpips == nil ? 0 : lpipsWeight
         settings.seed = seed
         return settings
     }
@@ -69,7 +88,9 @@ struct Distill: ParsableCommand {
         try reportingFailures {
             var plan = RunPlan()
             try plan.readDataset(pairs)
+            if let vgg16, let lpips { try plan.read(vgg16); try plan.read(lpips) }
             let data = try PairedDataset(contentsOf: URL(fileURLWithPath: pairs))
+            let perceptual = try vgg16.map { try LPIPS.load(vgg16: URL(fileURLWithPath: $0), linear: URL(fileURLWithPath: lpips!)) }
             let side = 1 << config.levels
             guard data.resolution % side == 0 else {
                 throw UsageProblem("\(pairs): \(data.resolution) px pairs do not divide by \(side) (2^--levels)")
@@ -85,22 +106,22 @@ struct Distill: ParsableCommand {
             let training = 0..<(data.count - held)
             var distiller: Distiller
             if let step = resumeStep {
-                distiller = try DistillCheckpoint.resume(from: folder, step: step, pairs: data)
+                distiller = try DistillCheckpoint.resume(from: folder, step: step, pairs: data, lpips: perceptual)
                 print("Resuming \(folder.appendingPathComponent(DistillCheckpoint.studentName(step)).path) at step \(step) with its own settings")
             } else {
-                distiller = Distiller(pairs: data, trainingPairs: training, config: config, settings: settings)
+                distiller = Distiller(pairs: data, trainingPairs: training, config: config, settings: settings, lpips: perceptual)
             }
             let evaluation = Array(distiller.trainingPairs.upperBound..<data.count)
-            let log = AppendOnlyLog(folder.appendingPathComponent("log.jsonl"))
+            let log = DistillLog(folder: folder)
+            try log.start()
             let progress = ProgressLine("Distilling", total: steps, unit: "steps")
-            var sums = (l1: 0.0, ssim: 0.0, temporal: 0.0, count: 0), lastLog = Date()
+            var means = LossMeans(), lastLog = Date()
             while distiller.step < steps {
-                let losses = distiller.takeStep()
-                sums = (sums.l1 + Double(losses.l1), sums.ssim + Double(losses.ssim), sums.temporal + Double(losses.temporal), sums.count + 1)
+                means.add(distiller.takeStep().named(distiller.settings))
                 if distiller.step % 10 == 0 || distiller.step == steps {
-                    let n = Double(sums.count), seconds = Date().timeIntervalSince(lastLog) / n
-                    try log.append("{\"step\": \(distiller.step), \"l1\": \(sums.l1 / n), \"ms_ssim_loss\": \(sums.ssim / n), \"temporal\": \(sums.temporal / n), \"sec_per_step\": \(seconds)}")
-                    sums = (0, 0, 0, 0)
+                    let seconds = Date().timeIntervalSince(lastLog) / Double(means.count)
+                    try log.losses(step: distiller.step, means.values + [("sec_per_step", seconds)])
+                    means = LossMeans()
                     lastLog = Date()
                 }
                 if distiller.step % snapshotEvery == 0 || distiller.step == steps {
@@ -114,25 +135,14 @@ struct Distill: ParsableCommand {
         }
     }
 
-    private func snapshot(_ distiller: Distiller, evaluation: [Int], folder: URL, log: AppendOnlyLog) throws {
+    private func snapshot(_ distiller: Distiller, evaluation: [Int], folder: URL, log: DistillLog) throws {
         try DistillCheckpoint.write(distiller, to: folder)
-        let shown = Array(evaluation.prefix(4)).isEmpty ? Array(distiller.trainingPairs.prefix(4)) : Array(evaluation.prefix(4))
-        let grid = try ImageGrid.compose(try distiller.samples(shown), rows: shown.count, columns: 3)
+        let shown = evaluation.isEmpty ? Array(distiller.trainingPairs.prefix(4)) : evaluation
+        let (result, samples) = try distiller.evaluate(shown, shown: 4)
+        let grid = try ImageGrid.compose(samples, rows: samples.count / 3, columns: 3)
         try Image(frame: grid).write(to: folder.appendingPathComponent(DistillCheckpoint.samplesName(distiller.step)))
-        guard !evaluation.isEmpty else { return }
-        let e = try distiller.evaluate(evaluation)
-        try log.append("{\"step\": \(distiller.step), \"eval\": {\"pairs\": \(evaluation.count), \"ssim\": \(e.ssim), \"psnr\": \(e.psnr), \"mse\": \(e.mse)}}")
+        guard !evaluation.isEmpty, let e = result else { return }
+        try log.evaluation(step: distiller.step, pairs: evaluation.count, e)
         print("step \(distiller.step): SSIM \(String(format: "%.4f", e.ssim)), PSNR \(String(format: "%.2f", e.psnr)) dB, MSE \(String(format: "%.1f", e.mse)) against the teacher on \(evaluation.count) held-out pairs")
-    }
-}
-
-/// log.jsonl of a distillation run.
-struct AppendOnlyLog {
-    let url: URL
-
-    init(_ url: URL) { self.url = url }
-
-    func append(_ line: String) throws {
-        if let reason = AppendedLine.append(line + "\n", to: url) { throw RunFailure("\(url.path): cannot append to the log: \(reason)") }
     }
 }

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Testing
 import ToonCore
+import Metrics
 import ToonIO
 import ToonNN
 import ToonTestSupport
@@ -43,22 +44,83 @@ struct DistillerTests {
         #expect(distiller.step == 160)
     }
 
-    @Test("three steps, a snapshot and three more equal six steps straight, bit for bit")
-    func resumesExactly() throws {
+    static var adversarialSettings: DistillSettings {
+        var settings = Self.settings
+        settings.adversarialWeight = 0.1
+        settings.r1Interval = 2
+        settings.criticWidth = 4
+        return settings
+    }
+
+    @Test("three steps, a snapshot and three more equal six steps straight, bit for bit (with and without critic and LPIPS)",
+          arguments: [false, true])
+    func resumesExactly(everyLoss: Bool) throws {
         let pairs = try Self.pairs()
-        var straight = Distiller(pairs: pairs, trainingPairs: 0..<10, config: Self.config, settings: Self.settings)
-        for _ in 0..<6 { _ = straight.takeStep() }
-        var first = Distiller(pairs: pairs, trainingPairs: 0..<10, config: Self.config, settings: Self.settings)
+        var settings = everyLoss ? Self.adversarialSettings : Self.settings
+        let lpips: LPIPS? = everyLoss ? FormulaLPIPS.metric : nil
+        if everyLoss { settings.lpipsWeight = 0.5 }
+        var straight = Distiller(pairs: pairs, trainingPairs: 0..<10, config: Self.config, settings: settings, lpips: lpips)
+        var straightLosses: [Distiller.Losses] = []
+        for _ in 0..<6 { straightLosses.append(straight.takeStep()) }
+        var first = Distiller(pairs: pairs, trainingPairs: 0..<10, config: Self.config, settings: settings, lpips: lpips)
         for _ in 0..<3 { _ = first.takeStep() }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("student-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: url) }
-        try first.model.write(to: url)
-        var resumed = Distiller(pairs: pairs, trainingPairs: 0..<10, config: Self.config, settings: Self.settings,
-                                resume: (try StudentModel.read(from: url), first.optimizer, first.step))
-        for _ in 0..<3 { _ = resumed.takeStep() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("distill-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try DistillCheckpoint.write(first, to: folder)
+        #expect(DistillCheckpoint.latestStep(in: folder) == 3)
+        var resumed = try DistillCheckpoint.resume(from: folder, step: 3, pairs: pairs, lpips: lpips)
+        var resumedLosses: [Distiller.Losses] = []
+        for _ in 0..<3 { resumedLosses.append(resumed.takeStep()) }
+        #expect(resumedLosses == Array(straightLosses.suffix(3)))
         for (name, tensor) in straight.model.parameters.pairs {
             #expect(resumed.model.parameters[name].scalars == tensor.scalars, "\(name)")
         }
+        if everyLoss {
+            #expect(straightLosses.allSatisfy { $0.lpips > 0 && $0.adversarial > 0 && $0.critic > 0 })
+            #expect(straightLosses.map { $0.r1 != nil } == [true, false, true, false, true, false])
+            for (name, tensor) in straight.critic!.parameters.pairs {
+                #expect(resumed.critic!.parameters[name].scalars == tensor.scalars, "\(name)")
+            }
+        }
+    }
+
+    @Test("resuming a run that weighed LPIPS without the LPIPS network is refused, naming the state file")
+    func resumeNeedsLPIPS() throws {
+        let pairs = try Self.pairs()
+        var settings = Self.settings
+        settings.lpipsWeight = 1
+        var run = Distiller(pairs: pairs, trainingPairs: 0..<10, config: Self.config, settings: settings, lpips: FormulaLPIPS.metric)
+        _ = run.takeStep()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("distill-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try DistillCheckpoint.write(run, to: folder)
+        do {
+            _ = try DistillCheckpoint.resume(from: folder, step: 1, pairs: pairs)
+            Issue.record("resumed without LPIPS")
+        } catch {
+            #expect("\(error)".contains("state-000001.safetensors") && "\(error)".contains("LPIPS"), "\(error)")
+        }
+    }
+
+    @Test("the critic learns to tell the teacher's cartoons from darkened ones: its loss falls below log 4")
+    func criticSeparates() throws {
+        let pairs = try Self.pairs()
+        var critic = DistillCritic(for: Self.config, settings: Self.adversarialSettings)
+        let real = pairs.real.batch(Array(0..<8), mirrored: Array(repeating: false, count: 8))
+        let toon = pairs.toon.batch(Array(0..<8), mirrored: Array(repeating: false, count: 8))
+        let fakes = toon * 0.5 - 0.5
+        var losses: [Float] = []
+        for step in 0..<60 {
+            losses.append(critic.learn(condition: real, fakes: fakes, reals: toon, regularize: step % 2 == 0,
+                                       settings: Self.adversarialSettings).loss)
+        }
+        // log 4 is the loss of a critic that cannot tell them apart (both logits 0).
+        #expect(losses[0] > 1.2 && losses.suffix(5).allSatisfy { $0 < 0.7 }, "\(losses)")
+        let realScore = critic.logits(real, toon, critic.parameters).mean().scalar
+        let fakeScore = critic.logits(real, fakes, critic.parameters).mean().scalar
+        #expect(realScore > fakeScore + 1, "real \(realScore), fake \(fakeScore)")
     }
 
     @Test("a file that is not a student is refused with one line naming it")

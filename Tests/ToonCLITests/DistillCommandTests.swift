@@ -7,27 +7,32 @@ import ToonTestSupport
 struct DistillCommandTests {
     static let small = ["--width", "4", "--bridge-blocks", "1", "--batch", "2", "--snapshot-every", "2"]
 
-    @Test("snapshots, samples, log and held-out evaluation; resuming from step 2 to 4 gives the straight run's student, byte for byte")
+    @Test("snapshots, samples, log, TensorBoard events and held-out evaluation; resuming from step 2 to 4 gives the straight run's student, byte for byte, with the critic")
     func snapshotsAndResume() throws {
+        let critic = ["--adversarial", "0.1", "--critic-width", "4"]
         let folder = Toon.temporaryFolder()
         let pairs = folder.appendingPathComponent("pairs.zip")
         let made = try Toon.run(["pairs", "--count", "6", "--resolution", "32", "--out", pairs.path])
         #expect(made.status == 0, "\(made.stderr)")
         let (straight, split) = (folder.appendingPathComponent("straight"), folder.appendingPathComponent("split"))
-        let run = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "4", "--held-out", "0.2", "--out", straight.path] + Self.small)
+        let run = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "4", "--held-out", "0.2", "--out", straight.path] + Self.small + critic)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("step 4: SSIM") && run.stdout.contains("on 1 held-out pairs"), "\(run.stdout)")
-        let names = try FileManager.default.contentsOfDirectory(atPath: straight.path).sorted()
+        let all = try FileManager.default.contentsOfDirectory(atPath: straight.path).sorted()
+        #expect(all.filter { $0.hasPrefix("events.out.tfevents.") }.count == 1, "\(all)")
+        let names = all.filter { !$0.hasPrefix("events.out.tfevents.") }
         #expect(names == ["log.jsonl", "samples-000002.png", "samples-000004.png", "state-000002.safetensors", "state-000004.safetensors",
                           "student-000002.safetensors", "student-000004.safetensors"])
         let log = try String(contentsOf: straight.appendingPathComponent("log.jsonl"), encoding: .utf8)
-        #expect(log.split(separator: "\n").count == 3 && log.contains("\"eval\""), "\(log)")
+        #expect(log.split(separator: "\n").count == 3 && log.contains("\"eval\"") && log.contains("\"critic\"") && log.contains("\"r1\""), "\(log)")
 
-        _ = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "2", "--held-out", "0.2", "--out", split.path] + Self.small)
+        _ = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "2", "--held-out", "0.2", "--out", split.path] + Self.small + critic)
         let resumed = try Toon.run(["distill", "--pairs", pairs.path, "--steps", "4", "--resume", "latest", "--out", split.path])
         #expect(resumed.status == 0 && resumed.stdout.contains("at step 2"), "\(resumed.stderr)")
         #expect(try Data(contentsOf: split.appendingPathComponent("student-000004.safetensors"))
                 == Data(contentsOf: straight.appendingPathComponent("student-000004.safetensors")))
+        let events = try FileManager.default.contentsOfDirectory(atPath: split.path).filter { $0.hasPrefix("events.out.tfevents.") }
+        #expect(events.count == 2, "a start and a resume each write their own event file: \(events)")
     }
 
     @Test("a plain dataset is refused naming pairs.json; --resume with nothing to resume is one line")

@@ -1,4 +1,5 @@
 import ToonCore
+import ToonIO
 
 /// An ONNX graph being built: nodes in order, constant tensors, named inputs and outputs, and the
 /// encoding of the whole as a ModelProto (opset 17, IR version 8).

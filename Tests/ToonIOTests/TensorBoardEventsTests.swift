@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Training
+@testable import ToonIO
 import ToonTestSupport
 
 @Suite(.computeFromEnvironment) struct TensorBoardEventsTests {
@@ -11,14 +11,14 @@ import ToonTestSupport
     }
 
     @Test func scalarEventEncodesAsTheProtoSpecifies() {
-        var value = Protobuf()
+        var value = ProtobufWriter()
         value.bytes(1, Array("a".utf8))
         value.float(2, 1.5)
         // tag "a" (field 1, length 1), simple_value 1.5 (field 2, fixed32 0x3FC00000 little-endian)
         #expect(value.bytes == [0x0A, 0x01, 0x61, 0x15, 0x00, 0x00, 0xC0, 0x3F])
-        var event = Protobuf()
+        var event = ProtobufWriter()
         event.double(1, 2.0)
-        event.varint(2, 300)
+        event.int(2, 300)
         #expect(event.bytes == [0x09, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x10, 0xAC, 0x02])
     }
 
