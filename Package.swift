@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Toonify", targets: ["Toonify"]),
         .library(name: "Faces", targets: ["Faces"]),
         .library(name: "Stylizer", targets: ["Stylizer"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -69,11 +70,15 @@ let package = Package(
         // The real-time stylizer: a small image-to-image student distilled from a toonify pair (docs/stylizer.md).
         .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics"]),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
+        // Open MPI loaded at run time (dlopen), so nothing needs it to build: docs/distributed.md.
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
+        // Work split across the ranks of an mpirun job.
+        .target(name: "Cluster", dependencies: ["CMPI", "ToonCore", "ToonIO", "Datasets"]),
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces", "Stylizer",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces", "Stylizer", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

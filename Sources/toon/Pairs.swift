@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import BuiltInModels
 import Datasets
 import Foundation
@@ -152,8 +153,15 @@ struct Pairs: ParsableCommand {
             ]
             let progress = ProgressLine("Drawing", total: count, unit: "pairs")
             let start = Date()
-            try PairedDataset.write(to: URL(fileURLWithPath: out), count: count, teacher: description,
-                                    progress: { progress.update($0) }) { index throws(ToonIOError) in try teacher.pair(index) }
+            if let world = ClusterJob.world {
+                // Under mpirun each rank draws its share; rank 0 writes the same file one process would.
+                try ShardedPairs.write(to: URL(fileURLWithPath: out), count: count, teacher: description, world: world,
+                                       progress: { progress.update($0) }) { index throws(ToonIOError) in try teacher.pair(index) }
+                guard world.isRoot else { return }
+            } else {
+                try PairedDataset.write(to: URL(fileURLWithPath: out), count: count, teacher: description,
+                                        progress: { progress.update($0) }) { index throws(ToonIOError) in try teacher.pair(index) }
+            }
             progress.clear()
             let seconds = Date().timeIntervalSince(start)
             let rate = String(format: "%.2f", Double(count) / max(seconds, 1e-9))

@@ -23,7 +23,10 @@ struct Toon: ParsableCommand {
             FileHandle.standardError.write(Data(message.utf8))
             Foundation.exit(64)
         }
+        // Under mpirun: join the job before any thread starts (a process alone loads no MPI).
+        let world = ClusterJob.world
         // The library reads no environment; toon lets users pick its compute paths from there.
-        ComputeConfiguration.fromEnvironment().run { main(arguments) }
+        ClusterJob.sharingCores(ComputeConfiguration.fromEnvironment()).run { main(arguments) }
+        world?.finish()
     }
 }

@@ -18,11 +18,15 @@ enum Toon {
 
     static let available = FileManager.default.isExecutableFile(atPath: executable.path)
 
-    /// Runs toon (or `executable`, e.g. a program that starts toon as another user).
-    static func run(_ arguments: [String], executable: URL = Toon.executable) throws -> CommandResult {
+    /// Runs toon (or `executable`, e.g. a program that starts toon as another user), with
+    /// `environment` added to this process's.
+    static func run(_ arguments: [String], executable: URL = Toon.executable, environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -14,15 +14,17 @@ func reportingFailures(_ body: () throws -> Void) throws {
         throw error
     } catch let error as UsageProblem {
         printFailure(error.description)
+        ClusterJob.abortIfRunning(code: 64)
         throw ExitCode(64)
     } catch {
         printFailure(describe(error))
+        ClusterJob.abortIfRunning(code: 1)
         throw ExitCode.failure
     }
 }
 
 private func printFailure(_ message: String) {
-    FileHandle.standardError.write(Data("toon: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("toon: \(ClusterJob.rankPrefix)\(message)\n".utf8))
 }
 
 /// The first line of an error's text; Foundation and system errors in plain words, with the file

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import ToonTestSupport
+
+/// Commands under Open MPI's mpirun, two ranks on this machine (loopback); skipped where mpirun is
+/// not installed (scripts/install-deps --tests installs openmpi-bin).
+@Suite("toon under mpirun", .enabled(if: Toon.available && MPIRun.executable != nil, "needs the toon executable and Open MPI's mpirun"))
+struct ClusterCommandTests {
+    @Test("mpirun -np 2 toon pairs writes the file one process writes, byte for byte")
+    func pairsSplitAcrossRanks() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let one = folder.appendingPathComponent("one.zip"), two = folder.appendingPathComponent("two.zip")
+        let alone = try Toon.run(["pairs", "--count", "11", "--resolution", "32", "--degree", "0.5,1", "--out", one.path])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let job = try MPIRun.toon(ranks: 2, ["pairs", "--count", "11", "--resolution", "32", "--degree", "0.5,1", "--out", two.path])
+        #expect(job.status == 0, "\(job.stderr)")
+        #expect(job.stdout.components(separatedBy: "11 pairs at 32 px").count == 2, "only rank 0 reports: \(job.stdout)")
+        #expect(try Data(contentsOf: one) == Data(contentsOf: two))
+    }
+
+    @Test("a failing job ends every rank with the failure's line naming the rank, and leaves no file")
+    func failureEndsTheJob() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("missing/pairs.zip")
+        let job = try MPIRun.toon(ranks: 2, ["pairs", "--count", "4", "--resolution", "32", "--out", out.path])
+        #expect(job.status != 0)
+        #expect(job.stderr.contains("toon: rank 0: ") && job.stderr.contains("no such file or directory"), "\(job.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test("an Open MPI that cannot be loaded is one line saying how to get it")
+    func missingLibrary() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let job = try MPIRun.toon(ranks: 2, ["pairs", "--count", "2", "--out", folder.appendingPathComponent("p.zip").path],
+                                  environment: ["TOONKIT_MPI_LIBRARY": "libnot-open-mpi.so"])
+        #expect(job.status != 0)
+        #expect(job.stderr.contains("toon: started by mpirun, but Open MPI cannot be loaded: libnot-open-mpi.so"), "\(job.stderr)")
+    }
+}
+
+/// Open MPI's launcher, found on PATH.
+enum MPIRun {
+    static let executable: URL? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("mpirun") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// `mpirun -np ranks toon arguments` on this machine. As root (CI containers) Open MPI wants its
+    /// two confirmation variables; --oversubscribe lets two ranks share fewer cores.
+    static func toon(ranks: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        var variables = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "TOONKIT_THREADS": "1"]
+        variables.merge(environment) { _, given in given }
+        let forwarded = variables.keys.sorted().flatMap { ["-x", $0] }
+        return try Toon.run(["-np", "\(ranks)", "--oversubscribe"] + forwarded + [Toon.executable.path] + arguments,
+                            executable: executable!, environment: variables)
+    }
+}
