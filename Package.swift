@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         // Work split across the ranks of an mpirun job.
         .target(name: "Cluster", dependencies: ["CMPI", "ToonCore", "ToonIO", "Datasets"]),
-        .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
+        .target(name: "BuiltInModels", dependencies: ["StyleGAN", "Stylizer"], resources: [.copy("Weights")]),
         .executableTarget(
             name: "toon",
             dependencies: [

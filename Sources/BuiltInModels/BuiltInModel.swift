@@ -21,13 +21,16 @@ public enum BuiltInModel: String, CaseIterable, Sendable {
 
     /// Where the weights are: beside the executable in SwiftPM's resource folder (a built or installed
     /// `toon`), or in this source tree (a binary built from a clone). nil when neither has them.
-    public var url: URL? {
-        candidates.first { FileManager.default.isReadableFile(atPath: $0.path) }
+    public var url: URL? { Self.locate(fileName) }
+
+    /// The first readable place of `fileName` among `candidates(fileName)`.
+    static func locate(_ fileName: String) -> URL? {
+        candidates(fileName).first { FileManager.default.isReadableFile(atPath: $0.path) }
     }
 
     /// The places searched, in order (not SwiftPM's `Bundle.module`, which stops the process when its
     /// folder is missing).
-    var candidates: [URL] {
+    static func candidates(_ fileName: String) -> [URL] {
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
         var found = [executable.deletingLastPathComponent()]
         #if os(Linux)

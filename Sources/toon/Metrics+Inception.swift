@@ -1,3 +1,4 @@
+import Cluster
 import Datasets
 import Foundation
 import Metrics
@@ -20,11 +21,19 @@ extension MetricsCommand {
         do { try MetricFakes.check(generator, data: dataset) } catch { throw UsageProblem("\(data!): \(error)") }
         let n = min(num ?? Self.inceptionDefaultCount, dataset.count)
         guard n >= 2 else { throw MetricsError(file: data!, .tooFewImages(count: n, needed: 2)) }
+        // Under mpirun the batches are spread over the ranks and rank 0 reports (docs/distributed.md).
+        let batches = InceptionFeatures.batches(n)
         let progress = ProgressLine("Measuring", total: 2 * n)
-        let reals = InceptionFeatures.reals(dataset, count: n, network: inception) { progress.update($0) }
-        let fakes = InceptionFeatures.generated(by: generator, count: n, network: inception, labelData: dataset) { progress.update(n + $0) }
+        let imagesIn = { (done: Int) in min(done * FIDInception.batchSize, n) }
+        let reals = try ShardedWork.gather(count: batches, world: ClusterJob.world, progress: { progress.update(imagesIn($0)) }) { batch in
+            InceptionFeatures.reals(dataset, batch: batch, of: n, network: inception)
+        }
+        let fakes = try ShardedWork.gather(count: batches, world: ClusterJob.world, progress: { progress.update(n + imagesIn($0)) }) { batch in
+            InceptionFeatures.generated(by: generator, batch: batch, of: n, network: inception, labelData: dataset)
+        }
         progress.clear()
-        reportInception(real: reals, fake: fakes)
+        guard let reals, let fakes else { return }
+        reportInception(real: reals.flatMap { $0 }, fake: fakes.flatMap { $0 })
     }
 
     func inceptionFolders(real: String, fake: String, weights: String) throws {

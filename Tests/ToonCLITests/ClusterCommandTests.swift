@@ -1,5 +1,7 @@
 import Foundation
+import Metrics
 import Testing
+import ToonIO
 import ToonTestSupport
 
 /// Commands under Open MPI's mpirun, two ranks on this machine (loopback); skipped where mpirun is
@@ -17,6 +19,25 @@ struct ClusterCommandTests {
         #expect(job.status == 0, "\(job.stderr)")
         #expect(job.stdout.components(separatedBy: "11 pairs at 32 px").count == 2, "only rank 0 reports: \(job.stdout)")
         #expect(try Data(contentsOf: one) == Data(contentsOf: two))
+    }
+
+    /// The formula Inception weights (as MetricsCommandTests writes them): any weights show the split
+    /// changes nothing. One thread a process on both sides: the engine's sums are the same whatever
+    /// the thread count only where a loop does not split them (docs/distributed.md).
+    @Test("mpirun -np 2 toon metrics --metric fid prints one process's value, to the last digit")
+    func inceptionMetricsSplitAcrossRanks() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("faces.zip"), weights = folder.appendingPathComponent("formula.pth")
+        _ = try Toon.run(["dataset", "synth", "--count", "17", "--resolution", "64", "--style", "anime", "--out", data.path])
+        try TorchSave.write(.orderedDict(FIDInception.stateDictShapes.map { ($0.name, .tensor(FormulaWeights.tensor($0.name, $0.shape))) }), to: weights)
+        // 17 images a side: two batches, of 16 and 1, one on each rank.
+        let arguments = ["metrics", "--metric", "fid", "--data", data.path, "--inception", weights.path, "--num", "17", "--json"]
+        let alone = try Toon.run(arguments, environment: ["TOONKIT_THREADS": "1"])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let job = try MPIRun.toon(ranks: 2, arguments)
+        #expect(job.status == 0, "\(job.stderr)")
+        #expect(job.stdout == alone.stdout && alone.stdout.contains("\"num_fake\": 17"), "\(job.stdout) vs \(alone.stdout)")
     }
 
     @Test("a failing job ends every rank with the failure's line naming the rank, and leaves no file")
