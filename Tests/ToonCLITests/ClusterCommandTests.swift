@@ -51,6 +51,28 @@ struct ClusterCommandTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
+    @Test("a rank killed mid-job ends the job, mpirun names the rank, and the unfinished file is removed")
+    func killedRankEndsTheJob() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("pairs.zip")
+        let job = try MPIRun.start(ranks: 2, ["pairs", "--count", "100000", "--resolution", "32", "--out", out.path])
+        // The ranks are the two processes whose arguments name this job's output.
+        var ranks: [Int32] = []
+        for _ in 0..<200 where ranks.count < 2 {
+            Thread.sleep(forTimeInterval: 0.05)
+            ranks = Processes.matching(out.path).filter { $0 != job.process.processIdentifier }
+        }
+        try #require(ranks.count == 2, "the two ranks did not start")
+        Thread.sleep(forTimeInterval: 1)
+        kill(ranks.max()!, SIGKILL)
+        let result = job.wait()
+        #expect(result.status != 0)
+        // (which rank got the higher process id is up to the system)
+        #expect(result.stderr.contains("process rank") && result.stderr.contains("signal 9"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "nothing left in the output folder")
+    }
+
     @Test("an Open MPI that cannot be loaded is one line saying how to get it")
     func missingLibrary() throws {
         let folder = Toon.temporaryFolder()
@@ -73,10 +95,53 @@ enum MPIRun {
     /// `mpirun -np ranks toon arguments` on this machine. As root (CI containers) Open MPI wants its
     /// two confirmation variables; --oversubscribe lets two ranks share fewer cores.
     static func toon(ranks: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        try start(ranks: ranks, arguments, environment: environment).wait()
+    }
+
+    /// `toon(ranks:...)` started, not waited for.
+    static func start(ranks: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> RunningCommand {
         var variables = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "TOONKIT_THREADS": "1"]
         variables.merge(environment) { _, given in given }
         let forwarded = variables.keys.sorted().flatMap { ["-x", $0] }
-        return try Toon.run(["-np", "\(ranks)", "--oversubscribe"] + forwarded + [Toon.executable.path] + arguments,
-                            executable: executable!, environment: variables)
+        return try RunningCommand(executable!, ["-np", "\(ranks)", "--oversubscribe"] + forwarded + [Toon.executable.path] + arguments,
+                                  environment: variables)
+    }
+}
+
+/// A program started with its output collected on files (so neither pipe can fill and stall it).
+final class RunningCommand {
+    let process = Process()
+    private let out: URL, err: URL
+
+    init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
+        let folder = Toon.temporaryFolder()
+        (out, err) = (folder.appendingPathComponent("stdout"), folder.appendingPathComponent("stderr"))
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+    }
+
+    func wait() -> CommandResult {
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let text = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+        return CommandResult(status: process.terminationStatus, stdout: text(out), stderr: text(err))
+    }
+}
+
+/// Processes found by their command line, from /proc.
+enum Processes {
+    static func matching(_ text: String) -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap { name -> Int32? in
+            guard let pid = Int32(name), let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return line.contains(text) ? pid : nil
+        }
     }
 }
