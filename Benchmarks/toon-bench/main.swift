@@ -321,6 +321,7 @@ let rows: [Row] = configuration.run {
 
     if options.suite == "stylizer" {
         rows += stylizerFrames(options)
+        rows += distillSteps(options)
     }
 
     if options.suite == "faces" {
