@@ -69,6 +69,17 @@ struct StyleGAN1FixtureTests {
         Self.expectClose(g(z: z, c: labels), try Self.fixture("b16_img_psi1.0.npy"), "images at psi 1")
     }
 
+    @Test("the differentiable path (ws recording gradients) matches the official code as the fused inference path does")
+    func differentiablePathMatches() throws {
+        for (pickle, w, reference) in [("a64.pkl", "a64_w.npy", "a64_img_psi1.0.npy"), ("b16.pkl", "b16_w.npy", "b16_img_psi1.0.npy")] {
+            let g = try Self.load(pickle).generator
+            let ws = try Self.fixture(w).requiringGrad()
+            let images = g.synthesis(ws: ws)
+            #expect(images.requiresGrad, "\(pickle): the composed ops ran")
+            Self.expectClose(images.detached(), try Self.fixture(reference), "\(pickle) with gradients recorded")
+        }
+    }
+
     @Test("ToonKit format keeps a v1 generator losslessly: every tensor bit for bit, same images, marked toonkit-stylegan1")
     func toonKitRoundTrip() throws {
         for pickle in ["a64.pkl", "b16.pkl"] {

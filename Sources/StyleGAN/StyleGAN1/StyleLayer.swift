@@ -51,15 +51,17 @@ struct StyleLayer: Sendable {
     func callAsFunction(_ x: Tensor, w: Tensor, _ p: ParameterStore, noiseMode: NoiseMode, blur: FIRFilter?) -> Tensor {
         let n = x.shape[0]
         var y = convolve(x, p, blur: blur)
-        if settings.useNoise {
-            let noise: Tensor? = switch noiseMode {
-            case .const: p["\(name).noise_const"].reshaped([1, 1, resolution, resolution])
-            case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed))
-            case .none: nil
-            }
-            if let noise { y = y + noise * p["\(name).noise_strength"].reshaped([1, outChannels, 1, 1]) }
+        let noise = settings.useNoise ? noiseMap(noiseMode, batch: n, p) : nil
+        let strength = settings.useNoise ? p["\(name).noise_strength"] : nil
+        let bias = p["\(name).bias"]
+        if !settings.usePixelNorm && !Tensor.shouldRecord(y, w, bias, p["\(name).style.weight"], p["\(name).style.bias"])
+            && !(strength.map { Tensor.shouldRecord($0) } ?? false) && !(noise.map { Tensor.shouldRecord($0) } ?? false) {
+            return Self.fusedEpilogue(y, noise: noise, strength: strength, bias: bias,
+                                      slope: settings.nonlinearity == .lrelu ? 0.2 : 0,
+                                      instanceNorm: settings.useInstanceNorm, styles: styles(w, p))
         }
-        y = y.biasActivation(p["\(name).bias"], activation: settings.nonlinearity.activation, gain: 1)
+        if let noise, let strength { y = y + noise * strength.reshaped([1, outChannels, 1, 1]) }
+        y = y.biasActivation(bias, activation: settings.nonlinearity.activation, gain: 1)
         if settings.usePixelNorm { y = y.pixelNorm() }
         if settings.useInstanceNorm {
             y = y - y.mean(axes: [2, 3], keepDims: true)
@@ -69,6 +71,15 @@ struct StyleLayer: Sendable {
         let scale = style.slice(axis: 1, 0..<outChannels).reshaped([n, outChannels, 1, 1]) + 1
         let shift = style.slice(axis: 1, outChannels..<(2 * outChannels)).reshaped([n, outChannels, 1, 1])
         return y * scale + shift
+    }
+
+    /// The unscaled noise: the stored map [1, 1, R, R], fresh noise [N, 1, R, R], or none.
+    func noiseMap(_ mode: NoiseMode, batch n: Int, _ p: ParameterStore) -> Tensor? {
+        switch mode {
+        case .const: p["\(name).noise_const"].reshaped([1, 1, resolution, resolution])
+        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed))
+        case .none: nil
+        }
     }
 
     /// The style affine: [N, wDim] -> [N, 2 outChannels] (scales - 1, then shifts).
