@@ -80,6 +80,18 @@ struct StyleGAN1FixtureTests {
         }
     }
 
+    @Test("upsampling: NVLabs' transposed-conv forms (4x4 kernel summed over shifts, flipped or not) equal nearest upsampling then the 3x3 conv")
+    func upsamplingForms() throws {
+        var random = TestRandom(seed: 11)
+        let x = random.tensor([2, 3, 5, 5]), w = random.tensor([4, 3, 3, 3])
+        for fused in [false, true] {
+            let transposed = x.transposedConv2d(StyleLayer.upsamplingKernel(w, fused: fused), stride: 2, padding: 1)
+            let direct = x.resized(scale: 2, mode: .nearest).conv2d(fused ? w.flipped(axes: [2, 3]) : w, padding: 1)
+            let error = zip(transposed.scalars, direct.scalars).map { abs($0 - $1) }.max()!
+            #expect(error < 1e-5, "fused \(fused): \(error)")
+        }
+    }
+
     @Test("ToonKit format keeps a v1 generator losslessly: every tensor bit for bit, same images, marked toonkit-stylegan1")
     func toonKitRoundTrip() throws {
         for pickle in ["a64.pkl", "b16.pkl"] {

@@ -98,8 +98,11 @@ struct StyleLayer: Sendable {
         case .conv:
             return x.conv2d(p["\(name).weight"] * coefficient, padding: 1)
         case .up(let fused):
-            let kernel = Self.upsamplingKernel(p["\(name).weight"] * coefficient, fused: fused)
-            let y = x.transposedConv2d(kernel, stride: 2, padding: 1)
+            // Both forms are nearest upsampling then a 3x3 conv: the fused one with the kernel
+            // flipped (see upsamplingKernel). That conv takes the engine's Winograd path.
+            var weight = p["\(name).weight"] * coefficient
+            if fused { weight = weight.flipped(axes: [2, 3]) }
+            let y = x.resized(scale: 2, mode: .nearest).conv2d(weight, padding: 1)
             return blur.map { Self.blur(y, $0) } ?? y
         }
     }
@@ -107,7 +110,9 @@ struct StyleLayer: Sendable {
     /// The [in, out, 4, 4] transposed-conv weight that upsamples 2x and applies the 3x3 `weight`
     /// ([out, in, 3, 3]). NVLabs' fused form sums the 3x3 kernel over the four 1-pixel shifts
     /// (`upscale2d_conv2d` with fused_scale); nearest upsampling followed by the 3x3 conv equals
-    /// the same transposed conv with that 4x4 kernel flipped.
+    /// the same transposed conv with that 4x4 kernel flipped. Since flipping commutes with the sum
+    /// over shifts, the fused form is also nearest upsampling then the 3x3 conv with `weight`
+    /// flipped, which is how `convolve` runs both (a test compares the two).
     static func upsamplingKernel(_ weight: Tensor, fused: Bool) -> Tensor {
         let padded = weight.padded([(0, 0), (0, 0), (1, 1), (1, 1)])
         func shift(_ y: Int, _ x: Int) -> Tensor { padded.slice(axis: 2, y..<(y + 4)).slice(axis: 3, x..<(x + 4)) }
