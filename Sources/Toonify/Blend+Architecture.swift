@@ -8,7 +8,7 @@ extension Blend {
     /// Otherwise: the first parameter that differs, in declaration order, with both shapes.
     public static func requireSameArchitecture(base: Generator, styled: Generator) throws(StyleGANError) {
         // Layer swapping goes by StyleGAN2's block resolutions; StyleGAN3 layers have none.
-        if let other = [base, styled].first(where: { $0.config.isStyleGAN3 }) {
+        if let other = [base, styled].first(where: { !$0.config.isStyleGAN2 }) {
             throw .blend(.invalid("blending takes StyleGAN2 generators only so far; one is \(other.config.generation)"))
         }
         let baseEntries = Generator.spec(base.config).entries

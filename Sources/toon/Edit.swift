@@ -100,7 +100,7 @@ struct Edit: ParsableCommand {
             var done = 0
             for (i, subject) in subjects.enumerated() {
                 let noiseSeed = seedList.isEmpty ? 0 : seedList[i]
-                let options = sampling.options(noiseSeed: noiseSeed)
+                let options = sampling.options(for: generator, noiseSeed: noiseSeed)
                 let ws = try latents.map { $0.slice(axis: 0, i..<(i + 1)) } ?? generator.ws(seeds: [seedList[i]], options: options)
                 let edited = LatentEdit.strip(ws, direction: along, strengths: strengths, layers: chosen)
                 var cells: [RGBFrame?] = []

@@ -68,7 +68,7 @@ struct Generate: ParsableCommand {
             if let ws = projected {
                 let progress = ProgressLine("Rendering", total: ws.shape[0])
                 for i in 0..<ws.shape[0] {
-                    let image = withoutGradients { generator.synthesis(ws: ws.slice(axis: 0, i..<(i + 1)), noise: sampling.options().noise) }
+                    let image = withoutGradients { generator.synthesis(ws: ws.slice(axis: 0, i..<(i + 1)), noise: sampling.options(for: generator).noise) }
                     try save(stems[i], image)
                     progress.update(i + 1)
                 }
@@ -76,7 +76,7 @@ struct Generate: ParsableCommand {
             } else {
                 let progress = ProgressLine("Generating", total: seedList.count)
                 var done = 0
-                try generator.generate(seeds: seedList, options: sampling.options(), batchSize: batchSize) { batchSeeds, images in
+                try generator.generate(seeds: seedList, options: sampling.options(for: generator), batchSize: batchSize) { batchSeeds, images in
                     for (offset, seed) in batchSeeds.enumerated() {
                         try save(seedFileStem(seed), images.slice(axis: 0, offset..<(offset + 1)))
                     }

@@ -42,9 +42,17 @@ struct Info: ParsableCommand {
     }
 
     /// StyleGAN2: the architecture and channels per block; StyleGAN3: the config and each layer's
-    /// size and channels.
+    /// size and channels; StyleGAN (v1): channels, level of detail and G_style's default truncation.
     private func synthesisSummary(_ g: Generator) -> String {
         let c = g.config
+        if let v1 = c.styleGAN1 {
+            let channels = c.blockResolutions.map { "\($0):\(c.channels(at: $0))" }.joined(separator: " ")
+            let lod = g.parameters["lod"].scalar
+            let truncation = g.defaultTruncation.psi == 1 ? "none"
+                : "psi \(g.defaultTruncation.psi) on ws 0-\((g.defaultTruncation.cutoff ?? g.numWs) - 1)"
+            return "\(c.generation) (AdaIN, \(v1.useNoise ? "noise" : "no noise"), blur \(v1.blurFilter.isEmpty ? "none" : "\(v1.blurFilter)")), "
+                + "channels \(channels), lod \(lod == 0 ? "0" : "\(lod)"), default truncation \(truncation)"
+        }
         if let layers = c.styleGAN3Layers {
             let sizes = layers.map { "\($0.size):\($0.channels)" }.joined(separator: " ")
             return "\(c.generation) (alias-free), \(layers.count - 1) layers + toRGB, size:channels \(sizes)"

@@ -83,7 +83,7 @@ struct Interpolate: ParsableCommand {
             let walk: LatentWalk
             do {
                 walk = try LatentWalk(generator: generator, seeds: keyframes, cellCount: layout.rows * layout.columns,
-                                      space: space == .w ? .w : .z, looping: loop, options: sampling.options())
+                                      space: space == .w ? .w : .z, looping: loop, options: sampling.options(for: generator))
             } catch let error as StyleGANError {
                 // Seeds that do not split into the grid's walks are a usage problem, as in generate.
                 guard case .latentWalk = error.problem else { throw error }
@@ -98,7 +98,7 @@ struct Interpolate: ParsableCommand {
                 for frame in 0..<frames {
                     let camera = move.isMoving || transform.isRequested
                         ? try generator.transformed(move.transform(frame: frame, of: frames, fps: fps, looping: loop)) : generator
-                    let images = withoutGradients { camera.synthesis(ws: walk.ws(frame: frame, of: frames), noise: sampling.options().noise) }
+                    let images = withoutGradients { camera.synthesis(ws: walk.ws(frame: frame, of: frames), noise: sampling.options(for: generator).noise) }
                     let cells = try (0..<images.shape[0]).map { try RGBFrame(tensor: images.slice(axis: 0, $0..<($0 + 1))) }
                     try writer.append(cells.count == 1 ? cells[0] : try ImageGrid.compose(cells, layout: layout))
                     progress.update(frame + 1)

@@ -57,7 +57,7 @@ struct Mix: ParsableCommand {
             let total = rowSeeds.count + colSeeds.count + rowSeeds.count * colSeeds.count
             let progress = ProgressLine("Mixing", total: total)
             var done = 0
-            let options = sampling.options()
+            let options = sampling.options(for: generator)
             let render = { (ws: Tensor) throws -> RGBFrame in
                 defer { done += 1; progress.update(done) }
                 return try RGBFrame(tensor: withoutGradients { generator.synthesis(ws: ws, noise: options.noise) })

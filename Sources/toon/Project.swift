@@ -82,7 +82,7 @@ struct Project: ParsableCommand {
             let objective = try loadObjective()
             let generator = try network.load()
             guard generator.config.cDim == 0 else { throw UsageProblem("\(network.displayName): the network is conditional; projection takes unconditional networks") }
-            guard !generator.config.isStyleGAN3 else {
+            guard generator.config.isStyleGAN2 else {
                 throw UsageProblem("\(network.displayName): the network is \(generator.config.generation); projection takes StyleGAN2 networks only so far")
             }
             let resolution = generator.config.imageResolution

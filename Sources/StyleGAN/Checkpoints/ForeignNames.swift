@@ -131,3 +131,55 @@ enum ForeignNames {
         }
     }
 }
+
+extension ForeignNames {
+    /// NVlabs/stylegan (v1) TF1 `Gs` (G_style with its mapping and synthesis components). There is
+    /// no official PyTorch v1, so ToonKit's names follow its StyleGAN2 ones where the parts agree
+    /// (mapping.fc{i}, mapping.w_avg, synthesis.b{R}.const, .conv0/.conv1, .torgb) and name the v1
+    /// parts plainly (the 4x4 block's `input` epilogue and `conv`, `style` for StyleMod, per-channel
+    /// `noise_strength`, every resolution's toRGB, the two lod variables). `resolution` is the
+    /// image's: TF names toRGBs by their level of detail (ToRGB_lod0 is the full resolution's).
+    static func styleGAN1(_ name: String, resolution: Int) -> ForeignSource? {
+        switch name {
+        case "lod": return ForeignSource("lod")
+        case "synthesis.lod": return ForeignSource("synthesis/lod")
+        case "mapping.w_avg": return ForeignSource("dlatent_avg")
+        case "mapping.label_concat.weight": return ForeignSource("mapping/LabelConcat/weight")
+        case "synthesis.b4.const": return ForeignSource("synthesis/4x4/Const/const", .squeezed(rank: 3))
+        default: break
+        }
+        if name.hasPrefix("mapping.fc") {
+            let parts = name.split(separator: ".")
+            guard parts.count == 3, let i = Int(parts[1].dropFirst(2)) else { return nil }
+            return ForeignSource("mapping/Dense\(i)/\(parts[2])", parts[2] == "weight" ? .transposed : .same)
+        }
+        guard let s = SynthesisName(name), s.resolution <= resolution else { return nil }
+        let r = s.resolution, block = "synthesis/\(r)x\(r)"
+        if s.layer == "torgb" {
+            let lod = resolution.trailingZeroBitCount - s.log2Resolution
+            switch s.rest {
+            case ["weight"]: return ForeignSource("synthesis/ToRGB_lod\(lod)/weight", .tfConv)
+            case ["bias"]: return ForeignSource("synthesis/ToRGB_lod\(lod)/bias")
+            default: return nil
+            }
+        }
+        let tfLayer: String, noiseIndex: Int
+        switch (r, s.layer) {
+        case (4, "input"): (tfLayer, noiseIndex) = ("Const", 0)
+        case (4, "conv"): (tfLayer, noiseIndex) = ("Conv", 1)
+        case (_, "conv0") where r > 4: (tfLayer, noiseIndex) = ("Conv0_up", s.log2Resolution * 2 - 4)
+        case (_, "conv1") where r > 4: (tfLayer, noiseIndex) = ("Conv1", s.log2Resolution * 2 - 3)
+        default: return nil
+        }
+        let layer = "\(block)/\(tfLayer)"
+        switch s.rest {
+        case ["weight"]: return ForeignSource("\(layer)/weight", .tfConv)
+        case ["bias"]: return ForeignSource("\(layer)/bias")
+        case ["noise_strength"]: return ForeignSource("\(layer)/Noise/weight")
+        case ["noise_const"]: return ForeignSource("synthesis/noise\(noiseIndex)", .squeezed(rank: 2))
+        case ["style", "weight"]: return ForeignSource("\(layer)/StyleMod/weight", .transposed)
+        case ["style", "bias"]: return ForeignSource("\(layer)/StyleMod/bias")
+        default: return nil
+        }
+    }
+}

@@ -8,6 +8,7 @@ public struct LoadedGenerator: Sendable {
     public enum Format: String, Sendable {
         case toonkit = "ToonKit (safetensors)"
         case tensorFlow = "NVLabs StyleGAN2 TensorFlow pickle"
+        case tensorFlowStyleGAN1 = "NVlabs StyleGAN (v1) TensorFlow pickle"
         case nvlabs = "NVLabs stylegan2-ada-pytorch pickle"
         case stylegan3 = "NVLabs stylegan3 pickle"
         case rosinality = "rosinality stylegan2-pytorch checkpoint"
@@ -51,6 +52,11 @@ public enum GeneratorLoader {
                 format = .tensorFlow
                 config = try ForeignConfig.tensorFlow(checkpoint.config)
                 source = ForeignNames.tensorFlow
+            case .tfStyleGAN1:
+                format = .tensorFlowStyleGAN1
+                let v1 = try ForeignConfig.styleGAN1(checkpoint.config)
+                config = v1
+                source = { ForeignNames.styleGAN1($0, resolution: v1.imageResolution) }
             case .rosinality:
                 format = .rosinality
                 config = try ForeignConfig.rosinality(checkpoint.config, latentAverage: checkpoint.tensors["latent_avg"] != nil)

@@ -22,7 +22,7 @@ public enum RosinalityExport {
 
     /// Every feature of `config` that rosinality's model.py cannot express; empty when it can.
     public static func unsupportedFeatures(_ config: GeneratorConfig) -> [String] {
-        if config.isStyleGAN3 { return ["a \(config.generation) generator (rosinality's model.py is StyleGAN2)"] }
+        if config.isStyleGAN3 || config.isStyleGAN1 { return ["a \(config.generation) generator (rosinality's model.py is StyleGAN2)"] }
         var problems: [String] = []
         if config.cDim != 0 { problems.append("a conditional generator (c_dim \(config.cDim))") }
         if config.zDim != config.wDim { problems.append("z_dim \(config.zDim) different from w_dim \(config.wDim)") }

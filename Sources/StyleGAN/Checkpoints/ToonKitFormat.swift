@@ -5,8 +5,8 @@ import ToonNN
 
 /// ToonKit's own generator file: safetensors with NVLabs parameter names and the architecture as
 /// JSON under the `toonkit.config` metadata key. Tensors stay memory-mapped after loading.
-/// StyleGAN3 generators are marked "toonkit-stylegan3", so a reader that predates them refuses the
-/// file instead of building a StyleGAN2 from it.
+/// StyleGAN3 generators are marked "toonkit-stylegan3" and StyleGAN (v1) ones "toonkit-stylegan1", so
+/// a reader that predates them refuses the file instead of building a StyleGAN2 from it.
 public enum ToonKitFormat {
     /// The JSON stored beside the weights.
     struct Header: Codable {
@@ -24,8 +24,14 @@ public enum ToonKitFormat {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var header = Header(generator: config, source: source, tensorPrefix: tensorPrefix)
-        if config.isStyleGAN3 { header.format = "toonkit-stylegan3" }
+        header.format = formatName(config)
         return String(decoding: try! encoder.encode(header), as: UTF8.self)
+    }
+
+    /// The header's format name for a generator of `config`'s generation.
+    static func formatName(_ config: GeneratorConfig) -> String {
+        if config.isStyleGAN1 { return "toonkit-stylegan1" }
+        return config.isStyleGAN3 ? "toonkit-stylegan3" : "toonkit-stylegan2"
     }
 
     public static func write(_ generator: Generator, source: String?, to url: URL) throws(StyleGANError) {
@@ -47,7 +53,7 @@ public enum ToonKitFormat {
         do { header = try JSONDecoder().decode(Header.self, from: Data(text.utf8)) } catch {
             throw StyleGANError(url: url, .checkpoint("unreadable ToonKit config: \(error)"))
         }
-        guard header.format == (header.generator.isStyleGAN3 ? "toonkit-stylegan3" : "toonkit-stylegan2") else {
+        guard header.format == formatName(header.generator) else {
             throw StyleGANError(url: url, .checkpoint("holds a '\(header.format)' model, not a \(header.generator.generation) generator"))
         }
         guard header.version == 1 else {

@@ -50,6 +50,11 @@ public enum SeFa {
     /// `layers`, in synthesis order.
     public static func affineWeightNames(_ config: GeneratorConfig, layers: [Int]) -> [String] {
         let chosen = Set(layers)
+        if let settings = config.styleGAN1 {
+            // StyleGAN (v1): layer i's style affine (AdaIN scales and shifts) reads w i.
+            return StyleSynthesis(config, settings).blocks.flatMap(\.layers).filter { chosen.contains($0.index) }
+                .map { "\($0.name).style.weight" }
+        }
         if let aliasFree = config.aliasFree {
             // StyleGAN3: the input's affine (rotation and translation) reads w 0, layer i reads w i + 1.
             let layers = AliasFreeLayout(config, aliasFree).layers.filter { chosen.contains($0.index + 1) }

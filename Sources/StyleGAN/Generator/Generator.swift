@@ -12,9 +12,10 @@ public struct Truncation: Sendable, Equatable {
     public static let none = Truncation()
 }
 
-/// A StyleGAN2 or StyleGAN3 generator: mapping (z, c -> w) and synthesis (w+ -> image), with its
-/// parameters. Parameter names are NVLabs' (`synthesis.b64.conv0.weight`,
-/// `synthesis.L3_36_64.weight`); foreign checkpoints are renamed to them by one table per format.
+/// A StyleGAN (v1), StyleGAN2 or StyleGAN3 generator: mapping (z, c -> w) and synthesis (w+ -> image),
+/// with its parameters. Parameter names are NVLabs' (`synthesis.b64.conv0.weight`,
+/// `synthesis.L3_36_64.weight`; v1, which has no PyTorch names, `synthesis.b64.conv0.style.weight`);
+/// foreign checkpoints are renamed to them by one table per format.
 public struct Generator: Sendable {
     public let config: GeneratorConfig
     public var parameters: ParameterStore
@@ -22,6 +23,9 @@ public struct Generator: Sendable {
     let synthesis: SynthesisNetwork
     /// StyleGAN3's synthesis, which replaces `synthesis` when the config is alias-free.
     let aliasFreeSynthesis: AliasFreeSynthesis?
+    /// The original StyleGAN's mapping and synthesis, which replace the others when the config is v1.
+    let styleMapping: StyleMapping?
+    let styleSynthesis: StyleSynthesis?
 
     /// A generator over `parameters`, which must hold exactly `Generator.spec(config)`'s names and shapes.
     public init(config: GeneratorConfig, parameters: ParameterStore) throws {
@@ -31,12 +35,25 @@ public struct Generator: Sendable {
         mapping = MappingNetwork(config)
         synthesis = SynthesisNetwork(config)
         aliasFreeSynthesis = config.aliasFree.map { AliasFreeSynthesis(config, $0) }
+        styleMapping = config.styleGAN1.map { StyleMapping(config, $0) }
+        styleSynthesis = config.styleGAN1.map { StyleSynthesis(config, $0) }
         try Generator.spec(config).validate(parameters)
+        if let styleSynthesis {
+            let lod = parameters["lod"].scalar
+            guard lod.isFinite, lod >= 0, lod <= styleSynthesis.maximumLod else {
+                throw StyleGANError.config(.invalid("StyleGAN (v1) lod \(lod) is outside 0...\(Int(styleSynthesis.maximumLod)) for \(config.imageResolution) px"))
+            }
+        }
     }
 
     /// Every parameter and buffer the architecture has, with NVLabs' initialisation.
     public static func spec(_ config: GeneratorConfig) -> ParameterSpec {
         var spec = ParameterSpec()
+        if let settings = config.styleGAN1 {
+            StyleMapping(config, settings).declare(into: &spec)
+            StyleSynthesis(config, settings).declare(into: &spec)
+            return spec
+        }
         MappingNetwork(config).declare(into: &spec)
         if let aliasFree = config.aliasFree {
             AliasFreeSynthesis(config, aliasFree).declare(into: &spec)
@@ -48,10 +65,15 @@ public struct Generator: Sendable {
 
     public var numWs: Int { config.numWs }
 
+    /// The truncation the network's own code applies when none is asked for: StyleGAN (v1)'s
+    /// G_style truncates by default (psi 0.7 on the first 8 ws unless its pickle says otherwise);
+    /// StyleGAN2 and 3 do not.
+    public var defaultTruncation: Truncation { config.styleGAN1?.defaultTruncation ?? .none }
+
     /// z: [N, zDim] (c: [N, cDim] one-hot for conditional models) -> ws: [N, numWs, wDim], truncated.
     public func mapping(z: Tensor, c: Tensor? = nil, truncation: Truncation = .none) -> Tensor {
         precondition(z.rank == 2 && z.shape[1] == config.zDim, "z has shape \(z.shape), expected [N, \(config.zDim)]")
-        let w = mapping.map(z: z, c: c, parameters)
+        let w = styleMapping?.map(z: z, c: c, parameters) ?? mapping.map(z: z, c: c, parameters)
         let n = z.shape[0]
         let ws = w.reshaped([n, 1, config.wDim]).expanded(to: [n, numWs, config.wDim])
         return truncate(ws, truncation)
@@ -73,6 +95,7 @@ public struct Generator: Sendable {
         precondition(ws.rank == 3 && ws.shape[1] == numWs && ws.shape[2] == config.wDim,
                      "ws has shape \(ws.shape), expected [N, \(numWs), \(config.wDim)]")
         if let aliasFreeSynthesis { return aliasFreeSynthesis.synthesize(ws: ws, parameters) }
+        if let styleSynthesis { return styleSynthesis.synthesize(ws: ws, parameters, noiseMode: noise) }
         return synthesis.synthesize(ws: ws, parameters, noiseMode: noise)
     }
 
@@ -91,9 +114,9 @@ extension Generator {
     }
 
     /// Whether `name` is a buffer (w_avg, a noise constant; StyleGAN3's input transform,
-    /// frequencies, phases and magnitude EMAs) rather than a trained weight.
+    /// frequencies, phases and magnitude EMAs; StyleGAN (v1)'s lod) rather than a trained weight.
     public static func isBuffer(_ name: String) -> Bool {
         ["w_avg", "noise_const", "magnitude_ema"].contains { name.hasSuffix(".\($0)") }
-            || ["synthesis.input.transform", "synthesis.input.freqs", "synthesis.input.phases"].contains(name)
+            || ["synthesis.input.transform", "synthesis.input.freqs", "synthesis.input.phases", "lod", "synthesis.lod"].contains(name)
     }
 }

@@ -1,7 +1,7 @@
-/// The architecture of a StyleGAN2 or StyleGAN3 generator, as NVLabs' `init_kwargs` describe it.
-/// It travels with the weights (read from every checkpoint format, stored in ToonKit's own), never
-/// from flags. StyleGAN3 generators carry `aliasFree`; their synthesis ignores `architecture` and
-/// `resampleFilter`.
+/// The architecture of a StyleGAN (v1), StyleGAN2 or StyleGAN3 generator, as NVLabs' `init_kwargs`
+/// (or TF `static_kwargs`) describe it. It travels with the weights (read from every checkpoint format,
+/// stored in ToonKit's own), never from flags. StyleGAN3 generators carry `aliasFree` and StyleGAN
+/// (v1) ones `styleGAN1`; their synthesis ignores `architecture` and `resampleFilter`.
 public struct GeneratorConfig: Codable, Equatable, Sendable {
     public enum Architecture: String, Codable, Sendable { case orig, skip, resnet }
 
@@ -25,6 +25,8 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     public var convClamp: Float?
     /// StyleGAN3's synthesis settings; nil for StyleGAN2.
     public var aliasFree: AliasFreeConfig?
+    /// The original StyleGAN's (v1) settings; nil for StyleGAN2 and 3.
+    public var styleGAN1: StyleGAN1Config?
 
     public init(zDim: Int = 512, cDim: Int = 0, wDim: Int = 512, imageResolution: Int, imageChannels: Int = 3,
                 mappingLayers: Int = 8, mappingFeatures: Int? = nil, embedFeatures: Int? = nil,
@@ -56,14 +58,24 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
     public func channels(at resolution: Int) -> Int { min(channelBase / resolution, channelMax) }
 
     /// Number of w vectors the synthesis network consumes: two per block (one for the 4x4 block)
-    /// plus the last block's toRGB; StyleGAN3: one per layer plus the input's and the toRGB's.
+    /// plus the last block's toRGB; StyleGAN3: one per layer plus the input's and the toRGB's;
+    /// StyleGAN (v1): one per layer, two per block (the same count as StyleGAN2).
     public var numWs: Int { aliasFree?.numWs ?? blockResolutions.count * 2 }
 
     /// True for a StyleGAN3 (alias-free) generator.
     public var isStyleGAN3: Bool { aliasFree != nil }
 
-    /// "StyleGAN2", "StyleGAN3-T" or "StyleGAN3-R".
-    public var generation: String { aliasFree.map { "StyleGAN3-\($0.name)" } ?? "StyleGAN2" }
+    /// True for a StyleGAN2 generator (neither v1 nor StyleGAN3).
+    public var isStyleGAN2: Bool { aliasFree == nil && styleGAN1 == nil }
+
+    /// True for an original StyleGAN (v1) generator.
+    public var isStyleGAN1: Bool { styleGAN1 != nil }
+
+    /// "StyleGAN1", "StyleGAN2", "StyleGAN3-T" or "StyleGAN3-R".
+    public var generation: String {
+        if styleGAN1 != nil { return "StyleGAN1" }
+        return aliasFree.map { "StyleGAN3-\($0.name)" } ?? "StyleGAN2"
+    }
 
     /// Checks the values a file could get wrong before anything is allocated from them.
     public func validate() throws(StyleGANError) {
@@ -83,6 +95,10 @@ public struct GeneratorConfig: Codable, Equatable, Sendable {
             throw .config(.invalid("channel base \(channelBase) / max \(channelMax) give no channels at \(r)px"))
         }
         guard !resampleFilter.isEmpty, resampleFilter.count <= 16 else { throw .config(.invalid("resample filter \(resampleFilter)")) }
+        if let styleGAN1 {
+            guard aliasFree == nil else { throw .config(.invalid("both StyleGAN (v1) and StyleGAN3 settings")) }
+            try styleGAN1.validate()
+        }
     }
 }
 

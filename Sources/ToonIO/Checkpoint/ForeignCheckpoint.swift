@@ -8,6 +8,8 @@ public struct ForeignCheckpoint: Sendable {
     public enum Format: String, Sendable {
         /// NVLabs TF1 StyleGAN2 `.pkl`: (G, D, Gs) of `dnnlib.tflib.network.Network`.
         case tfStyleGAN2
+        /// NVlabs/stylegan (v1) TF1 `.pkl`: the same Network objects, with a `G_style` generator.
+        case tfStyleGAN1
         /// NVLabs stylegan2-ada-pytorch / stylegan3 snapshot `.pkl` with a StyleGAN2 generator.
         case nvlabsPyTorch
         /// NVLabs stylegan3 snapshot `.pkl` with a StyleGAN3 (T or R) generator.

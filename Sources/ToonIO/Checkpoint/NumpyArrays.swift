@@ -1,16 +1,18 @@
 import ToonCore
 
 /// NumPy values as pickles hold them: arrays (`_reconstruct(ndarray, (0,), b'b')` + BUILD with
-/// `(version, shape, dtype, is_fortran, raw bytes)`), scalars (`scalar(dtype, raw bytes)`) and
+/// `(version, shape, dtype, is_fortran, raw bytes)`; with protocol 5, numpy >= 1.16 writes
+/// `_frombuffer(bytearray, dtype, shape, order)` instead), scalars (`scalar(dtype, raw bytes)`) and
 /// dtypes (`dtype('f4', False, True)` + BUILD whose second item is the byte order).
 public enum NumpyArrays {
     public static let reconstruct = PickleGlobal("numpy.core.multiarray", "_reconstruct")
     public static let scalar = PickleGlobal("numpy.core.multiarray", "scalar")
     public static let dtype = PickleGlobal("numpy", "dtype")
+    public static let fromBuffer = PickleGlobal("numpy.core.numeric", "_frombuffer")
 
     /// True when `value` is an array or a scalar node.
     public static func isArray(_ value: PickleValue) -> Bool {
-        value.object(of: reconstruct) != nil || value.object(of: scalar) != nil
+        value.object(of: reconstruct) != nil || value.object(of: scalar) != nil || value.object(of: fromBuffer) != nil
     }
 
     /// The element type and byte order of a dtype node.
@@ -48,13 +50,28 @@ public enum NumpyArrays {
             return try TensorAssembly.make(name: name, source: source, shape: [], strides: [], offset: 0, element: element,
                                            bigEndian: bigEndian, data: try raw(scalar.args[1], fail), counts: &counts)
         }
+        if let array = value.object(of: fromBuffer) {
+            guard array.args.count == 4, let dims = array.args[2].elements, let order = array.args[3].string, ["C", "F"].contains(order) else {
+                throw fail("bad numpy _frombuffer arguments")
+            }
+            return try assemble(shape: dims, dtype: array.args[1], fortran: order == "F", data: array.args[0], name: name, source: source,
+                                counts: &counts, fail)
+        }
         guard let array = value.object(of: reconstruct) else { return nil }
         guard var state = array.state?.elements else { throw fail("numpy array without state") }
         if state.count == 5 { state.removeFirst() }  // leading pickle version
         guard state.count == 4, let dims = state[0].elements, let fortran = state[2].bool else { throw fail("bad numpy array state") }
+        return try assemble(shape: dims, dtype: state[1], fortran: fortran, data: state[3], name: name, source: source,
+                            counts: &counts, fail)
+    }
+
+    /// An array from its shape tuple, dtype node, memory order and raw data.
+    private static func assemble(shape dims: [PickleValue], dtype: PickleValue, fortran: Bool, data: PickleValue, name: String,
+                                 source: String, counts: inout TensorLoadCounts,
+                                 _ fail: (String) -> ToonIOError) throws(ToonIOError) -> Tensor {
         let shape = dims.compactMap(\.int)
         guard shape.count == dims.count else { throw fail("numpy shape is not a tuple of ints") }
-        let (element, bigEndian) = try elementType(state[1], name: name, source: source)
+        let (element, bigEndian) = try elementType(dtype, name: name, source: source)
         var strides = Shape.strides(shape)
         if fortran {
             var step = 1
@@ -64,7 +81,7 @@ public enum NumpyArrays {
             }
         }
         return try TensorAssembly.make(name: name, source: source, shape: shape, strides: strides, offset: 0, element: element,
-                                       bigEndian: bigEndian, data: try raw(state[3], fail), counts: &counts)
+                                       bigEndian: bigEndian, data: try raw(data, fail), counts: &counts)
     }
 
     /// A numpy scalar node as a plain number (for configs); other values unchanged.

@@ -40,6 +40,7 @@ public struct PickleAllowList: Sendable {
         PickleGlobal("argparse", "Namespace"),
         // NumPy arrays, dtypes and scalars (TF1 variables; numbers inside NVLabs modules).
         PickleGlobal("numpy.core.multiarray", "_reconstruct"),
+        PickleGlobal("numpy.core.numeric", "_frombuffer"),
         PickleGlobal("numpy.core.multiarray", "scalar"),
         PickleGlobal("numpy", "ndarray"),
         PickleGlobal("numpy", "dtype"),

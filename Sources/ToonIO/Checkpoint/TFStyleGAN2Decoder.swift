@@ -1,6 +1,6 @@
 import ToonCore
 
-/// NVLabs TF1 StyleGAN2 pickles: `(G, D, Gs)`, each a `dnnlib.tflib.network.Network` made with NEWOBJ
+/// NVLabs TF1 StyleGAN2 pickles (and StyleGAN v1's, which `TFStyleGAN1Decoder` tells apart): `(G, D, Gs)`, each a `dnnlib.tflib.network.Network` made with NEWOBJ
 /// and given its state by BUILD (version, name, static_kwargs, components, build_module_src,
 /// build_func_name, variables). Variables are `(name, numpy array)` pairs; components are networks
 /// whose variables are named under the component's key, as NVLabs' legacy.py flattens them
@@ -46,7 +46,8 @@ enum TFStyleGAN2Decoder {
         guard !generator.isEmpty else {
             throw ToonIOError(file: source, .checkpoint(.notStyleGAN("TF networks \(keys.joined(separator: ", ")) include no generator")))
         }
-        return ForeignCheckpoint(source: source, format: .tfStyleGAN2, generatorName: generator, networks: networks,
+        let format = try TFStyleGAN1Decoder.format(generatorConfig: configs[generator] ?? .dict([]), source: source)
+        return ForeignCheckpoint(source: source, format: format, generatorName: generator, networks: networks,
                                  configs: configs, tensors: [:], values: [:], counts: counts)
     }
 

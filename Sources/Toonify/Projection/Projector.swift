@@ -20,7 +20,7 @@ public struct Projector: Sendable {
         throws(ProjectionError) {
         try settings.validate()
         guard generator.config.cDim == 0 else { throw .invalid("the network is conditional; projection takes unconditional networks") }
-        guard !generator.config.isStyleGAN3 else {
+        guard generator.config.isStyleGAN2 else {
             throw .invalid("the network is \(generator.config.generation); projection takes StyleGAN2 networks only so far")
         }
         self.generator = generator

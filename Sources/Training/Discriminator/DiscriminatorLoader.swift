@@ -14,6 +14,7 @@ public enum DiscriminatorLoader {
         switch checkpoint.format {
         case .tfStyleGAN2: tf = true
         case .nvlabsPyTorch: tf = false
+        // StyleGAN (v1)'s D_basic is another network (progressive growing, no residual blocks).
         default: return nil
         }
         return try load(set, tf: tf, resolution: resolution, source: checkpoint.source)

@@ -45,7 +45,7 @@ public enum TrainingStart {
                 return (try TrainingRun(options: saved, data: data, directory: newFolder(), state: state), false)
             }
             let loaded = try GeneratorLoader.load(url).generator
-            guard !loaded.config.isStyleGAN3 else {
+            guard loaded.config.isStyleGAN2 else {
                 throw TrainingError(url: url, .config("a \(loaded.config.generation) generator; training continues StyleGAN2 networks only so far"))
             }
             // NVLabs' pickles carry D beside G; other formats hold a generator alone, and D starts fresh.

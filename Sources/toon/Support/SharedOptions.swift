@@ -39,11 +39,11 @@ struct NetworkOption: ParsableArguments {
 struct SamplingFlags: ParsableArguments {
     // Unconditional parsing: `--trunc -0.5` is a value (negative psi is meaningful), not an option.
     @Option(name: .customLong("trunc"), parsing: .unconditional,
-            help: "Truncation psi (1 = none; 0.5-0.7 gives cleaner, less varied faces).")
-    var truncationPsi: Float = 1
+            help: "Truncation psi (1 = none; 0.5-0.7 gives cleaner, less varied faces). Default 1; a StyleGAN (v1) network's own default (G_style's, 0.7 on the first 8 ws).")
+    var truncationPsi: Float?
 
     @Option(name: .customLong("trunc-cutoff"), parsing: .unconditional,
-            help: ArgumentHelp("Truncate only the first N ws (coarse styles).", valueName: "N"))
+            help: ArgumentHelp("Truncate only the first N ws (coarse styles). Default all; StyleGAN (v1): the network's truncation_cutoff (8).", valueName: "N"))
     var truncationCutoff: Int?
 
     @Option(name: .customLong("class"), parsing: .unconditional, help: ArgumentHelp("Class index for conditional networks.", valueName: "N"))
@@ -56,7 +56,7 @@ struct SamplingFlags: ParsableArguments {
 
     func validate() throws {
         if let cutoff = truncationCutoff, cutoff < 0 { throw ValidationError("--trunc-cutoff must be 0 or more, got \(cutoff)") }
-        if !truncationPsi.isFinite { throw ValidationError("--trunc must be a finite number (e.g. 0.7), got \(truncationPsi)") }
+        if let psi = truncationPsi, !psi.isFinite { throw ValidationError("--trunc must be a finite number (e.g. 0.7), got \(psi)") }
         if let classIndex, classIndex < 0 { throw ValidationError("--class must be 0 or more, got \(classIndex)") }
     }
 
@@ -72,15 +72,23 @@ struct SamplingFlags: ParsableArguments {
         }
     }
 
-    /// Sampling options; random noise is seeded per image so a run can be repeated.
-    func options(noiseSeed: UInt32 = 0) -> SamplingOptions {
+    /// Sampling options for `generator`; random noise is seeded per image so a run can be repeated.
+    func options(for generator: Generator, noiseSeed: UInt32 = 0) -> SamplingOptions {
         let noise: NoiseMode = switch noiseMode {
         case .const: .const
         case .random: .random(seed: noiseSeed)
         case .none: .none
         }
-        return SamplingOptions(truncation: Truncation(psi: truncationPsi, cutoff: truncationCutoff), noise: noise,
-                               classIndex: classIndex)
+        return SamplingOptions(truncation: truncation(for: generator), noise: noise, classIndex: classIndex)
+    }
+
+    /// The truncation asked for, the network's own default filling in what was not: StyleGAN (v1)
+    /// truncates by default (psi 0.7 on 8 ws, as G_style does when `Gs.run` is given none), and its
+    /// cutoff stays the network's when only --trunc is given; StyleGAN2 and 3 default to none, all ws.
+    func truncation(for generator: Generator) -> Truncation {
+        let own = generator.defaultTruncation
+        let cutoff = truncationCutoff ?? (generator.config.isStyleGAN1 ? generator.config.styleGAN1?.truncationCutoff : nil)
+        return Truncation(psi: truncationPsi ?? own.psi, cutoff: cutoff)
     }
 }
 
