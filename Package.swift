@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics", "Faces", "Datasets"]),
         // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         // The real-time stylizer: a small image-to-image student distilled from a toonify pair (docs/stylizer.md).
-        .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics"]),
+        .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics", "Faces"]),
         .target(name: "BuiltInModels", dependencies: ["StyleGAN"], resources: [.copy("Weights")]),
         .executableTarget(
             name: "toon",
@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonIO", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonIO", "Datasets", "Faces", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),
