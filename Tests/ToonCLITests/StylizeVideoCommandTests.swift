@@ -61,4 +61,21 @@ struct StylizeVideoCommandTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("toon") }
         #expect(left.isEmpty, "\(left)")
     }
+
+    @Test("face-only on a real photo with one face (opencv-doc's, Haar cascade): the picture at its size, one face stylized",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/doc/opencv-doc/opencv4/html/230501201_1.jpg")
+                   && FileManager.default.fileExists(atPath: "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"),
+                   "opencv-doc's photos or libdlib-data are not installed (scripts/install-deps --tests)"))
+    func facePhoto() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let student = try Self.student(in: folder)
+        let out = folder.appendingPathComponent("face.png")
+        let result = try Toon.run(["stylize", "--model", student, "/usr/share/doc/opencv-doc/opencv4/html/230501201_1.jpg",
+                                   "--face-only", "--detector", "haar", "--face-size", "64", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("584x824, 1 face,"), "\(result.stdout)")
+        let image = try Image.read(from: out)
+        #expect(image.width == 584 && image.height == 824)
+    }
 }
