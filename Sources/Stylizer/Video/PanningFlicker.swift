@@ -15,9 +15,8 @@ public struct PanningClip: Sendable {
     /// Frames in the clip.
     public let frames: Int
 
-    /// A clip of `frames` windows of `width` x `height` moving `step` a frame, starting at the
-    /// top-left (or right/bottom for negative steps), centred on the other axis where it is still;
-    /// nil when the photo is too small for the path.
+    /// A clip of `frames` windows of `width` x `height` moving `step` a frame, the path centred on
+    /// the photo (so a portrait's face stays in view); nil when the photo is too small for the path.
     public init?(photo: RGBFrame, width: Int, height: Int, step: (x: Int, y: Int), frames: Int) {
         let travelX = abs(step.x) * (frames - 1), travelY = abs(step.y) * (frames - 1)
         guard frames >= 2, width > 0, height > 0, width + travelX <= photo.width, height + travelY <= photo.height,
@@ -32,7 +31,8 @@ public struct PanningClip: Sendable {
     /// Where frame `t`'s window starts in the photo.
     public func origin(_ t: Int) -> (x: Int, y: Int) {
         func start(_ step: Int, _ side: Int, _ photoSide: Int) -> Int {
-            step > 0 ? 0 : step < 0 ? photoSide - side : (photoSide - side) / 2
+            let travel = abs(step) * (frames - 1)
+            return (photoSide - side - travel) / 2 + (step < 0 ? travel : 0)
         }
         return (start(step.x, width, photo.width) + t * step.x, start(step.y, height, photo.height) + t * step.y)
     }
