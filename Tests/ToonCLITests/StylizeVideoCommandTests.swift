@@ -78,4 +78,23 @@ struct StylizeVideoCommandTests {
         let image = try Image.read(from: out)
         #expect(image.width == 584 && image.height == 824)
     }
+
+    @Test("SIGINT or SIGTERM mid-video: exit 128 + signal, no output, no temporary file or ffmpeg log, no ffmpeg left", arguments: [SIGINT, SIGTERM])
+    func interrupted(signal: Int32) throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let student = try Self.student(in: folder)
+        let clip = folder.appendingPathComponent("clip.mp4")
+        try TestVideos.testsrc(clip, width: 128, height: 96, seconds: 8)
+        let out = folder.appendingPathComponent("out"), scratch = folder.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch.path]) { $1 }
+        let (process, delay) = try Toon.interrupt(["stylize", "--model", student, clip.path, "--out", out.appendingPathComponent("toon.mp4").path],
+                                                  signal: signal, watching: out, maxDelay: 500_000, environment: environment)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal, "delay \(delay) µs")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "ffmpeg's log was left")
+        #expect(ChildProcesses.mentioning(folder.path).isEmpty, "\(ChildProcesses.mentioning(folder.path))")
+    }
 }

@@ -121,4 +121,37 @@ final class VideoReaderTests {
         #expect(reader.framesRead == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["long.mp4"])
     }
+
+    /// A folder holding a shell script as `ffmpeg` and the real ffprobe beside it.
+    private func fakeFFmpeg(_ body: String) throws -> URL {
+        let tools = folder.appendingPathComponent("tools-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        let script = tools.appendingPathComponent("ffmpeg")
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: script)
+        chmod(script.path, 0o755)
+        try FileManager.default.createSymbolicLink(at: tools.appendingPathComponent("ffprobe"),
+                                                   withDestinationURL: FFmpegExecutable.locate("ffprobe")!)
+        return script
+    }
+
+    @Test("an ffmpeg that writes nothing and uses no CPU is killed by the watchdog (1 s here) and reported as stalled")
+    func stalls() throws {
+        let url = folder.appendingPathComponent("clip.mp4")
+        try TestVideos.testsrc(url, width: 64, height: 48, audio: nil)
+        let script = try fakeFFmpeg("exec sleep 1000")
+        let reader = try FFmpegVideoReader(url: url, executable: script, stallTimeout: 1)
+        #expect(throws: ToonIOError(url: url, .video(.ffmpegStalled(seconds: 1)))) { try reader.next() }
+        #expect(!ChildList.mentions(script.path))
+    }
+
+    @Test("a decoder that stops inside a frame, exiting 0 and printing nothing, is a damaged video naming the bytes")
+    func shortFrame() throws {
+        let url = folder.appendingPathComponent("clip.mp4")
+        try TestVideos.testsrc(url, width: 64, height: 48, audio: nil)
+        // One whole 64x48 frame (9216 bytes) and 100 bytes of the next.
+        let script = try fakeFFmpeg("head -c 9316 /dev/zero")
+        let reader = try FFmpegVideoReader(url: url, executable: script)
+        #expect(try reader.next() != nil)
+        #expect(throws: ToonIOError(url: url, .video(.damaged("frame 2 ends after 100 of 9216 bytes")))) { try reader.next() }
+    }
 }
