@@ -105,13 +105,17 @@ public enum FaceCrop {
 /// chin (FFHQ alignment puts the eyes near 0.4 of the height and the mouth near 0.7), full inside,
 /// fading to nothing across `feather` of its radii, so no seam shows against the frame.
 public struct FaceMask: Sendable, Equatable {
+    /// The ellipse's centre in the square's unit coordinates.
     public var centre = (u: 0.5, v: 0.52)
+    /// Its half-width and half-height, in the same units.
     public var radii = (u: 0.36, v: 0.45)
     /// Width of the soft edge, as a fraction of the radii.
     public var feather = 0.3
 
+    /// The default ellipse.
     public init() {}
 
+    /// Equal when every number is.
     public static func == (a: FaceMask, b: FaceMask) -> Bool {
         a.centre == b.centre && a.radii == b.radii && a.feather == b.feather
     }

@@ -36,12 +36,18 @@ public final class FaceOnlyStylizer {
         /// the landmarks' moves from there. Nil until that frame's landmarks are found.
         var anchor: (centre: FacePoint, spread: Double)?
         var landmarks: [FacePoint]
+        /// The box the landmarks were last looked for in: where the face is now, for matching.
+        var current: FaceBox
         var smoother: FaceSquareSmoother?
     }
 
+    /// Stylizes each aligned face.
     public let student: StudentModel
+    /// Finds faces on detection frames.
     public let detector: FaceDetector
+    /// Places the 68 landmarks every frame.
     public let predictor: ShapePredictor
+    /// Detection interval, face size, smoothing.
     public let settings: Settings
     /// Seconds between frames, for the smoothing.
     public let interval: Double
@@ -77,7 +83,8 @@ public final class FaceOnlyStylizer {
         frameIndex += 1
         var squares: [FaceSquare] = []
         for k in tracks.indices {
-            let points = predictor.landmarks(in: gray, face: followedBox(tracks[k]))
+            tracks[k].current = followedBox(tracks[k])
+            let points = predictor.landmarks(in: gray, face: tracks[k].current)
             if tracks[k].anchor == nil { tracks[k].anchor = Self.centreAndSpread(points) }
             tracks[k].landmarks = points
             var square = FaceSquare(landmarks: points)
@@ -102,9 +109,10 @@ public final class FaceOnlyStylizer {
             if let current, overlap(tracks[current], box) > 0.3 {
                 track = tracks.remove(at: current)
                 track.box = box
+                track.landmarks = []
             } else {
                 let smoother = settings.smoothingCutoff.map { FaceSquareSmoother(minCutoff: $0, beta: settings.smoothingBeta) }
-                track = Track(box: box, anchor: nil, landmarks: [], smoother: smoother)
+                track = Track(box: box, anchor: nil, landmarks: [], current: box, smoother: smoother)
             }
             track.anchor = nil
             renewed.append(track)
@@ -132,9 +140,9 @@ public final class FaceOnlyStylizer {
         return (FacePoint(x: cx, y: cy), spread)
     }
 
-    /// Intersection over union of a track's box and a detection.
+    /// Intersection over union of where a track's face is now and a detection.
     private func overlap(_ track: Track, _ box: FaceBox) -> Double {
-        let a = track.box
+        let a = track.current
         let iw = max(0, min(a.x + a.width, box.x + box.width) - max(a.x, box.x))
         let ih = max(0, min(a.y + a.height, box.y + box.height) - max(a.y, box.y))
         let inter = Double(iw * ih), union = Double(a.width * a.height + box.width * box.height) - Double(iw * ih)

@@ -10,6 +10,7 @@ public struct FaceSquare: Sendable, Equatable {
     /// Half the side, along the face's left-to-right direction.
     public var axis: FacePoint
 
+    /// A square from its centre and half-side vector.
     public init(centre: FacePoint, axis: FacePoint) {
         self.centre = centre
         self.axis = axis

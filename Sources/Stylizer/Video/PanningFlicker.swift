@@ -7,8 +7,9 @@ import ToonIO
 public struct PanningClip: Sendable {
     /// The photo the window moves over.
     public let photo: RGBFrame
-    /// Window size.
+    /// Window width.
     public let width: Int
+    /// Window height.
     public let height: Int
     /// Pixels the window moves right and down each frame.
     public let step: (x: Int, y: Int)

@@ -17,9 +17,13 @@ public struct VideoStylization {
 
     /// What was written.
     public struct Summary: Sendable, Equatable {
+        /// Frames written.
         public var frames: Int
+        /// Upright frame width.
         public var width: Int
+        /// Upright frame height.
         public var height: Int
+        /// The input's frame rate, kept.
         public var rate: FrameRate
         /// Rotation the input carried (clockwise degrees); the output holds upright frames and no tag.
         public var rotation: Int
@@ -29,14 +33,18 @@ public struct VideoStylization {
         public var framesWithFaces: Int?
     }
 
+    /// The network run over frames or faces.
     public var student: StudentModel
+    /// The degree, for a student with a degree input.
     public var degree: Float?
+    /// Full frame or faces only.
     public var mode: Mode
     /// x264's constant rate factor for the output (VP9's is 13 more).
     public var crf: Int
     /// x264's preset.
     public var preset: String
 
+    /// A job for `student`; x264 at `crf` with `preset`.
     public init(student: StudentModel, degree: Float? = nil, mode: Mode = .fullFrame, crf: Int = FFmpegVideoWriter.defaultCRF,
                 preset: String = "medium") {
         self.student = student
@@ -82,6 +90,7 @@ public struct VideoStylization {
 
 /// Face-only mode found no face in any frame of a picture or video.
 public struct NoFaceFound: Error, CustomStringConvertible, Equatable {
+    /// The picture or video searched.
     public let file: String
     /// Frames searched (1 for a picture).
     public let frames: Int
@@ -92,6 +101,7 @@ public struct NoFaceFound: Error, CustomStringConvertible, Equatable {
         self.frames = frames
     }
 
+    /// One line naming the file.
     public var description: String {
         "\(file): no face found" + (frames > 1 ? " in any of its \(frames) frames" : "") + " (face-only mode); nothing was written"
     }

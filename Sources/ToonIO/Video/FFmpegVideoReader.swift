@@ -13,6 +13,7 @@ import Darwin
 /// frame, so memory is one frame's worth whatever the video's length; while ffmpeg is not writing,
 /// a watchdog kills it after `stallTimeout` seconds without CPU time. ffmpeg dies with toon.
 public final class FFmpegVideoReader {
+    /// The video file.
     public let url: URL
     /// What ffprobe found: upright size, rotation, rate, frame count, audio.
     public let info: VideoInfo

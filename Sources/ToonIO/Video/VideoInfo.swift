@@ -2,7 +2,9 @@ import Foundation
 
 /// A frame rate as the container states it, kept as a fraction so 30000/1001 survives a round trip.
 public struct FrameRate: Equatable, Sendable, CustomStringConvertible {
+    /// Frames in `denominator` seconds.
     public let numerator: Int
+    /// Seconds over which `numerator` frames are shown.
     public let denominator: Int
 
     /// A rate of `numerator / denominator` frames a second; both must be positive.
@@ -32,6 +34,7 @@ public struct FrameRate: Equatable, Sendable, CustomStringConvertible {
 public struct VideoInfo: Equatable, Sendable {
     /// Frame size as the reader delivers frames: upright, after `rotation` is applied.
     public let width: Int
+    /// Upright frame height.
     public let height: Int
     /// Degrees clockwise the stored frames are turned to show upright (0, 90, 180 or 270): the
     /// display matrix (or the older `rotate` tag) of the video stream.
