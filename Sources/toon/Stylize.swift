@@ -20,9 +20,9 @@ struct Stylize: ParsableCommand {
             container cannot hold it: AAC into .webm becomes Opus). docs/stylizer.md.
 
             Examples:
-              toon stylize --model student/student-003000.safetensors photo.jpg --out toon.png
+              toon stylize --model run/student-003000.safetensors photo.jpg --out toon.png
               toon stylize --model s.safetensors clip.mp4 --out toon.mp4
-              toon stylize --model s.safetensors clip.mov --face-only --detect-every 5 --out toon.mkv
+              toon stylize --model s.safetensors clip.mov --face-only --out toon.mkv
             """
     )
 
