@@ -82,6 +82,12 @@ public final class FaceOnlyStylizer {
         if frameIndex % settings.detectEvery == 0 { redetect(in: image) }
         frameIndex += 1
         var squares: [FaceSquare] = []
+        // A face whose followed box has left the frame is dropped until a detection finds it again.
+        tracks.removeAll { track in
+            let box = followedBox(track)
+            let cx = box.x + box.width / 2, cy = box.y + box.height / 2
+            return cx < 0 || cy < 0 || cx >= frame.width || cy >= frame.height
+        }
         for k in tracks.indices {
             tracks[k].current = followedBox(tracks[k])
             let points = predictor.landmarks(in: gray, face: tracks[k].current)
