@@ -68,12 +68,12 @@ let package = Package(
         // Toonification: network blending, projection (and, later, the photo and video pipelines).
         .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics", "Faces", "Datasets"]),
         // The real-time stylizer: a small image-to-image student distilled from a toonify pair (docs/stylizer.md).
-        .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics"]),
-        // Generators ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
+        .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics", "Faces"]),
         // Open MPI loaded at run time (dlopen), so nothing needs it to build: docs/distributed.md.
         .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         // Work split across the ranks of an mpirun job.
         .target(name: "Cluster", dependencies: ["CMPI", "ToonCore", "ToonIO", "Datasets"]),
+        // Generators and the stylizer student ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN", "Stylizer"], resources: [.copy("Weights")]),
         .executableTarget(
             name: "toon",
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics", "Faces", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),

@@ -6,7 +6,7 @@ import Foundation
 struct MetricsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metrics",
-        abstract: "Measure a generator or a folder against reals (SWD, FID, KID), image pairs (SSIM, PSNR, MSE), or a generator's path length (PPL).",
+        abstract: "Measure a generator or a folder against reals (SWD, FID, KID), image pairs (SSIM, PSNR, MSE), a generator's path length (PPL), or a stylizer's flicker.",
         discussion: """
             swd: Karras et al.'s sliced Wasserstein distance on Laplacian-pyramid
             patches, x1000 per level (finest first) and their mean; lower is closer.
@@ -42,6 +42,14 @@ struct MetricsCommand: ParsableCommand {
             wheel, as --lpips. --num paths (default 50000), from --ppl-seed; a
             conditional network takes labels from --data.
 
+            flicker: a still --photo panned --pan dx,dy pixels a frame makes a clip
+            of --clip-frames square frames of --clip-size; each is stylized by the
+            --model student in turn, and consecutive outputs are compared after
+            undoing the pan (mean absolute difference in 8-bit levels over the part
+            both show; 0 for a stylizer that moves with the camera). Printed for full
+            frame, beside a frozen output (the first frame's, every frame) for scale,
+            and with --flicker-faces for face-only mode with and without smoothing.
+
             Examples:
               toon metrics --metric swd --network snapshot.safetensors --data anime64.zip
               toon metrics --metric swd --real photos64 --fake generated64
@@ -49,11 +57,12 @@ struct MetricsCommand: ParsableCommand {
               toon metrics --metric ssim --real references --fake outputs --json
               toon metrics --metric ppl --network snapshot.safetensors \\
                   --vgg16 vgg16-397923af.pth --lpips vgg.pth
+              toon metrics --metric flicker --model student.safetensors --photo face.jpg
             """
     )
 
     enum Metric: String, ExpressibleByArgument, CaseIterable {
-        case swd, fid, kid, ssim, psnr, mse, ppl
+        case swd, fid, kid, ssim, psnr, mse, ppl, flicker
 
         /// Whether it measures a set against a set (a generator or folder against reals).
         var comparesSets: Bool { self == .swd || self == .fid || self == .kid }
@@ -74,6 +83,7 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("ppl: the lpips package's VGG linear weights, weights/v0.1/vgg.pth.", valueName: "file"),
             completion: .file(extensions: ["pth"])) var lpips: String?
     @OptionGroup var ppl: PPLOptions
+    @OptionGroup var flicker: FlickerOptions
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     func validate() throws {
@@ -85,7 +95,8 @@ struct MetricsCommand: ParsableCommand {
         if metric != .fid && metric != .kid, inception != nil { throw ValidationError("--inception goes with --metric fid or kid") }
         if metric != .ssim, ssimVariant != nil { throw ValidationError("--ssim-variant goes with --metric ssim") }
         try validatePPL()
-        if metric == .ppl { return }
+        try validateFlicker()
+        if metric == .ppl || metric == .flicker { return }
         let folders = real != nil || fake != nil, generator = data != nil || network.network != nil
         if folders, real == nil || fake == nil { throw ValidationError("--real and --fake go together") }
         if metric.comparesSets {
@@ -106,6 +117,7 @@ struct MetricsCommand: ParsableCommand {
             case (.fid, let real?, let fake?), (.kid, let real?, let fake?): try inceptionFolders(real: real, fake: fake, weights: inception!)
             case (.fid, _, _), (.kid, _, _): try inceptionGenerator(weights: inception!)
             case (.ppl, _, _): try perceptualPathLength(vgg16: vgg16!, lpipsWeights: lpips!)
+            case (.flicker, _, _): try flickerOfStudent()
             case (_, let real?, let fake?): try pairs(real: real, fake: fake)
             default: throw ValidationError("--metric \(metric.rawValue) needs --real and --fake")
             }

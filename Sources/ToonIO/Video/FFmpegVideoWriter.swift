@@ -23,6 +23,8 @@ public final class FFmpegVideoWriter: VideoWriter {
     public static let defaultStallTimeout: Double = 60
 
     private let file: PartialFile
+    /// Whether the finished file must pass `MP4Boxes` (MP4 and QuickTime; not Matroska or WebM).
+    private let checksMP4Boxes: Bool
     /// ffmpeg, once started; it dies with toon (see `ChildProcess`).
     private var child: ChildProcess?
     /// Our end of the socket that is ffmpeg's stdin; -1 once closed.
@@ -36,16 +38,38 @@ public final class FFmpegVideoWriter: VideoWriter {
     ///
     /// Width and height must be even (yuv420p stores colour at half resolution); odd sizes are
     /// refused rather than padded so the output never differs silently from the frames given.
-    public init(url: URL, width: Int, height: Int, fps: Double, crf: Int = defaultCRF,
-                preset: String = "medium", executable: URL? = nil,
-                stallTimeout: Double = defaultStallTimeout) throws(ToonIOError) {
+    public convenience init(url: URL, width: Int, height: Int, fps: Double, crf: Int = defaultCRF,
+                            preset: String = "medium", executable: URL? = nil,
+                            stallTimeout: Double = defaultStallTimeout) throws(ToonIOError) {
         precondition(fps > 0, "frame rate \(fps) must be positive")
+        guard width % 2 == 0, height % 2 == 0 else {
+            throw ToonIOError(url: url, .video(.oddDimensions(width: width, height: height)))
+        }
+        try self.init(url: url, width: width, height: height, fps: fps, crf: crf, executable: executable,
+                      stallTimeout: stallTimeout, checksMP4Boxes: true) { output in
+            FFmpegExecutable.mp4Arguments(width: width, height: height, fps: fps, crf: crf, preset: preset, output: output)
+        }
+    }
+
+    /// Starts ffmpeg for `width` x `height` frames at the exact `rate`, written as `container`
+    /// (H.264, or VP9 for WebM; odd sizes in 4:4:4 chroma) with `audio`'s streams copied in, or
+    /// re-encoded where the container cannot hold their codec (`AudioSource.reencoding(into:)`).
+    public convenience init(url: URL, width: Int, height: Int, rate: FrameRate, container: VideoContainer,
+                            audio: AudioSource?, crf: Int = defaultCRF, preset: String = "medium",
+                            executable: URL? = nil, stallTimeout: Double = defaultStallTimeout) throws(ToonIOError) {
+        try self.init(url: url, width: width, height: height, fps: rate.value, crf: crf, executable: executable,
+                      stallTimeout: stallTimeout, checksMP4Boxes: container == .mp4 || container == .mov) { output in
+            FFmpegExecutable.containerArguments(width: width, height: height, rate: rate, container: container, crf: crf,
+                                                preset: preset, audio: audio, output: output)
+        }
+    }
+
+    /// Starts ffmpeg with the arguments `arguments` gives for the temporary output path.
+    private init(url: URL, width: Int, height: Int, fps: Double, crf: Int, executable: URL?, stallTimeout: Double,
+                 checksMP4Boxes: Bool, arguments: (String) -> [String]) throws(ToonIOError) {
         precondition((0...51).contains(crf), "x264 CRF \(crf) is outside 0...51")
         guard width > 0, height > 0, width <= 16_384, height <= 16_384 else {
             throw ToonIOError(url: url, .video(.invalidDimensions(width: width, height: height, limit: 16_384)))
-        }
-        guard width % 2 == 0, height % 2 == 0 else {
-            throw ToonIOError(url: url, .video(.oddDimensions(width: width, height: height)))
         }
         self.url = url
         self.width = width
@@ -53,6 +77,7 @@ public final class FFmpegVideoWriter: VideoWriter {
         self.fps = fps
         self.crf = crf
         self.stallTimeout = stallTimeout
+        self.checksMP4Boxes = checksMP4Boxes
         file = try PartialFile(destination: url, open: false)
         let program = executable ?? FFmpegExecutable.locate()
         guard let program, FileManager.default.isExecutableFile(atPath: program.path) else {
@@ -60,10 +85,10 @@ public final class FFmpegVideoWriter: VideoWriter {
         }
         log = FileManager.default.temporaryDirectory
             .appendingPathComponent("toonkit-ffmpeg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
-        try start(program: program, preset: preset)
+        try start(program: program, arguments: arguments(file.temporary.path))
     }
 
-    private func start(program: URL, preset: String) throws(ToonIOError) {
+    private func start(program: URL, arguments: [String]) throws(ToonIOError) {
         // A socket rather than a pipe: `send` with MSG_NOSIGNAL reports a dead ffmpeg as EPIPE
         // instead of raising SIGPIPE, which would kill the whole program. CLOEXEC keeps our end
         // out of other children, which would otherwise hold it open and hide end-of-input.
@@ -88,8 +113,7 @@ public final class FFmpegVideoWriter: VideoWriter {
         do {
             child = try ChildProcess(
                 executable: program.path,
-                arguments: FFmpegExecutable.mp4Arguments(width: width, height: height, fps: fps, crf: crf, preset: preset,
-                                                         output: file.temporary.path),
+                arguments: arguments,
                 stdin: childInput.fileDescriptor, stdout: null >= 0 ? null : logHandle.fileDescriptor, stderr: logHandle.fileDescriptor)
         } catch {
             closeInput(); try? childInput.close(); try? logHandle.close()
@@ -144,7 +168,7 @@ public final class FFmpegVideoWriter: VideoWriter {
             abandon()
             throw ToonIOError(url: url, .video(.incompleteOutput(line)))
         }
-        if let problem = MP4Boxes.problem(at: file.temporary.path) {
+        if checksMP4Boxes, let problem = MP4Boxes.problem(at: file.temporary.path) {
             abandon()
             throw ToonIOError(url: url, .video(.incompleteOutput(problem)))
         }

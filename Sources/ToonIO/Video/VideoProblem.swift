@@ -26,6 +26,14 @@ extension ToonIOError {
         case io(String)
         /// `append` or `finish` after the writer was finished or cancelled.
         case closed
+        /// ffprobe cannot read the file as a media file; its message.
+        case notAVideo(String)
+        /// A media file without a video stream (audio only, or only a cover picture).
+        case noVideoStream
+        /// The video stream has no usable size or frame rate.
+        case unusableStream(String)
+        /// Decoding stopped early or reported damage; ffmpeg's first message, or what was short.
+        case damaged(String)
 
         var message: String {
             switch self {
@@ -53,6 +61,14 @@ extension ToonIOError {
                 message
             case .closed:
                 "the writer is already finished or cancelled"
+            case .notAVideo(let why):
+                "not a video ToonKit can read (\(why))"
+            case .noVideoStream:
+                "has no video stream"
+            case .unusableStream(let why):
+                "its video stream cannot be read: \(why)"
+            case .damaged(let why):
+                "the video is damaged or cut short (\(why))"
             }
         }
     }
