@@ -20,6 +20,8 @@ public enum BuiltInStudent {
 
     /// The built-in student is not beside this toon.
     public struct StudentUnavailable: Error, CustomStringConvertible {
+        public init() {}
+
         public var description: String { "the built-in student is not installed beside this toon; name one with --model" }
     }
 }

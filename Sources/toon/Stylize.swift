@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInModels
 import Faces
 import Foundation
 import Stylizer
@@ -17,16 +18,20 @@ struct Stylize: ParsableCommand {
             Videos (.mp4, .mov, .webm, .mkv) stream through ffmpeg one frame at a time:
             size, frame rate and frame count kept, frames written upright (rotation
             applied, no tag), audio copied unchanged (re-encoded only when the output
-            container cannot hold it: AAC into .webm becomes Opus). docs/stylizer.md.
+            container cannot hold it: AAC into .webm becomes Opus). Without --model,
+            the built-in student (64 px anime cartoons of ToonKit's synthetic faces,
+            with a degree input). docs/stylizer.md.
 
             Examples:
+              toon stylize photo.jpg --out toon.png        (the built-in student)
               toon stylize --model run/student-003000.safetensors photo.jpg --out toon.png
               toon stylize --model s.safetensors clip.mp4 --out toon.mp4
               toon stylize --model s.safetensors clip.mov --face-only --out toon.mkv
             """
     )
 
-    @Option(help: ArgumentHelp("The student (toon distill's student-N.safetensors).", valueName: "file")) var model: String
+    @Option(help: ArgumentHelp("The student (toon distill's student-N.safetensors); without it, the built-in one.", valueName: "file"))
+    var model: String?
     @Argument(help: ArgumentHelp("The photo (PNG, JPEG) or video (MP4, MOV, WebM, MKV).", valueName: "input"),
               completion: .file(extensions: ["png", "jpg", "jpeg", "mp4", "mov", "webm", "mkv"]))
     var input: String
@@ -65,6 +70,7 @@ struct Stylize: ParsableCommand {
     func run() throws {
         try reportingFailures {
             var plan = RunPlan()
+            guard let model = model ?? BuiltInStudent.url?.path else { throw RunFailure("\(BuiltInStudent.StudentUnavailable())") }
             try plan.read(model)
             try plan.read(input)
             if faceOnly { try faces.register(in: &plan) }
@@ -74,7 +80,7 @@ struct Stylize: ParsableCommand {
                 throw UsageProblem("\(model): this student has no degree input (distil it with --degree-input for a slider)")
             }
             do {
-                if isVideo { try video(student) } else { try photo(student, plan: plan) }
+                if isVideo { try video(student, name: model) } else { try photo(student, name: model, plan: plan) }
             } catch let error as NoFaceFound {
                 FileHandle.standardError.write(Data("toon: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -86,7 +92,7 @@ struct Stylize: ParsableCommand {
         FaceOnlyStylizer.Settings(detectEvery: detectEvery, faceSize: faceSize, smoothingCutoff: smoothing > 0 ? smoothing : nil)
     }
 
-    private func video(_ student: StudentModel) throws {
+    private func video(_ student: StudentModel, name: String) throws {
         let mode: VideoStylization.Mode = faceOnly
             ? .faceOnly(detector: try faces.faceDetector(), predictor: try faces.landmarkPredictor(), settings: settings) : .fullFrame
         let job = VideoStylization(student: student, degree: degree, mode: mode, crf: crf)
@@ -104,7 +110,7 @@ struct Stylize: ParsableCommand {
         print("\(out): \(summary.frames) frames, \(summary.width)x\(summary.height) at \(summary.rate) fps, \(audio)\(faceNote)\(turned)")
     }
 
-    private func photo(_ student: StudentModel, plan: RunPlan) throws {
+    private func photo(_ student: StudentModel, name: String, plan: RunPlan) throws {
         var image = try Image.readUpright(from: URL(fileURLWithPath: input))
         let longest = max(image.width, image.height)
         if longest > maxSide {
@@ -128,6 +134,6 @@ struct Stylize: ParsableCommand {
             result = try student.stylize(image, degree: degree)
         }
         try result.write(to: URL(fileURLWithPath: out))
-        print("\(out): \(result.width)x\(result.height)\(faceNote), stylized by \(URL(fileURLWithPath: model).lastPathComponent)")
+        print("\(out): \(result.width)x\(result.height)\(faceNote), stylized by \(URL(fileURLWithPath: name).lastPathComponent)")
     }
 }
