@@ -8,6 +8,12 @@ public enum NoiseMode: Sendable, Equatable {
     case const
     case random(seed: UInt32)
     case none
+
+    /// The seed of layer `index`'s noise in `random(seed:)`: one stream per layer, so a layer's noise
+    /// does not depend on the batch before it.
+    static func layerSeed(_ seed: UInt32, _ index: Int) -> UInt32 {
+        seed &+ UInt32(truncatingIfNeeded: index &* 0x9E37_79B9)
+    }
 }
 
 /// One modulated 3x3 convolution with noise, bias and leaky ReLU (NVLabs SynthesisLayer).
@@ -47,7 +53,7 @@ struct SynthesisLayer: Sendable {
         // Unscaled noise: the stored map ([R, R]) or fresh noise per image ([N, 1, R, R]).
         let noiseMap: Tensor? = switch noiseMode {
         case .const: p["\(name).noise_const"]
-        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed, noiseIndex))
+        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: NoiseMode.layerSeed(seed, noiseIndex))
         case .none: nil
         }
         // The noise map records too when it is a projection's leaf.
@@ -79,10 +85,6 @@ struct SynthesisLayer: Sendable {
                                 clamp: convClamp.map { $0 * gain })
     }
 
-    /// One noise stream per layer, so a layer's noise does not depend on the batch before it.
-    private func layerSeed(_ seed: UInt32, _ noiseIndex: Int) -> UInt32 {
-        seed &+ UInt32(truncatingIfNeeded: noiseIndex &* 0x9E37_79B9)
-    }
 }
 
 /// The 1x1 modulated convolution to RGB, without demodulation (NVLabs ToRGBLayer).

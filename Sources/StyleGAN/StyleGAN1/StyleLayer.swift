@@ -77,7 +77,7 @@ struct StyleLayer: Sendable {
     func noiseMap(_ mode: NoiseMode, batch n: Int, _ p: ParameterStore) -> Tensor? {
         switch mode {
         case .const: p["\(name).noise_const"].reshaped([1, 1, resolution, resolution])
-        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: layerSeed(seed))
+        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: NoiseMode.layerSeed(seed, index))
         case .none: nil
         }
     }
@@ -125,11 +125,6 @@ struct StyleLayer: Sendable {
     static func blur(_ x: Tensor, _ filter: FIRFilter) -> Tensor {
         let before = (filter.width - 1) / 2, after = filter.width - 1 - before
         return x.upfirdn2d(filter, padding: ResamplePadding(x0: before, x1: after, y0: before, y1: after), flipFilter: true)
-    }
-
-    /// One noise stream per layer, as StyleGAN2's layers draw theirs.
-    private func layerSeed(_ seed: UInt32) -> UInt32 {
-        seed &+ UInt32(truncatingIfNeeded: index &* 0x9E37_79B9)
     }
 }
 
