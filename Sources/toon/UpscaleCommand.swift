@@ -42,22 +42,11 @@ struct UpscaleCommand: ParsableCommand {
         if scale == 1 && noise < 0 { throw ValidationError("--scale 1 without --noise does nothing; give --noise 0 to 3 or --scale 2") }
     }
 
-    /// `<stem>.png` for each image; two images with one stem would write the same file.
-    static func outputNames(_ images: [String]) throws -> [String] {
-        var seen: [String: String] = [:]
-        return try images.map { image in
-            let name = URL(fileURLWithPath: image).deletingPathExtension().lastPathComponent + ".png"
-            if let other = seen[name] { throw UsageProblem("\(other) and \(image) would both write \(name); rename one") }
-            seen[name] = image
-            return name
-        }
-    }
-
     func run() throws {
         try reportingFailures {
             var plan = RunPlan()
             for image in images { try plan.read(image) }
-            let names = try Self.outputNames(images)
+            let names = try OutputNames.uniqueStems(images) { "\($0).png" }.map { "\($0).png" }
             let level = noise < 0 ? nil : noise
             let environment = ProcessInfo.processInfo.environment
             for task in Waifu2x.tasks(model, noiseLevel: level, scale: scale) {
