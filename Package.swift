@@ -84,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "toon-bench",
-            dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training", "Metrics", "Toonify", "BuiltInModels", "Faces", "Stylizer", "Upscale"],
+            dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training", "Metrics", "Toonify", "BuiltInModels", "Faces", "Stylizer"],
             path: "Benchmarks/toon-bench"
         ),
         // Finite-difference gradient checks and seeded test data, shared by the test targets.
