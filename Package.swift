@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Faces", targets: ["Faces"]),
         .library(name: "Stylizer", targets: ["Stylizer"]),
         .library(name: "Cluster", targets: ["Cluster"]),
+        .library(name: "Upscale", targets: ["Upscale"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
     dependencies: [
@@ -60,7 +61,10 @@ let package = Package(
         .target(name: "CProcess"),
         .target(name: "ToonIO", dependencies: ["ToonCore", "CImage", "CProcess"]),
         .target(name: "StyleGAN", dependencies: ["ToonCore", "ToonNN", "ToonIO"]),
-        .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO"]),
+        // waifu2x's pretrained anime networks on ToonKit's engine (docs/upscale.md).
+        .target(name: "Upscale", dependencies: ["ToonCore", "ToonIO"]),
+        // Dataset preparation crops faces (Faces) and upscales small crops (Upscale).
+        .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO", "Faces", "Upscale"]),
         .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"]),
         .target(name: "Metrics", dependencies: ["ToonCore", "ToonIO"]),
         // Face detection: OpenCV's cascade classifiers, evaluated as OpenCV 4.6 does (docs/faces.md).
@@ -79,6 +83,7 @@ let package = Package(
             name: "toon",
             dependencies: [
                 "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces", "Stylizer", "Cluster",
+                "Upscale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,7 +101,8 @@ let package = Package(
         .testTarget(name: "ToonNNTests", dependencies: ["ToonNN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "ToonIOTests", dependencies: ["ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "StyleGANTests", dependencies: ["StyleGAN", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "ToonTestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "Faces", "ToonTestSupport"]),
+        .testTarget(name: "UpscaleTests", dependencies: ["Upscale", "ToonIO", "ToonCore", "ToonTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),

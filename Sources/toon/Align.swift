@@ -42,22 +42,12 @@ struct Align: ParsableCommand {
         if !Self.sizes.contains(transformSize) { throw ValidationError("--transform-size must be 16 to 4096, got \(transformSize)") }
     }
 
-    /// `<stem>_face<k>.png` names must not collide: two photos with one stem would overwrite each other.
-    static func stems(_ photos: [String]) throws -> [String] {
-        let stems = photos.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
-        var seen: [String: String] = [:]
-        for (stem, photo) in zip(stems, photos) {
-            if let other = seen[stem] { throw UsageProblem("\(other) and \(photo) would both write \(stem)_face0.png; rename one") }
-            seen[stem] = photo
-        }
-        return stems
-    }
-
     func run() throws {
         try reportingFailures {
             var plan = RunPlan()
             for photo in photos { try plan.read(photo) }
-            let stems = try Self.stems(photos)
+            // `<stem>_face<k>.png` names must not collide: two photos with one stem would overwrite each other.
+            let stems = try OutputNames.uniqueStems(photos) { "\($0)_face0.png" }
             try models.register(in: &plan)
             let alignment = FFHQAlignment(outputSize: size, transformSize: transformSize)
             // The warp and the resize hold about three float copies of the warped image; the

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import ToonIO
+import Upscale
 
 /// `toon dataset ...`: make and prepare training sets.
 struct Dataset: ParsableCommand {
@@ -62,9 +64,19 @@ struct Dataset: ParsableCommand {
                 reason on stderr; the summary (kept, and dropped by reason) goes to stdout.
                 docs/datasets.md has the rules.
 
-                Example:
+                --crop faces cuts out every face the detector finds (dlib's CNN by default;
+                --detector cascade=lbpcascade_animeface.xml for anime faces, see
+                docs/datasets.md), grown by --face-margin, as a square; faces under --min-face
+                are dropped and named. Crops smaller than --resolution are enlarged as
+                --upscale says: lanczos (the default), waifu2x (its anime networks, doubling as
+                often as needed) or none (dropped).
+
+                Examples:
                   toon dataset prepare photos/ --out faces256.zip --resolution 256 \\
                     --dedupe 4 --drop-grayscale
+                  toon dataset prepare danbooru/ --out anime512.zip --resolution 512 --crop faces \\
+                    --detector cascade=lbpcascade_animeface.xml --face-margin 0.5 --min-face 128 \\
+                    --upscale waifu2x=upresnet10 --dedupe 4
                 """
         )
 
@@ -72,8 +84,21 @@ struct Dataset: ParsableCommand {
         var source: String
         @Option(help: ArgumentHelp("The zip to write.", valueName: "file")) var out: String
         @Option(help: "Image side in pixels: a power of two in 4...4096.") var resolution: Int
-        @Option(help: "center: largest centred square; center-wide: NVLabs' center-crop-wide; none: square images only.")
+        @Option(help: "center: largest centred square; center-wide: NVLabs' center-crop-wide; none: square images only; faces: a square around every face found.")
         var crop: CropChoice = .center
+        @OptionGroup(title: "Faces (--crop faces)") var detection: FaceDetectorOptions
+        @Option(parsing: .unconditional,
+                help: ArgumentHelp("With --crop faces: how far each face box is grown on every side, as a fraction of its size (0...4; default 0.1).", valueName: "fraction"))
+        var faceMargin: Double?
+        @Option(parsing: .unconditional,
+                help: ArgumentHelp("With --crop faces: drop faces whose box is narrower or shorter than this (default 0: keep all).", valueName: "pixels"))
+        var minFace: Int?
+        @Option(help: ArgumentHelp("How crops smaller than --resolution are enlarged: lanczos, waifu2x[=upconv7|upresnet10|vgg7|resnet10] (default upconv7; scripts/fetch-models installs the models) or none (such crops are dropped).",
+                                   valueName: "none|lanczos|waifu2x[=MODEL]"))
+        var upscale: String = "lanczos"
+        @Option(parsing: .unconditional,
+                help: ArgumentHelp("With --upscale waifu2x: its noise reduction level 0...3, or -1 for none.", valueName: "level"))
+        var upscaleNoise: Int = -1
         @Flag(help: "Drop images whose pixels are all gray, also gray stored as RGB.") var dropGrayscale = false
         @Flag(help: "Drop single-colour images.") var dropFlat = false
         @Option(help: ArgumentHelp("Drop images within this many bits (0...64) of the perceptual hash of one kept earlier.",
@@ -86,8 +111,27 @@ struct Dataset: ParsableCommand {
         var labels: String?
 
         enum CropChoice: String, ExpressibleByArgument, CaseIterable {
-            case center, centerWide = "center-wide", none
+            case center, centerWide = "center-wide", none, faces
             var crop: PrepareCrop { PrepareCrop(rawValue: rawValue)! }
+        }
+
+        enum UpscaleChoice: Equatable {
+            case none, lanczos
+            case waifu2x(Waifu2xArchitecture)
+        }
+
+        func parsedUpscale() throws -> UpscaleChoice {
+            switch upscale {
+            case "none": return .none
+            case "lanczos": return .lanczos
+            case "waifu2x": return .waifu2x(.upconv7)
+            case let text where text.hasPrefix("waifu2x="):
+                guard let architecture = Waifu2xArchitecture(rawValue: String(text.dropFirst("waifu2x=".count))) else {
+                    throw ValidationError("--upscale waifu2x=MODEL takes upconv7, upresnet10, vgg7 or resnet10, not '\(text.dropFirst("waifu2x=".count))'")
+                }
+                return .waifu2x(architecture)
+            default: throw ValidationError("--upscale must be none, lanczos, waifu2x or waifu2x=MODEL, not '\(upscale)'")
+            }
         }
 
         func validate() throws {
@@ -97,6 +141,18 @@ struct Dataset: ParsableCommand {
             if let dedupe, !(0...64).contains(dedupe) { throw ValidationError("--dedupe must be in 0...64, not \(dedupe)") }
             guard minSize >= 0 else { throw ValidationError("--min-size must not be negative") }
             guard !out.isEmpty else { throw ValidationError("--out must name a file") }
+            if crop != .faces && (faceMargin != nil || minFace != nil) {
+                throw ValidationError("--face-margin and --min-face apply to --crop faces")
+            }
+            if let faceMargin, !PrepareFaces.margins.contains(faceMargin) {
+                throw ValidationError("--face-margin must be in 0...4, not \(faceMargin)")
+            }
+            if let minFace, minFace < 0 { throw ValidationError("--min-face must not be negative") }
+            let upscaling = try parsedUpscale()
+            if !(-1...3).contains(upscaleNoise) { throw ValidationError("--upscale-noise must be -1 (none) or 0 to 3, got \(upscaleNoise)") }
+            if upscaleNoise >= 0 {
+                guard case .waifu2x = upscaling else { throw ValidationError("--upscale-noise applies to --upscale waifu2x") }
+            }
         }
 
         func run() throws {
@@ -104,6 +160,15 @@ struct Dataset: ParsableCommand {
                 var plan = RunPlan()
                 try plan.readDataset(source)
                 if let labels { try plan.read(labels) }
+                if crop == .faces { try detection.register(in: &plan) }
+                let upscaling = try parsedUpscale()
+                let environment = ProcessInfo.processInfo.environment
+                let noiseLevel = upscaleNoise < 0 ? nil : upscaleNoise
+                if case .waifu2x(let architecture) = upscaling {
+                    for task in Waifu2x.tasks(architecture, noiseLevel: noiseLevel, scale: 2) {
+                        if let path = ModelsFolder.find(architecture.relativePath(task), environment: environment) { try plan.read(path) }
+                    }
+                }
                 try plan.write(out)
                 var options = PrepareOptions(resolution: resolution, crop: crop.crop)
                 options.dropGrayscale = dropGrayscale
@@ -111,6 +176,17 @@ struct Dataset: ParsableCommand {
                 options.dedupeDistance = dedupe
                 options.minimumSize = minSize
                 if let labels { options.labels = try PrepareLabels(contentsOf: URL(fileURLWithPath: labels)) }
+                if crop == .faces {
+                    options.faces = PrepareFaces(detector: try detection.faceDetector(), margin: faceMargin ?? 0.1,
+                                                 minimumSide: minFace ?? 0)
+                }
+                switch upscaling {
+                case .none: options.upscale = .none
+                case .lanczos: options.upscale = .lanczos
+                case .waifu2x(let architecture):
+                    options.upscale = .waifu2x(try Waifu2x.loadDefault(architecture, noiseLevel: noiseLevel, scale: 2,
+                                                                      environment: environment))
+                }
                 let shown = source.hasSuffix("/") && source.count > 1 ? String(source.dropLast()) : source
                 var progress: ProgressLine?
                 let summary = try DatasetPreparer.prepare(

@@ -110,3 +110,58 @@ struct DatasetPrepareCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 }
+
+/// `toon dataset prepare --crop faces` on real photos of Debian's opencv-doc, with an OpenCV
+/// cascade from a file (how the anime-face cascade is used) and with waifu2x enlarging small crops.
+@Suite("toon dataset prepare --crop faces", .enabled(if: Toon.available, "the toon executable is not built"))
+struct DatasetFacesCommandTests {
+    static let photos = ["/usr/share/doc/opencv-doc/opencv4/html/example.jpg", "/usr/share/doc/opencv-doc/opencv4/html/227943776_1.jpg",
+                         "/usr/share/doc/opencv-doc/examples/data/fruits.jpg"]
+    static let cascade = "/usr/share/opencv4/lbpcascades/lbpcascade_frontalface_improved.xml"
+    static let installed = (photos + [cascade]).allSatisfy { FileManager.default.fileExists(atPath: $0) }
+    static let waifu2x = ModelsFolder.find("waifu2x/upconv7/anime_style_scale_rgb.npz", environment: ProcessInfo.processInfo.environment) != nil
+
+    static func source() throws -> URL {
+        let folder = Toon.temporaryFolder()
+        for photo in photos {
+            try FileManager.default.copyItem(atPath: photo, toPath: folder.appendingPathComponent(URL(fileURLWithPath: photo).lastPathComponent).path)
+        }
+        return folder
+    }
+
+    @Test("every face kept, the small one and the photo without a face named on stderr, counted on stdout",
+          .enabled(if: installed, "opencv-doc's photos or opencv-data missing"))
+    func cascadeFile() throws {
+        let source = try Self.source(), out = Toon.temporaryFolder().appendingPathComponent("faces.zip")
+        let result = try Toon.run(["dataset", "prepare", source.path, "--out", out.path, "--resolution", "64", "--crop", "faces",
+                                   "--detector", "cascade=\(Self.cascade)", "--face-margin", "0.2", "--min-face", "150"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(result.stderr)")
+        #expect(lines.contains { $0.hasPrefix("\(source.path)/227943776_1.jpg face at (") && $0.hasSuffix("under --min-face 150") })
+        #expect(lines.contains("\(source.path)/fruits.jpg: skipped, no face found"))
+        #expect(result.stdout.hasPrefix("\(out.path): kept 3 faces from 1 of 3 files; dropped 2: 1 face too small, 1 no face\n"), "\(result.stdout)")
+        let dataset = try ImageDataset(contentsOf: out)
+        #expect(dataset.count == 3 && dataset.resolution == 64)
+    }
+
+    @Test("--upscale waifu2x enlarges crops under the resolution (one face of 137 px at 512)",
+          .enabled(if: installed && waifu2x, "opencv-doc's photos, opencv-data or waifu2x's models missing"))
+    func waifu2xCrops() throws {
+        let source = try Self.source(), out = Toon.temporaryFolder().appendingPathComponent("faces.zip")
+        let result = try Toon.run(["dataset", "prepare", source.path, "--out", out.path, "--resolution", "512", "--crop", "faces",
+                                   "--detector", "cascade=\(Self.cascade)", "--upscale", "waifu2x=upconv7"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("\(out.path): kept 4 faces from 2 of 3 files; dropped 1: 1 no face\n"), "\(result.stdout)")
+    }
+
+    @Test("face options without --crop faces, and unknown upscalers, are usage errors",
+          arguments: [["--face-margin", "0.3"], ["--min-face", "10"], ["--upscale", "waifu2x=vdsr"], ["--upscale", "bicubic"],
+                      ["--upscale-noise", "1"], ["--crop", "faces", "--face-margin", "9"]])
+    func usage(_ options: [String]) throws {
+        let out = Toon.temporaryFolder().appendingPathComponent("x.zip")
+        let result = try Toon.run(["dataset", "prepare", Toon.temporaryFolder().path, "--out", out.path, "--resolution", "64"] + options)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}

@@ -75,6 +75,9 @@ struct FileCase: Sendable, CustomTestStringConvertible {
 
     static let network = Toon.fixture("nvlabs/nv_ada_64.pkl")
     static let blendable = Toon.fixture("rosinality/rosinality_16.pt")
+    /// A small PNG from this repository's fixtures.
+    static let image = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/waifu2x/chelsea_eye.png").path
 
     /// Inputs: BAD is the input; OUT is a fresh output path.
     static let inputs: [FileCase] = [
@@ -98,6 +101,7 @@ struct FileCase: Sendable, CustomTestStringConvertible {
         FileCase(["metrics", "--metric", "ssim", "--real", "BAD", "--fake", "FOLDER"], "reals", .folder),
         FileCase(["metrics", "--metric", "psnr", "--real", "FOLDER", "--fake", "BAD"], "fakes", .folder),
         FileCase(["align", "BAD", "--out", "OUT"], "photo.jpg", .file),
+        FileCase(["upscale", "BAD", "--out", "OUT"], "picture.png", .file),
     ]
 
     /// File outputs: BAD is the folder the output goes in (`BAD/<file>`).
@@ -121,6 +125,8 @@ struct FileCase: Sendable, CustomTestStringConvertible {
         FileCase(["generate", "--network", "NET", "--seeds", "0", "--outdir", "BAD"], "images", .outputFolder),
         // Any regular file passes align's input check; the output folder is refused before it is decoded.
         FileCase(["align", "NET", "--out", "BAD/out"], "aligned", .outputFolder),
+        // The pictures are decoded (for their sizes) before the output folder is checked.
+        FileCase(["upscale", "IMAGE", "--out", "BAD/out"], "upscaled", .outputFolder),
     ]
 
     init(_ arguments: [String], _ name: String, _ kind: Kind) {
@@ -155,6 +161,7 @@ struct FileCase: Sendable, CustomTestStringConvertible {
             case "BLENDABLE": Self.blendable
             case "DATA": data.path
             case "FOLDER": reals.path
+            case "IMAGE": Self.image
             default:
                 argument.replacingOccurrences(of: "BAD", with: bad.path)
                     .replacingOccurrences(of: "OUT", with: folder.appendingPathComponent("out").path)

@@ -6,23 +6,25 @@ import ToonTestSupport
 /// The Winograd F(2x2, 3x3) forward path against a direct convolution summed in Double.
 @Suite("Winograd 3x3 convolution", .computeFromEnvironment)
 struct WinogradTests {
-    /// conv(x * scale, w) * outScale + bias, "same" 3x3, summed in Double.
-    static func direct(_ x: Tensor, _ w: Tensor, scale: Tensor? = nil, outScale: Tensor? = nil, bias: Tensor? = nil) -> [Float] {
+    /// conv(x * scale, w) * outScale + bias, 3x3 "same" (padding 1) or "valid" (padding 0), summed in Double.
+    static func direct(_ x: Tensor, _ w: Tensor, scale: Tensor? = nil, outScale: Tensor? = nil, bias: Tensor? = nil,
+                       padding: Int = 1) -> [Float] {
         let (n, cin, h, wd, cout) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        let (outH, outW) = (h + 2 * padding - 2, wd + 2 * padding - 2)
         let xs = x.scalars, ws = w.scalars, s = scale?.scalars, d = outScale?.scalars, b = bias?.scalars
-        var y = [Float](repeating: 0, count: n * cout * h * wd)
+        var y = [Float](repeating: 0, count: n * cout * outH * outW)
         for image in 0..<n {
             for o in 0..<cout {
-                for oy in 0..<h {
-                    for ox in 0..<wd {
+                for oy in 0..<outH {
+                    for ox in 0..<outW {
                         var sum = 0.0
                         for i in 0..<cin {
                             let factor = Double(s?[image * cin + i] ?? 1)
                             for ky in 0..<3 {
-                                let iy = oy + ky - 1
+                                let iy = oy + ky - padding
                                 guard iy >= 0 && iy < h else { continue }
                                 for kx in 0..<3 {
-                                    let ix = ox + kx - 1
+                                    let ix = ox + kx - padding
                                     guard ix >= 0 && ix < wd else { continue }
                                     sum += Double(xs[((image * cin + i) * h + iy) * wd + ix]) * factor
                                         * Double(ws[((o * cin + i) * 3 + ky) * 3 + kx])
@@ -30,7 +32,7 @@ struct WinogradTests {
                             }
                         }
                         sum = sum * Double(d?[image * cout + o] ?? 1) + Double(b?[o] ?? 0)
-                        y[((image * cout + o) * h + oy) * wd + ox] = Float(sum)
+                        y[((image * cout + o) * outH + oy) * outW + ox] = Float(sum)
                     }
                 }
             }
@@ -38,7 +40,7 @@ struct WinogradTests {
         return y
     }
 
-    @Test("takes exactly the 3x3, stride-1, same-padded, even-sized, wide enough convolutions")
+    @Test("takes exactly the 3x3, stride-1, same or unpadded, even-sized, wide enough convolutions")
     func applicability() {
         func geometry(_ input: [Int], _ weight: [Int], stride: Int = 1, padding: Int = 1, groups: Int = 1) -> ConvGeometry {
             ConvGeometry(input: input, weight: weight, stride: (stride, stride), padding: (padding, padding), groups: groups)
@@ -52,7 +54,9 @@ struct WinogradTests {
         #expect(!ConvWinograd.applies(geometry([16, 16, 4, 4], [16, 16, 3, 3])))   // too few pixels per image
         #expect(!ConvWinograd.applies(geometry([1, 3, 64, 64], [16, 3, 3, 3])))    // too few channels
         #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], stride: 2)))
-        #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], padding: 0)))
+        #expect(ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], padding: 0)))  // 62x62 out
+        #expect(!ConvWinograd.applies(geometry([1, 16, 63, 64], [16, 16, 3, 3], padding: 0)))  // 61 rows out
+        #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 3, 3], padding: 2)))
         #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 8, 3, 3], groups: 2)))
         #expect(!ConvWinograd.applies(geometry([1, 16, 64, 64], [16, 16, 5, 5], padding: 2)))
     }
@@ -102,6 +106,20 @@ struct WinogradTests {
         let y = x.conv2d(w, padding: 1)
         let bound = 1e-7 * Float(9 * shape[1])
         #expect(maxAbsDifference(y.scalars, Self.direct(x, w)) < bound)
+    }
+
+    // waifu2x's layers: unpadded, the output two pixels smaller; tiles begin on even input columns.
+    @Test("unpadded conv2d through Winograd matches the direct sum",
+          arguments: [([1, 16, 34, 34], 24), ([3, 32, 10, 18], 16), ([2, 64, 78, 78], 32), ([1, 16, 18, 66], 16)])
+    func unpaddedMatchesDirect(_ c: ([Int], Int)) {
+        let (shape, cout) = c
+        var random = TestRandom(seed: UInt64(shape.reduce(2 * cout, +)))
+        let x = random.tensor(shape), w = random.tensor([cout, shape[1], 3, 3])
+        let g = ConvGeometry(input: x.shape, weight: w.shape, stride: (1, 1), padding: (0, 0), groups: 1)
+        #expect(ConvWinograd.applies(g))
+        let y = x.conv2d(w, padding: 0)
+        #expect(y.shape == [shape[0], cout, shape[2] - 2, shape[3] - 2])
+        #expect(maxAbsDifference(y.scalars, Self.direct(x, w, padding: 0)) < 1e-7 * Float(9 * shape[1]))
     }
 
     @Test("the input gradient of a 3x3 same convolution takes the Winograd path and matches the direct sum",

@@ -23,7 +23,8 @@ public enum DatasetPreparer {
         let names = files.names
         let chunk = max(4, 2 * Parallel.workerCount)
         var drops: [PrepareDrop] = []
-        var kept = 0
+        var kept = 0, keptFiles = 0
+        let faces = options.crop == .faces
         var failure: ToonIOError?
         do {
             try AtomicFile.write(to: out) { handle in
@@ -35,35 +36,41 @@ public enum DatasetPreparer {
                     progress?(0, names.count)
                     while start < names.count {
                         let range = start..<min(names.count, start + chunk)
-                        for (offset, prepared) in makeChunk(range, names: names, files: files, options: options).enumerated() {
+                        for (offset, parts) in makeChunk(range, names: names, files: files, options: options).enumerated() {
                             let name = names[range.lowerBound + offset]
-                            var outcome = prepared
-                            if case .kept(_, let hash?, _) = outcome, let threshold = options.dedupeDistance {
-                                if let match = hashes.nearest(to: hash, within: threshold) {
-                                    outcome = .dropped(.duplicate(of: match.name, distance: match.distance))
-                                } else {
-                                    hashes.insert(hash, name: name)
+                            var keptHere = false
+                            for (face, prepared) in parts {
+                                var outcome = prepared
+                                if case .kept(_, let hash?, _) = outcome, let threshold = options.dedupeDistance {
+                                    let shown = face.map { "\(name) face at \($0)" } ?? name
+                                    if let match = hashes.nearest(to: hash, within: threshold) {
+                                        outcome = .dropped(.duplicate(of: match.name, distance: match.distance))
+                                    } else {
+                                        hashes.insert(hash, name: shown)
+                                    }
+                                }
+                                switch outcome {
+                                case .dropped(let reason):
+                                    let drop = PrepareDrop(name: name, reason: reason, face: face)
+                                    drops.append(drop)
+                                    dropped?(drop)
+                                case .kept(let png, _, let label):
+                                    let entry = DatasetWriter.entryName(kept)
+                                    do { try zip.add(entry, bytes: png) } catch {
+                                        throw ToonIOError(url: out, .write(.failed(SystemErrorText.reason(error))))
+                                    }
+                                    if let label { labels.append((entry, label)) }
+                                    kept += 1
+                                    keptHere = true
                                 }
                             }
-                            switch outcome {
-                            case .dropped(let reason):
-                                let drop = PrepareDrop(name: name, reason: reason)
-                                drops.append(drop)
-                                dropped?(drop)
-                            case .kept(let png, _, let label):
-                                let entry = DatasetWriter.entryName(kept)
-                                do { try zip.add(entry, bytes: png) } catch {
-                                    throw ToonIOError(url: out, .write(.failed(SystemErrorText.reason(error))))
-                                }
-                                if let label { labels.append((entry, label)) }
-                                kept += 1
-                            }
+                            if keptHere { keptFiles += 1 }
                         }
                         start = range.upperBound
                         progress?(start, names.count)
                     }
                     guard kept > 0 else {
-                        let summary = PrepareSummary(total: names.count, kept: 0, dropped: drops)
+                        let summary = PrepareSummary(total: names.count, kept: 0, keptFiles: 0, faces: faces, dropped: drops)
                         throw ToonIOError(url: source, .dataset(.badRequest("no image was kept (\(summary.description))")))
                     }
                     let json = PrepareLabels.datasetJSON(options.labels == nil ? nil : labels)
@@ -81,19 +88,19 @@ public enum DatasetPreparer {
         } catch {
             throw failure ?? error
         }
-        return PrepareSummary(total: names.count, kept: kept, dropped: drops)
+        return PrepareSummary(total: names.count, kept: kept, keptFiles: keptFiles, faces: faces, dropped: drops)
     }
 
     /// Prepares the files of `range` in parallel, in order.
     private static func makeChunk(_ range: Range<Int>, names: [String], files: PrepareSource,
-                                  options: PrepareOptions) -> [PreparedImage] {
-        var results = [PreparedImage?](repeating: nil, count: range.count)
+                                  options: PrepareOptions) -> [PreparedImage.Parts] {
+        var results = [PreparedImage.Parts?](repeating: nil, count: range.count)
         results.withUnsafeMutableBufferPointer { slots in
             Parallel.forEach(range.count, grain: 1) { part in
                 for offset in part {
                     let index = range.lowerBound + offset
                     slots[offset] = files.repeated.contains(index)
-                        ? .dropped(.repeatedName) : PreparedImage.make(names[index], from: files, options: options)
+                        ? [(nil, .dropped(.repeatedName))] : PreparedImage.make(names[index], from: files, options: options)
                 }
             }
         }

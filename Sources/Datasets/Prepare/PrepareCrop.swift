@@ -13,21 +13,27 @@ public enum PrepareCrop: String, Sendable, CaseIterable {
     case centerWide = "center-wide"
     /// No crop: only square images are kept.
     case none
+    /// Every face the detector of `PrepareOptions.faces` finds, each a square around it.
+    case faces
 
     /// The height of the picture inside the square for `centerWide`: 3/4 of the side (NVLabs'
     /// documented example is 512 x 384), rounded down to an even number of rows.
     public static func wideHeight(for resolution: Int) -> Int { max(2, resolution * 3 / 4 / 2 * 2) }
 
-    /// `image` cropped, resized with `filter` and made square at `resolution`, or why it cannot be.
-    func apply(to image: Image, resolution: Int, wideHeight: Int? = nil,
-               filter: ResizeFilter = .lanczos3) -> Result<Image, PrepareDropReason> {
+    /// `image` cropped, resized with `filter` and made square at `resolution`, or why it cannot be;
+    /// a square crop smaller than `resolution` is enlarged as `upscale` says. Not for `.faces`,
+    /// which `PrepareFaces` cuts.
+    func apply(to image: Image, resolution: Int, wideHeight: Int? = nil, filter: ResizeFilter = .lanczos3,
+               upscale: PrepareUpscale = .lanczos) -> Result<Image, PrepareDropReason> {
         let w = image.width, h = image.height
         switch self {
         case .center:
-            return .success(image.centredSquare().resized(width: resolution, height: resolution, filter: filter))
+            return upscale.fit(image.centredSquare(), resolution: resolution, filter: filter)
         case .none:
             guard w == h else { return .failure(.notSquare(width: w, height: h)) }
-            return .success(image.resized(width: resolution, height: resolution, filter: filter))
+            return upscale.fit(image, resolution: resolution, filter: filter)
+        case .faces:
+            preconditionFailure("faces are cut by PrepareFaces")
         case .centerWide:
             let bandHeight = min(resolution, wideHeight ?? Self.wideHeight(for: resolution))
             // NumPy's round: halves to even.

@@ -1,3 +1,5 @@
+import Faces
+
 /// Why `DatasetPreparer` left a source file out of the dataset.
 public enum PrepareDropReason: Error, Equatable, Sendable {
     /// A zip entry whose name could escape a folder (`../x.png`, `/etc/x.png`, `C:\x.png`).
@@ -32,6 +34,12 @@ public enum PrepareDropReason: Error, Equatable, Sendable {
     case duplicate(of: String, distance: Int)
     /// `--labels` gives no label for the file.
     case noLabel
+    /// `--crop faces` and the detector found no face.
+    case noFace
+    /// `--crop faces` and this face's box is narrower or shorter than `--min-face`.
+    case faceTooSmall(width: Int, height: Int, minimum: Int)
+    /// `--upscale none` and the square crop is smaller than the resolution.
+    case smallerThanResolution(side: Int, resolution: Int)
 
     /// A short name for counting drops by reason in the summary.
     public var key: String {
@@ -52,6 +60,9 @@ public enum PrepareDropReason: Error, Equatable, Sendable {
         case .flat: "flat"
         case .duplicate: "duplicate"
         case .noLabel: "no label"
+        case .noFace: "no face"
+        case .faceTooSmall: "face too small"
+        case .smallerThanResolution: "smaller than the resolution"
         }
     }
 
@@ -74,21 +85,31 @@ public enum PrepareDropReason: Error, Equatable, Sendable {
         case .flat: "flat (a single colour)"
         case .duplicate(let other, let distance): "near-duplicate of \(other) (hash distance \(distance))"
         case .noLabel: "no label in the labels file"
+        case .noFace: "no face found"
+        case .faceTooSmall(let width, let height, let minimum): "face too small: \(width)x\(height), under --min-face \(minimum)"
+        case .smallerThanResolution(let side, let resolution):
+            "crop of \(side)x\(side) is smaller than the resolution \(resolution) (--upscale none)"
         }
     }
 }
 
-/// One source file left out, and why.
+/// One source file, or one face in it, left out, and why.
 public struct PrepareDrop: Equatable, Sendable {
     /// The file's path relative to the source (the zip entry's name inside a zip).
     public let name: String
     public let reason: PrepareDropReason
+    /// With `--crop faces`, the face's box in the picture when the drop concerns one face only.
+    public let face: FaceBox?
 
-    public init(name: String, reason: PrepareDropReason) {
+    public init(name: String, reason: PrepareDropReason, face: FaceBox? = nil) {
         self.name = name
         self.reason = reason
+        self.face = face
     }
 
-    /// One line: the file, then the reason.
-    public var description: String { "\(PrepareNames.printable(name)): skipped, \(reason.message)" }
+    /// One line: the file (and face), then the reason.
+    public var description: String {
+        let part = face.map { " face at \($0)" } ?? ""
+        return "\(PrepareNames.printable(name))\(part): skipped, \(reason.message)"
+    }
 }

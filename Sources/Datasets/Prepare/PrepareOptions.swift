@@ -19,6 +19,11 @@ public struct PrepareOptions: Sendable {
     /// Images whose header declares more are dropped before decoding.
     public var budget = PixelBudget.standard
     public var filter = ResizeFilter.lanczos3
+    /// The detector and margins of `crop == .faces`.
+    public var faces: PrepareFaces?
+    /// What becomes of square crops smaller than the resolution (not `.centerWide`'s bands, which
+    /// are never smaller).
+    public var upscale = PrepareUpscale.lanczos
 
     public init(resolution: Int, crop: PrepareCrop = .center) {
         self.resolution = resolution
@@ -37,5 +42,15 @@ public struct PrepareOptions: Sendable {
             throw bad("the dedupe threshold must be in 0...64 bits, not \(dedupeDistance)")
         }
         guard minimumSize >= 0 else { throw bad("the minimum size must not be negative") }
+        if crop == .faces {
+            guard let faces else { throw bad("cropping faces needs a face detector") }
+            guard PrepareFaces.margins.contains(faces.margin) else {
+                throw bad("the face margin must be in \(PrepareFaces.margins), not \(faces.margin)")
+            }
+            guard faces.minimumSide >= 0 else { throw bad("the minimum face size must not be negative") }
+        }
+        if case .waifu2x(let upscaler) = upscale, upscaler.scale < 2 {
+            throw bad("waifu2x must be loaded for doubling (a scale of 2 or more) to enlarge crops")
+        }
     }
 }

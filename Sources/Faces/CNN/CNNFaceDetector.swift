@@ -53,12 +53,7 @@ public struct CNNFaceDetector: Sendable {
     /// (`$XDG_CACHE_HOME/toonkit/models`, by default `~/.cache/toonkit/models`), which
     /// scripts/fetch-models fills.
     public static func defaultModelCandidates(environment: [String: String]) -> [String] {
-        var folders: [String] = []
-        if let models = environment["TOONKIT_MODELS"], !models.isEmpty { folders.append(models) }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.cache"
-        folders.append(cache + "/toonkit/models")
-        return folders.map { $0 + "/" + modelFileName }
+        ModelsFolder.candidates(modelFileName, environment: environment)
     }
 
     /// How to get the model, for messages when it is missing.

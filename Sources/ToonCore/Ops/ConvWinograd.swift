@@ -1,6 +1,7 @@
 import CKernels
 
-/// 3x3 stride-1 "same" convolutions by Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray, 2015).
+/// 3x3 stride-1 convolutions, "same" (padding 1) or "valid" (padding 0, as waifu2x's networks
+/// convolve), by Winograd's minimal filtering F(2x2, 3x3) (Lavin & Gray, 2015).
 ///
 /// Each 2x2 block of output pixels ("tile") comes from a 4x4 input patch d and the 3x3 filter g as
 /// Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A. Summed over input channels, the elementwise products become 16
@@ -20,8 +21,8 @@ enum ConvWinograd {
 
     /// Whether `forward` can compute this convolution (and is expected to be faster than im2col).
     static func applies(_ g: ConvGeometry) -> Bool {
-        g.kh == 3 && g.kw == 3 && g.strideY == 1 && g.strideX == 1 && g.padY == 1 && g.padX == 1 && g.groups == 1
-            && g.outH % 2 == 0 && g.outW % 2 == 0 && g.outH * g.outW >= minimumPixels
+        g.kh == 3 && g.kw == 3 && g.strideY == 1 && g.strideX == 1 && (0...1).contains(g.padY) && g.padX == g.padY
+            && g.groups == 1 && g.outH % 2 == 0 && g.outW % 2 == 0 && g.outH * g.outW >= minimumPixels
             && g.n * g.outH * g.outW >= minimumBatchPixels && g.cin >= minimumChannels && g.cout >= minimumChannels
     }
 
@@ -109,15 +110,16 @@ enum ConvWinograd {
     /// V[k][c][t] = (Bᵀ d B)[k] for channel c's 4x4 patch d of each tile t in `band` (tile rows) of
     /// one image, whose tiles fill `columns` of V's rows of `width`.
     /// Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]. Rows combine first, as whole padded rows split
-    /// into their even and odd columns, so every step is a contiguous vector loop over tiles.
+    /// into their even and odd columns, so every step is a contiguous vector loop over tiles. A
+    /// tile's patch starts `g.padY` rows and columns before its output pixels.
     static func transformInput(_ x: UnsafePointer<Float>, scale: UnsafePointer<Float>?, _ g: ConvGeometry,
                                band: Range<Int>, into v: UnsafeMutablePointer<Float>, columns: Range<Int>, width: Int) {
         let tilesX = g.outW / 2, tiles = columns.count, stride = g.cin * width
         let x = UncheckedSendable(x), v = UncheckedSendable(v), scale = UncheckedSendable(scale)
         Parallel.forEach(g.cin, grain: Swift.max(1, 16_384 / Swift.max(tiles, 1))) { channels in
             let level = ComputeConfiguration.current.kernelLevel
-            // Rows 2ty - 1...2ty + 2, each split by column (WinogradPlan.splitRow).
-            let padded = tilesX + 1
+            // Rows 2ty - pad...2ty + 3 - pad, each split by column (WinogradPlan.splitRow).
+            let padded = tilesX + 1, pad = g.padY
             let rows = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
             let combined = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
             defer { rows.deallocate(); combined.deallocate() }
@@ -126,8 +128,13 @@ enum ConvWinograd {
                 let factor = scale.value.map { $0[c] } ?? 1
                 for ty in band {
                     for j in 0..<4 {
-                        WinogradPlan.splitRow(plane, row: 2 * ty - 1 + j, height: g.h, width: g.w, factor: factor,
-                                              into: rows + 2 * j * padded, padded: padded, level: level)
+                        if pad == 1 {
+                            WinogradPlan.splitRow(plane, row: 2 * ty - 1 + j, height: g.h, width: g.w, factor: factor,
+                                                  into: rows + 2 * j * padded, padded: padded, level: level)
+                        } else {
+                            WinogradPlan.splitValidRow(plane, row: 2 * ty + j, width: g.w, factor: factor,
+                                                       into: rows + 2 * j * padded, padded: padded, level: level)
+                        }
                     }
                     // Bᵀ d over rows (both column halves at once: they are adjacent).
                     toon_winograd_rows(level, rows, rows + 2 * padded, rows + 4 * padded, rows + 6 * padded,

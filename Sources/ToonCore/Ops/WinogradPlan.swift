@@ -85,4 +85,15 @@ enum WinogradPlan {
         guard row >= 0 && row < height else { even.update(repeating: 0, count: 2 * padded); return }
         toon_split_row(level, plane + row * width, width, factor, even, even + padded, padded)
     }
+
+    /// As `splitRow` for a convolution without padding, whose tiles start on even columns:
+    /// even[j] = x[row, 2j] and odd[j] = x[row, 2j + 1]. The row is the one after the first
+    /// sample split as `splitRow` splits, with that first sample as even[0]; `width` is even
+    /// (the output width, width - 2, is), so no zeros are needed.
+    @inline(__always) static func splitValidRow(_ plane: UnsafePointer<Float>, row: Int, width: Int, factor: Float,
+                                                into even: UnsafeMutablePointer<Float>, padded: Int, level: Int32) {
+        let start = plane + row * width
+        toon_split_row(level, start + 1, width - 1, factor, even, even + padded, padded)
+        even[0] = start[0] * factor
+    }
 }

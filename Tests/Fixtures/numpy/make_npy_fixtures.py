@@ -47,3 +47,17 @@ save("numpy_2x3.npy", fl.astype(np.float32))
 save("numpy_4d.npy", (np.arange(2 * 3 * 4 * 5, dtype=np.float32) - 60).reshape(2, 3, 4, 5) / 8)
 save("numpy_wide.npy", np.arange(12345678, 12345678 + 3, dtype=np.float32).reshape(1, 3))
 print("wrote fixtures to", here)
+
+# .npz archives (Tests/ToonIOTests/NumPyArchiveTests.swift), named as Chainer's save_npz names its arrays:
+# stored (numpy.savez) and deflated (numpy.savez_compressed, what Chainer writes), one with an entry
+# that is not an array and one whose array is cut short.
+arrays = {"conv1/W": fl.astype("<f4"), "conv1/b": np.arange(3, dtype="<f8")}
+np.savez(os.path.join(here, "stored.npz"), **arrays)
+np.savez_compressed(os.path.join(here, "deflated.npz"), **arrays)
+import io
+import zipfile
+with zipfile.ZipFile(os.path.join(here, "not_arrays.npz"), "w") as archive:
+    archive.writestr("conv1/W.npy", open(os.path.join(here, "f_le4.npy"), "rb").read())
+    archive.writestr("notes.txt", "not an array")
+with zipfile.ZipFile(os.path.join(here, "cut_array.npz"), "w", zipfile.ZIP_DEFLATED) as archive:
+    archive.writestr("conv1/W.npy", open(os.path.join(here, "f_le4.npy"), "rb").read()[:-4])
