@@ -70,4 +70,24 @@ struct DistillCommandTests {
         let video = try Toon.run(["stylize", "--model", student, folder.appendingPathComponent("clip.mp4").path, "--out", out.path])
         #expect(video.status == 64 && video.stderr.contains("a video input needs --out ending in .mp4"), "\(video.stderr)")
     }
+
+    @Test("without --model, toon stylize runs the built-in student (degree input: the slider works)")
+    func builtInStudent() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photo = folder.appendingPathComponent("face.png")
+        let base = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/BuiltInModels/Weights/shaded64.safetensors")
+        let faces = try Toon.run(["generate", "--network", base.path, "--seeds", "3", "--outdir", folder.path])
+        #expect(faces.status == 0, "\(faces.stderr)")
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("seed0003.png"), to: photo)
+        var outputs: [Data] = []
+        for degree in ["0.5", "1"] {
+            let out = folder.appendingPathComponent("toon-\(degree).png")
+            let result = try Toon.run(["stylize", photo.path, "--degree", degree, "--out", out.path])
+            #expect(result.status == 0 && result.stdout.contains("64x64") && result.stdout.contains("student-shaded64-anime"), "\(result.stderr)")
+            outputs.append(try Data(contentsOf: out))
+        }
+        #expect(outputs[0] != outputs[1], "the degree changes the cartoon")
+    }
 }
