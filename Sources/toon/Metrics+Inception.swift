@@ -55,6 +55,7 @@ extension MetricsCommand {
     }
 
     private func reportInception(real: [Float], fake: [Float]) {
+        guard ClusterJob.isRoot else { return }  // folders are measured by every rank; one reports
         let d = FIDInception.dimensions
         let value = metric == .fid
             ? FrechetDistance.distance(FeatureStatistics(features: real, dimensions: d), FeatureStatistics(features: fake, dimensions: d))

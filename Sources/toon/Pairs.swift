@@ -141,6 +141,9 @@ struct Pairs: ParsableCommand {
             let bytes = Double(baseModel.parameters.scalarCount) * 4
             try plan.requireMemory(Double(2 + settings.degrees.count) * bytes, for: "\(settings.degrees.count + 1) copies of a \(MemoryBudget.format(bytes)) model")
             if let fromPhotos {
+                if let world = ClusterJob.world, world.size > 1 {
+                    throw UsageProblem("--from-photos is not split across mpirun's ranks yet: run it as one process")
+                }
                 try pairsFromPhotos(fromPhotos, base: baseModel, styled: styledModel, blend: blend, settings: settings, plan: &plan)
                 return
             }

@@ -49,6 +49,10 @@ struct ClusterCommandTests {
         #expect(job.status != 0)
         #expect(job.stderr.contains("toon: rank 0: ") && job.stderr.contains("no such file or directory"), "\(job.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
+        let photos = folder.appendingPathComponent("photos")
+        try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
+        let unsplit = try MPIRun.toon(ranks: 2, ["pairs", "--from-photos", photos.path, "--aligned", "--out", folder.appendingPathComponent("p.zip").path])
+        #expect(unsplit.status != 0 && unsplit.stderr.contains("--from-photos is not split across mpirun's ranks yet"), "\(unsplit.stderr)")
     }
 
     @Test("a rank killed mid-job ends the job, mpirun names the rank, and the unfinished file is removed")
