@@ -1,6 +1,5 @@
 import Datasets
 import Foundation
-import ToonCore
 import ToonIO
 
 /// A paired dataset made by every rank of a job: rank r makes the pairs i with i mod size = r, and
@@ -14,7 +13,7 @@ public enum ShardedPairs {
     /// Writes `count` pairs from `make` to `url` (on rank 0; other ranks only make and send theirs).
     /// `progress` (rank 0) gets the pairs written so far.
     public static func write(to url: URL, count: Int, teacher: [String: String], world: MPIWorld,
-                             progress: ((Int) -> Void)? = nil, _ make: @escaping @Sendable (Int) throws(ToonIOError) -> ImagePair) throws {
+                             progress: ((Int) -> Void)? = nil, _ make: (Int) throws(ToonIOError) -> ImagePair) throws {
         guard world.size > 1 else {
             try PairedDataset.write(to: url, count: count, teacher: teacher, progress: progress, make)
             return
@@ -42,13 +41,7 @@ public enum ShardedPairs {
             let mine = Array(stride(from: world.rank, to: count, by: world.size))
             for start in stride(from: 0, to: mine.count, by: 16) {
                 let chunk = Array(mine[start..<min(mine.count, start + 16)])
-                var made = [Result<ImagePair, ToonIOError>?](repeating: nil, count: chunk.count)
-                made.withUnsafeMutableBufferPointer { slots in
-                    Parallel.forEach(chunk.count, grain: 1) { part in
-                        for k in part { slots[k] = Result { () throws(ToonIOError) -> ImagePair in try make(chunk[k]) } }
-                    }
-                }
-                for result in made { try sendPair(try result!.get(), world: world) }
+                for pair in try ParallelItems.make(chunk, make) { try sendPair(pair, world: world) }
             }
         }
     }

@@ -65,7 +65,7 @@ struct ClusterCommandTests {
         var ranks: [Int32] = []
         for _ in 0..<200 where ranks.count < 2 {
             Thread.sleep(forTimeInterval: 0.05)
-            ranks = Processes.matching(out.path).filter { $0 != job.process.processIdentifier }
+            ranks = ChildProcesses.matching(out.path).map(\.id).filter { $0 != job.process.processIdentifier }
         }
         try #require(ranks.count == 2, "the two ranks did not start")
         Thread.sleep(forTimeInterval: 1)
@@ -90,11 +90,7 @@ struct ClusterCommandTests {
 
 /// Open MPI's launcher, found on PATH.
 enum MPIRun {
-    static let executable: URL? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent("mpirun") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
+    static let executable = ProgramSearch.locate("mpirun")
 
     /// `mpirun -np ranks toon arguments` on this machine. As root (CI containers) Open MPI wants its
     /// two confirmation variables; --oversubscribe lets two ranks share fewer cores.
@@ -109,43 +105,5 @@ enum MPIRun {
         let forwarded = variables.keys.sorted().flatMap { ["-x", $0] }
         return try RunningCommand(executable!, ["-np", "\(ranks)", "--oversubscribe"] + forwarded + [Toon.executable.path] + arguments,
                                   environment: variables)
-    }
-}
-
-/// A program started with its output collected on files (so neither pipe can fill and stall it).
-final class RunningCommand {
-    let process = Process()
-    private let out: URL, err: URL
-
-    init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
-        let folder = Toon.temporaryFolder()
-        (out, err) = (folder.appendingPathComponent("stdout"), folder.appendingPathComponent("stderr"))
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-    }
-
-    func wait() -> CommandResult {
-        process.waitUntilExit()
-        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
-        let text = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-        return CommandResult(status: process.terminationStatus, stdout: text(out), stderr: text(err))
-    }
-}
-
-/// Processes found by their command line, from /proc.
-enum Processes {
-    static func matching(_ text: String) -> [Int32] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return names.compactMap { name -> Int32? in
-            guard let pid = Int32(name), let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
-            let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
-            return line.contains(text) ? pid : nil
-        }
     }
 }

@@ -21,21 +21,7 @@ enum Toon {
     /// Runs toon (or `executable`, e.g. a program that starts toon as another user), with
     /// `environment` added to this process's.
     static func run(_ arguments: [String], executable: URL = Toon.executable, environment: [String: String] = [:]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
-        }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                             stderr: String(decoding: stderr, as: UTF8.self))
+        try RunningCommand(executable, arguments, environment: environment).wait()
     }
 
     static func temporaryFolder() -> URL {
@@ -45,4 +31,32 @@ enum Toon {
     }
 
     static func fixture(_ path: String) -> String { SharedFixtures.url(path).path }
+}
+
+/// A program started with its output collected on files (so neither pipe can fill and stall it).
+final class RunningCommand {
+    let process = Process()
+    private let out: URL, err: URL
+
+    init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
+        let folder = Toon.temporaryFolder()
+        (out, err) = (folder.appendingPathComponent("stdout"), folder.appendingPathComponent("stderr"))
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        let (outHandle, errHandle) = (try FileHandle(forWritingTo: out), try FileHandle(forWritingTo: err))
+        defer { try? outHandle.close(); try? errHandle.close() }  // the child holds its own copies
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        try process.run()
+    }
+
+    func wait() -> CommandResult {
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }
+        let text = { (url: URL) in String(decoding: (try? Data(contentsOf: url)) ?? Data(), as: UTF8.self) }
+        return CommandResult(status: process.terminationStatus, stdout: text(out), stderr: text(err))
+    }
 }

@@ -49,19 +49,24 @@ struct SignalCommandTests {
 }
 
 enum FFmpegProbe {
-    static let missing = !((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/ffmpeg") })
+    static let missing = ProgramSearch.locate("ffmpeg") == nil
 }
 
 /// Processes whose command line mentions a path: children a test's run may have left behind.
 enum ChildProcesses {
+    /// "pid: command line" of each, for messages.
     static func mentioning(_ text: String) -> [String] {
+        matching(text).map { "\($0.id): \($0.line)" }
+    }
+
+    /// Each live process whose command line contains `text`, read from /proc.
+    static func matching(_ text: String) -> [(id: Int32, line: String)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.filter { Int($0) != nil }.compactMap { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        return entries.compactMap { name in
+            guard let id = Int32(name), let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
             let line = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
             // Zombies have an empty command line; only live processes count.
-            return line.contains(text) ? "\(pid): \(line)" : nil
+            return line.contains(text) ? (id, line) : nil
         }
     }
 }

@@ -1,13 +1,11 @@
 import Foundation
+import ToonIO
 
 /// Test videos made by the ffmpeg program, and ffprobe's view of files under test: the tools are
 /// the reference, run apart from the code being tested.
 public enum TestVideos {
     /// Whether ffmpeg and ffprobe are on PATH.
-    public static let installed: Bool = ["ffmpeg", "ffprobe"].allSatisfy { tool in
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
-    }
+    public static let installed: Bool = ["ffmpeg", "ffprobe"].allSatisfy { ProgramSearch.locate($0) != nil }
 
     /// Why a video suite is skipped.
     public static let missing = "ffmpeg/ffprobe not on PATH; install them (Debian: apt-get install ffmpeg) to run these tests"

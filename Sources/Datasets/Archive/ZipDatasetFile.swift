@@ -34,7 +34,7 @@ enum ZipDatasetFile {
                     var start = 0
                     while start < count {
                         let range = start..<min(count, start + max(1, chunk))
-                        for (offset, made) in try makeChunk(range, entries).enumerated() {
+                        for (offset, made) in try ParallelItems.make(Array(range), entries).enumerated() {
                             for (name, bytes) in made.files { try add(name, bytes) }
                             try written(range.lowerBound + offset, made)
                         }
@@ -53,21 +53,5 @@ enum ZipDatasetFile {
         } catch {
             throw failure ?? error
         }
-    }
-
-    /// The entries of `range`, made in parallel; the first failure in index order is thrown.
-    private static func makeChunk(_ range: Range<Int>, _ entries: (Int) throws(ToonIOError) -> Entries) throws(ToonIOError) -> [Entries] {
-        var results = [Result<Entries, ToonIOError>?](repeating: nil, count: range.count)
-        results.withUnsafeMutableBufferPointer { slots in
-            Parallel.forEach(range.count, grain: 1) { part in
-                for offset in part {
-                    slots[offset] = Result { () throws(ToonIOError) -> Entries in try entries(range.lowerBound + offset) }
-                }
-            }
-        }
-        var made: [Entries] = []
-        made.reserveCapacity(range.count)
-        for result in results { made.append(try result!.get()) }
-        return made
     }
 }

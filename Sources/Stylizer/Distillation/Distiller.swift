@@ -83,7 +83,8 @@ public struct Distiller: Sendable {
         let mirrored = indices.map { _ in mirror && random.next() & 1 == 1 }
         let real = pairs.real.batch(indices, mirrored: mirrored), toon = pairs.toon.batch(indices, mirrored: mirrored)
         let degrees = model.config.degreeInput ? Tensor(shape: [count], scalars: indices.map { pairs.degrees[$0] }) : nil
-        let condition = StudentNetwork.planes(real, degree: degrees)
+        // What the critic sees beside a cartoon; only a run with a critic builds it.
+        let condition = critic.map { _ in StudentNetwork.planes(real, degree: degrees) }
         let theta = settings.motion.theta(&random, side: real.shape[2])
         let leaves = model.parameters.requiringGrad()
         let network = model.network, weights = settings, lpips = self.lpips, critic = self.critic
@@ -106,7 +107,7 @@ public struct Distiller: Sendable {
                 total = total + temporal * weights.temporalWeight
                 losses.temporal = temporal.scalar
             }
-            if let critic {
+            if let critic, let condition {
                 let adversarial = GANLoss.generator(fakeLogits: critic.logits(condition, output, critic.parameters))
                 total = total + adversarial * weights.adversarialWeight
                 losses.adversarial = adversarial.scalar
@@ -116,7 +117,7 @@ public struct Distiller: Sendable {
         }
         optimizer.step(&model.parameters, gradients: grads)
         var losses = studentLosses
-        if critic != nil {
+        if let condition {
             (losses.critic, losses.r1) = self.critic!.learn(condition: condition, fakes: output, reals: toon,
                                                             regularize: step % settings.r1Interval == 0, settings: settings)
         }

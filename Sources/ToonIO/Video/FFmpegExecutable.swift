@@ -4,12 +4,7 @@ import Foundation
 enum FFmpegExecutable {
     /// The first executable `name` in the colon-separated `searchPath` (the process's PATH when nil).
     static func locate(_ name: String = "ffmpeg", searchPath: String? = nil) -> URL? {
-        let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":", omittingEmptySubsequences: true) {
-            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
+        ProgramSearch.locate(name, searchPath: searchPath)
     }
 
     /// Raw RGB24 frames on stdin to H.264 yuv420p in an MP4 at `output`.
