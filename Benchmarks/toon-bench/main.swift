@@ -25,6 +25,8 @@ import Training
 //                                   0 and 1 or N; Benchmarks/faces_compare.sh runs dlib's beside it)
 //                   projection-quality [--runs N] [--steps S] [--w-plus]   (the built-in model's seeds 0..N-1
 //                                   projected with pixel MSE + MS-SSIM: PSNR, SSIM and distance in w)
+//                   alternate [--runs N]           (config-f 1024 b4, 256 b1 and 512 b2 alone, then taking turns in
+//                                   one process: time and fresh pages mapped per call)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
@@ -71,7 +73,7 @@ struct Options {
             case "--w-plus": wPlus = true
             case "--photo": photo = it.next()
             case "--upsample": upsample = [Int(it.next() ?? "") ?? 0]
-            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "stylegan3", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "faces", "all": suite = a
+            case "gemm", "conv", "convgrad", "convup", "filter", "generator", "stylegan3", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "faces", "alternate", "all": suite = a
             default:
                 FileHandle.standardError.write("toon-bench: unknown argument \(a)\n".data(using: .utf8)!)
                 exit(64)
@@ -93,6 +95,8 @@ struct Row {
     let flops: Double
     let seconds: [Double]
     var peakMB: Double? = nil
+    /// Most fresh pages one call mapped (the alternate suite), in MB.
+    var mappedMB: Double? = nil
     var median: Double { seconds.sorted()[seconds.count / 2] }
     var gflops: Double { flops / median / 1e9 }
 }
@@ -324,6 +328,10 @@ let rows: [Row] = configuration.run {
         rows += distillSteps(options)
     }
 
+    if options.suite == "alternate" {
+        rows += alternatingGenerators(options)
+    }
+
     if options.suite == "faces" {
         rows += faceDetection(options)
     }
@@ -368,6 +376,7 @@ if options.json {
     let objects = rows.map { row in
         var object: [String: Any] = ["name": row.name, "gflops": row.gflops, "median_ms": row.median * 1e3]
         if let peak = row.peakMB { object["phase_peak_rss_mb"] = peak }
+        if let mapped = row.mappedMB { object["most_fresh_mb_per_call"] = mapped }
         return object
     }
     let data = try! JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
@@ -377,6 +386,7 @@ if options.json {
     for r in rows {
         let rate = r.flops > 0 ? String(format: "  %7.1f GFLOP/s", r.gflops) : ""
         let peak = r.peakMB.map { String(format: "  peak %6.0f MB", $0) } ?? ""
-        print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", r.median * 1e3) + rate + peak)
+        let mapped = r.mappedMB.map { String(format: "  fresh %6.0f MB", $0) } ?? ""
+        print(r.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f ms", r.median * 1e3) + rate + peak + mapped)
     }
 }
