@@ -34,7 +34,7 @@ struct CoreMLExportTests {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let package = folder.appendingPathComponent("s.mlpackage")
-        try model.writeCoreML(to: package, height: 16, width: 24)
+        try model.writeCoreML(to: package, sizes: [(16, 24)])
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: package.appendingPathComponent("Manifest.json"))) as! [String: Any]
         let entries = manifest["itemInfoEntries"] as! [String: [String: String]]
         #expect(entries[manifest["rootModelIdentifier"] as! String]?["path"] == "com.apple.CoreML/model.mlmodel")
@@ -67,21 +67,21 @@ struct CoreMLExportTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("x.mlpackage")
         try Data("keep".utf8).write(to: file)
-        #expect(throws: ToonIOError.self) { try model.writeCoreML(to: file, height: 16, width: 16) }
+        #expect(throws: ToonIOError.self) { try model.writeCoreML(to: file, sizes: [(16, 16)]) }
         #expect(try Data(contentsOf: file) == Data("keep".utf8))
         let package = folder.appendingPathComponent("y.mlpackage")
-        #expect(throws: ToonIOError.self) { try model.writeCoreML(to: package, height: 16, width: 18) }  // 18 is not a multiple of 4
+        #expect(throws: ToonIOError.self) { try model.writeCoreML(to: package, sizes: [(16, 16), (16, 18)]) }  // 18 is not a multiple of 4
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["x.mlpackage"])
         // An earlier package is replaced whole.
-        try model.writeCoreML(to: package, height: 16, width: 16)
-        try model.writeCoreML(to: package, height: 8, width: 8)
+        try model.writeCoreML(to: package, sizes: [(16, 16)])
+        try model.writeCoreML(to: package, sizes: [(8, 8), (16, 16)])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["x.mlpackage", "y.mlpackage"])
     }
 
-    @Test("coremltools loads the package and rebuilds the program; evaluated, it is within 1e-4 of ToonKit (of the output's range)",
+    @Test("coremltools loads the package and rebuilds the program; evaluated, it is within 1e-4 of ToonKit (of the output's range), fixed size or one of enumerated sizes",
           .enabled(if: CoreMLTools.available || ONNXRuntime.required, "python3 with coremltools is not installed (pip install coremltools)"),
-          arguments: [false, true])
-    func coremltoolsAgrees(degreeInput: Bool) throws {
+          arguments: [(false, false), (true, false), (true, true)])
+    func coremltoolsAgrees(degreeInput: Bool, flexible: Bool) throws {
         let model = Self.student(degreeInput: degreeInput)
         var random = TestRandom(seed: 9)
         let image = random.tensor([1, 3, 12, 20])
@@ -92,7 +92,7 @@ struct CoreMLExportTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let (package, input, degrees, output) = (folder.appendingPathComponent("s.mlpackage"), folder.appendingPathComponent("x.npy"),
                                                  folder.appendingPathComponent("d.npy"), folder.appendingPathComponent("y.npy"))
-        try model.writeCoreML(to: package, height: 12, width: 20)
+        try model.writeCoreML(to: package, sizes: flexible ? [(8, 8), (12, 20), (16, 16)] : [(12, 20)])
         try NPY.write(image, to: input)
         try NPY.write(degree, to: degrees)
         let process = Process()

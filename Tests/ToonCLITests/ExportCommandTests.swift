@@ -3,7 +3,7 @@ import Testing
 
 @Suite("toon export --format coreml", .enabled(if: Toon.available, "the toon executable is not built"))
 struct ExportCommandTests {
-    @Test("without --model the built-in student becomes a package of the asked size; a second export replaces it")
+    @Test("without --model the built-in student becomes a package of the asked size (or sizes); a second export replaces it")
     func builtInPackage() throws {
         let folder = Toon.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -13,6 +13,8 @@ struct ExportCommandTests {
             let (width, height) = (size.split(separator: "x")[0], size.split(separator: "x")[1])
             #expect(result.status == 0 && result.stdout.contains("[1, 3, \(height), \(width)] and degree [1]"), "\(result.stderr)")
         }
+        let several = try Toon.run(["export", "--format", "coreml", "--size", "64x64", "--size", "128x96", "--out", out.path])
+        #expect(several.status == 0 && several.stdout.contains("[1, 3, 64, 64] or [1, 3, 96, 128]"), "\(several.stderr)")
         for file in ["Manifest.json", "Data/com.apple.CoreML/model.mlmodel", "Data/com.apple.CoreML/weights/weight.bin"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
         }

@@ -10,19 +10,21 @@ import ToonNN
 // docs/stylizer.md says what was checked on Linux and what needs a Mac.
 
 extension StudentModel {
-    /// The ML Program for one image of `height` x `width` (both divisible by 2^levels): input
-    /// `image` [1, 3, H, W] (and `degree` [1] for a degree-input student), output `stylized`.
-    func coreMLProgram(height: Int, width: Int) -> MILProgram {
+    /// The ML Program for one image of `height` x `width`, or (with `flexible`) of any size the
+    /// model description lists: then H and W are unknown in the program's types. Input `image`
+    /// [1, 3, H, W] (and `degree` [1] for a degree-input student), output `stylized`.
+    func coreMLProgram(height: Int, width: Int, flexible: Bool = false) -> MILProgram {
         precondition(coreMLSizeProblem(height: height, width: width) == nil, coreMLSizeProblem(height: height, width: width)!)
         var program = MILProgram()
-        let image = MILProgram.Value(name: "image", type: .float([1, 3, height, width]))
+        let (h0, w0): (Int?, Int?) = flexible ? (nil, nil) : (height, width)
+        let image = MILProgram.Value(name: "image", type: .float([1, 3, h0, w0]))
         program.inputs = [image]
         var h = image
         if config.degreeInput {
             let degree = MILProgram.Value(name: "degree", type: .float([1]))
             program.inputs.append(degree)
             // A zero plane of the image's size plus the degree broadcast over it, as in the ONNX file.
-            let plane = MILProgram.TensorType.float([1, 1, height, width])
+            let plane = MILProgram.TensorType.float([1, 1, h0, w0])
             let mean = program.add("reduce_mean", [("x", image), ("axes", program.constant("axes", .ints([1], shape: [1]))),
                                                    ("keep_dims", program.constant("keep_dims", .bool(true)))], plane)
             let zeros = program.add("mul", [("x", mean), ("y", program.scalar("zero", 0))], plane)
@@ -66,9 +68,8 @@ extension StudentModel {
                              stride: Int = 1) -> MILProgram.Value {
         let weight = (parameters["\(layer.name).weight"] * layer.weightGain).contiguous()
         let pad = stride == 1 ? layer.kernel / 2 : 0
-        let (height, width) = (x.type.shape[2]!, x.type.shape[3]!)
-        let out = MILProgram.TensorType.float([1, layer.outChannels, (height + 2 * pad - layer.kernel) / stride + 1,
-                                               (width + 2 * pad - layer.kernel) / stride + 1])
+        let side = { (size: Int?) in size.map { ($0 + 2 * pad - layer.kernel) / stride + 1 } }
+        let out = MILProgram.TensorType.float([1, layer.outChannels, side(x.type.shape[2]), side(x.type.shape[3])])
         var inputs = [("x", x), ("weight", program.constant("\(layer.name).weight", .floats(weight.scalars, shape: weight.shape)))]
         if layer.hasBias {
             let bias = parameters["\(layer.name).bias"].contiguous()
@@ -106,7 +107,7 @@ extension StudentModel {
     /// EqualConv2d's downsampling FIR: padded by 2, filtered (output H + 1) before the stride-2 convolution.
     private func downsamplingFIR(_ x: MILProgram.Value, _ program: inout MILProgram) -> MILProgram.Value {
         let channels = x.type.shape[1]!
-        let out = MILProgram.TensorType.float([1, channels, x.type.shape[2]! + 1, x.type.shape[3]! + 1])
+        let out = MILProgram.TensorType.float([1, channels, x.type.shape[2].map { $0 + 1 }, x.type.shape[3].map { $0 + 1 }])
         return program.add("conv", [("x", x), ("weight", firConstant("fir_down", channels: channels, gain: 1, &program))]
                                    + convolutionOptions(pad: 2, stride: 1, groups: channels, &program), out)
     }
@@ -115,7 +116,7 @@ extension StudentModel {
     /// transposed convolution that crops 1 each side (MIL's weight is [C_in, C_out / groups, 4, 4]).
     private func upsampled(_ x: MILProgram.Value, _ program: inout MILProgram) -> MILProgram.Value {
         let channels = x.type.shape[1]!
-        let out = MILProgram.TensorType.float([1, channels, x.type.shape[2]! * 2, x.type.shape[3]! * 2])
+        let out = MILProgram.TensorType.float([1, channels, x.type.shape[2].map { $0 * 2 }, x.type.shape[3].map { $0 * 2 }])
         return program.add("conv_transpose", [("x", x), ("weight", firConstant("fir_up", channels: channels, gain: 4, &program))]
                                              + convolutionOptions(pad: 1, stride: 2, groups: channels, &program), out)
     }

@@ -6,16 +6,25 @@ import ToonIO
 // hidden folder beside the destination and renamed into place, so a failed export leaves nothing.
 
 extension StudentModel {
-    /// The package's files, by path inside the package, for one image of `height` x `width`.
-    func mlPackageFiles(height: Int, width: Int) -> [(path: String, bytes: [UInt8])] {
-        let program = coreMLProgram(height: height, width: width)
+    /// The package's files, by path inside the package, for images of `sizes` (height, width; the
+    /// first is the default, and with more than one the program's H and W are flexible).
+    func mlPackageFiles(sizes: [(height: Int, width: Int)]) -> [(path: String, bytes: [UInt8])] {
+        let program = coreMLProgram(height: sizes[0].height, width: sizes[0].width, flexible: sizes.count > 1)
         let model = program.encoded { description in
             for input in program.inputs {
-                let meaning = input.name == "image" ? "RGB in [-1, 1]" : "degree of toonification, 0 to 1"
-                description.message(1) { Self.encodeFeature(input, meaning: meaning, into: &$0) }
+                let isImage = input.name == "image"
+                let shapes = isImage && sizes.count > 1 ? sizes.map { [1, 3, $0.height, $0.width] } : []
+                let shape = isImage ? [1, 3, sizes[0].height, sizes[0].width] : [1]
+                description.message(1) {
+                    Self.encodeFeature(input.name, shape: shape, enumerated: shapes,
+                                       meaning: isImage ? "RGB in [-1, 1], [1, 3, H, W]" : "degree of toonification, 0 to 1, [1]", into: &$0)
+                }
             }
             for output in program.outputs {
-                description.message(10) { Self.encodeFeature(output, meaning: "stylized RGB in about [-1, 1]", into: &$0) }
+                description.message(10) {
+                    Self.encodeFeature(output.name, shape: sizes.count > 1 ? nil : [1, 3, sizes[0].height, sizes[0].width], enumerated: [],
+                                       meaning: "stylized RGB in about [-1, 1], the image's size", into: &$0)
+                }
             }
             description.message(100) { metadata in
                 metadata.string(1, "ToonKit stylizer student (\(config.width) wide, \(config.bridgeBlocks) bridge blocks, \(config.levels) levels)")
@@ -32,10 +41,14 @@ extension StudentModel {
     }
 
     /// Writes the `.mlpackage` folder to `url`, replacing an earlier package there (never another
-    /// file or folder); `height` x `width` must pass `coreMLSizeProblem`.
-    public func writeCoreML(to url: URL, height: Int, width: Int) throws(ToonIOError) {
+    /// file or folder), for images of `sizes` (height, width; the first is the default; several
+    /// make the input's size flexible among them); each must pass `coreMLSizeProblem`.
+    public func writeCoreML(to url: URL, sizes: [(height: Int, width: Int)]) throws(ToonIOError) {
         func failure(_ why: String) -> ToonIOError { ToonIOError(url: url, .write(.failed(why))) }
-        if let problem = coreMLSizeProblem(height: height, width: width) { throw failure(problem) }
+        if sizes.isEmpty { throw failure("no image size given") }
+        for (height, width) in sizes {
+            if let problem = coreMLSizeProblem(height: height, width: width) { throw failure(problem) }
+        }
         let manager = FileManager.default
         var isFolder: ObjCBool = false
         let exists = manager.fileExists(atPath: url.path, isDirectory: &isFolder)
@@ -48,7 +61,7 @@ extension StudentModel {
         defer { try? manager.removeItem(at: building) }
         do {
             try manager.createDirectory(at: building, withIntermediateDirectories: false)
-            for (path, bytes) in mlPackageFiles(height: height, width: width) {
+            for (path, bytes) in mlPackageFiles(sizes: sizes) {
                 let file = building.appendingPathComponent(path)
                 try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try AtomicFile.write(Data(bytes), to: file)
@@ -69,13 +82,20 @@ extension StudentModel {
         if exists { try? manager.removeItem(at: old) }
     }
 
-    private static func encodeFeature(_ value: MILProgram.Value, meaning: String, into w: inout ProtobufWriter) {
-        w.string(1, value.name)
-        w.string(2, "\(meaning), [\(value.type.shape.map { $0.map(String.init) ?? "?" }.joined(separator: ", "))]")
+    /// A FeatureDescription of a Float32 multiarray: `shape` (none: any), and the `enumerated`
+    /// shapes it may also take.
+    private static func encodeFeature(_ name: String, shape: [Int]?, enumerated: [[Int]], meaning: String, into w: inout ProtobufWriter) {
+        w.string(1, name)
+        w.string(2, meaning)
         w.message(3) { type in
             type.message(5) { array in  // multiArrayType
-                for size in value.type.shape { array.int(1, size ?? 1) }
+                for size in shape ?? [] { array.int(1, size) }
                 array.int(2, 65568)  // FLOAT32
+                if !enumerated.isEmpty {
+                    array.message(21) { shapes in
+                        for each in enumerated { shapes.message(1) { s in for size in each { s.int(1, size) } } }
+                    }
+                }
             }
         }
     }
