@@ -26,6 +26,8 @@ import Training
 //                   projection-quality [--runs N] [--steps S] [--w-plus]   (the built-in model's seeds 0..N-1
 //                                   projected with pixel MSE + MS-SSIM: PSNR, SSIM and distance in w)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
+//                   stylizer [--resolution R] [--batch B] [--model S]   (the student per frame and video end to
+//                                   end; random weights of the default size, or the student S at degree 1)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -45,6 +47,7 @@ struct Options {
     var steps = 300
     var wPlus = false
     var photo: String? = nil
+    var model: String? = nil
     var upsample = [0, 1]
 
     init(_ args: [String]) {
@@ -70,6 +73,7 @@ struct Options {
             case "--steps": steps = Options.positive(it.next(), a)
             case "--w-plus": wPlus = true
             case "--photo": photo = it.next()
+            case "--model": model = it.next()
             case "--upsample": upsample = [Int(it.next() ?? "") ?? 0]
             case "gemm", "conv", "convgrad", "convup", "filter", "generator", "stylegan3", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "faces", "all": suite = a
             default:

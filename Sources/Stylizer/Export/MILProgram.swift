@@ -94,8 +94,8 @@ struct MILProgram {
         return output
     }
 
-    /// The Model protobuf's bytes (`Data/com.apple.CoreML/model.mlmodel`); `features` describe the
-    /// inputs and outputs (names, types, flexible ranges) in the model description.
+    /// The Model protobuf's bytes (`Data/com.apple.CoreML/model.mlmodel`); `description` writes the
+    /// ModelDescription (the features' names, shapes and enumerated sizes, metadata).
     func encoded(description: (inout ProtobufWriter) -> Void) -> [UInt8] {
         var model = ProtobufWriter()
         model.int(1, Self.specificationVersion)
