@@ -79,20 +79,35 @@ struct CoreMLExportTests {
     }
 
     @Test("coremltools loads the package and rebuilds the program; evaluated, it is within 1e-4 of ToonKit (of the output's range), fixed size or one of enumerated sizes",
-          .enabled(if: CoreMLTools.available || ONNXRuntime.required, "python3 with coremltools is not installed (pip install coremltools)"),
+          .enabled(if: CoreMLTools.available || CoreMLTools.required, "python3 with coremltools is not installed (pip install coremltools)"),
           arguments: [(false, false), (true, false), (true, true)])
     func coremltoolsAgrees(degreeInput: Bool, flexible: Bool) throws {
-        let model = Self.student(degreeInput: degreeInput)
         var random = TestRandom(seed: 9)
-        let image = random.tensor([1, 3, 12, 20])
+        try Self.compareWithCoremltools(Self.student(degreeInput: degreeInput), image: random.tensor([1, 3, 12, 20]),
+                                        sizes: flexible ? [(8, 8), (12, 20), (16, 16)] : [(12, 20)])
+    }
+
+    @Test("the built-in student (width 16, 3 levels, degree input) at 64x64: coremltools' evaluation is within 1e-4 of ToonKit (of the range)",
+          .enabled(if: CoreMLTools.available || CoreMLTools.required, "python3 with coremltools is not installed (pip install coremltools)"))
+    func builtInStudentAgrees() throws {
+        let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/BuiltInModels/Weights/student-shaded64-anime.safetensors")
+        var random = TestRandom(seed: 10)
+        try Self.compareWithCoremltools(try StudentModel.read(from: weights), image: random.tensor([1, 3, 64, 64]), sizes: [(64, 64)])
+    }
+
+    /// Exports `model` for `sizes`, has check_coreml.py evaluate it on `image` (degree 0.25 when the
+    /// student takes one) and compares with ToonKit's output.
+    static func compareWithCoremltools(_ model: StudentModel, image: Tensor, sizes: [(height: Int, width: Int)]) throws {
         let degree = Tensor(shape: [1], scalars: [0.25])
+        let degreeInput = model.config.degreeInput
         let expected = withoutGradients { model.network(image, degree: degreeInput ? degree : nil, model.parameters) }
 
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let (package, input, degrees, output) = (folder.appendingPathComponent("s.mlpackage"), folder.appendingPathComponent("x.npy"),
                                                  folder.appendingPathComponent("d.npy"), folder.appendingPathComponent("y.npy"))
-        try model.writeCoreML(to: package, sizes: flexible ? [(8, 8), (12, 20), (16, 16)] : [(12, 20)])
+        try model.writeCoreML(to: package, sizes: sizes)
         try NPY.write(image, to: input)
         try NPY.write(degree, to: degrees)
         let process = Process()
@@ -115,6 +130,8 @@ struct CoreMLExportTests {
 
 /// Whether coremltools can be imported by python3; CI must not skip the check (scripts/test installs it).
 enum CoreMLTools {
+    static let required = ProcessInfo.processInfo.environment["CI"] == "true"
+
     static let available: Bool = {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
