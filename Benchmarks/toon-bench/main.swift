@@ -28,6 +28,8 @@ import Training
 //                   alternate [--runs N]           (config-f 1024 b4, 256 b1 and 512 b2 alone, then taking turns in
 //                                   one process: time and fresh pages mapped per call)
 //                   [--size S] [--batch B]         (conv, convgrad and convup suites: only these layers)
+//                   stylizer [--resolution R] [--batch B] [--model S]   (the student per frame and video end to
+//                                   end; random weights of the default size, or the student S at degree 1)
 // Prints GFLOP/s (median over runs, after one warm-up) for sgemm and the 3x3 convolutions that
 // dominate StyleGAN2; docs/performance.md records results and how to compare with PyTorch.
 
@@ -47,6 +49,7 @@ struct Options {
     var steps = 300
     var wPlus = false
     var photo: String? = nil
+    var model: String? = nil
     var upsample = [0, 1]
 
     init(_ args: [String]) {
@@ -72,6 +75,7 @@ struct Options {
             case "--steps": steps = Options.positive(it.next(), a)
             case "--w-plus": wPlus = true
             case "--photo": photo = it.next()
+            case "--model": model = it.next()
             case "--upsample": upsample = [Int(it.next() ?? "") ?? 0]
             case "gemm", "conv", "convgrad", "convup", "filter", "generator", "stylegan3", "train", "augment", "project", "projection-quality", "toonify", "stylizer", "faces", "alternate", "all": suite = a
             default:
