@@ -48,7 +48,10 @@ struct MetricsCommand: ParsableCommand {
             undoing the pan (mean absolute difference in 8-bit levels over the part
             both show; 0 for a stylizer that moves with the camera). Printed for full
             frame, beside a frozen output (the first frame's, every frame) for scale,
-            and with --flicker-faces for face-only mode with and without smoothing.
+            and with --flicker-faces for face-only mode with and without smoothing;
+            --flicker-teacher adds the teacher (--teacher-base/--teacher-styled, default
+            the built-in pair) projecting and drawing every frame's face, beside the
+            student on the same faces.
 
             Examples:
               toon metrics --metric swd --network snapshot.safetensors --data anime64.zip

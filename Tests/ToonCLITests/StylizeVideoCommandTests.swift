@@ -79,6 +79,25 @@ struct StylizeVideoCommandTests {
         #expect(image.width == 584 && image.height == 824)
     }
 
+    @Test("flicker beside the teacher toonifying every frame (built-in pair, opencv-doc's photo): both rows, measured apart",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/doc/opencv-doc/opencv4/html/230501201_1.jpg")
+                   && FileManager.default.fileExists(atPath: "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"),
+                   "opencv-doc's photos or libdlib-data are not installed (scripts/install-deps --tests)"))
+    func teacherFlicker() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let student = try Self.student(in: folder)
+        let common = ["metrics", "--metric", "flicker", "--model", student, "--photo", "/usr/share/doc/opencv-doc/opencv4/html/230501201_1.jpg",
+                      "--clip-size", "384", "--clip-frames", "3", "--pan", "4,2"]
+        let result = try Toon.run(common + ["--flicker-teacher", "--teacher-steps", "2", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        let teacher = json["teacher-per-frame"] as? Double ?? -1, perFrame = json["student-per-frame"] as? Double ?? -1
+        #expect(teacher > 0 && perFrame > 0 && teacher != perFrame, "\(result.stdout)")
+        let stray = try Toon.run(common + ["--teacher-steps", "2"])
+        #expect(stray.status == 64 && stray.stderr.contains("go with --flicker-teacher"), "\(stray.stderr)")
+    }
+
     @Test("SIGINT or SIGTERM mid-video: exit 128 + signal, no output, no temporary file or ffmpeg log, no ffmpeg left", arguments: [SIGINT, SIGTERM])
     func interrupted(signal: Int32) throws {
         let folder = Toon.temporaryFolder()

@@ -5,8 +5,9 @@ import ToonIO
 
 /// Face-only stylization of a stream of frames: faces found every `detectEvery` frames, followed
 /// between detections by their landmarks, each face's square smoothed over time (one-euro), cut
-/// out aligned, stylized by the student and pasted back under a feathered mask. The rest of the
-/// frame is left as it was. One instance per video: it keeps the faces it tracks.
+/// out aligned, stylized by the student (or any function of an aligned face, such as the teacher's
+/// per-frame toonify the flicker metric compares with) and pasted back under a feathered mask. The
+/// rest of the frame is left as it was. One instance per video: it keeps the faces it tracks.
 public final class FaceOnlyStylizer {
     /// How faces are found, followed and cut out.
     public struct Settings: Sendable, Equatable {
@@ -41,8 +42,10 @@ public final class FaceOnlyStylizer {
         var smoother: FaceSquareSmoother?
     }
 
-    /// Stylizes each aligned face.
-    public let student: StudentModel
+    /// Stylizes each aligned face: [1, 3, faceSide, faceSide] in [-1, 1] and the degree, to the same.
+    private let stylizeFace: (Tensor, Float?) -> Tensor
+    /// The side of the aligned faces `stylizeFace` sees.
+    public let faceSide: Int
     /// Finds faces on detection frames.
     public let detector: FaceDetector
     /// Places the 68 landmarks every frame.
@@ -58,20 +61,25 @@ public final class FaceOnlyStylizer {
     private var tracks: [Track] = []
 
     /// A stylizer for frames `interval` seconds apart; `predictor` must give dlib's 68 points.
-    public init(student: StudentModel, detector: FaceDetector, predictor: ShapePredictor, settings: Settings = Settings(),
+    public convenience init(student: StudentModel, detector: FaceDetector, predictor: ShapePredictor, settings: Settings = Settings(),
                 interval: Double = 1.0 / 30) {
+        // The student is fully convolutional: any multiple of 2^levels near faceSize will do.
+        let step = 1 << student.config.levels
+        self.init(faceSide: (settings.faceSize + step - 1) / step * step, detector: detector, predictor: predictor,
+                  settings: settings, interval: interval) { student.stylize($0, degree: $1) }
+    }
+
+    /// A stylizer that hands each aligned face, `faceSide` pixels square, to `stylizeFace`.
+    public init(faceSide: Int, detector: FaceDetector, predictor: ShapePredictor, settings: Settings = Settings(),
+                interval: Double = 1.0 / 30, stylizeFace: @escaping (Tensor, Float?) -> Tensor) {
         precondition(predictor.pointCount == 68, "face-only mode needs a 68-point predictor, not \(predictor.pointCount)")
-        self.student = student
+        precondition(faceSide >= 8, "face side \(faceSide)")
+        self.faceSide = faceSide
+        self.stylizeFace = stylizeFace
         self.detector = detector
         self.predictor = predictor
         self.settings = settings
         self.interval = interval
-    }
-
-    /// The side the student sees: `faceSize` up to a multiple of 2^levels.
-    public var faceSide: Int {
-        let step = 1 << student.config.levels
-        return (settings.faceSize + step - 1) / step * step
     }
 
     /// `frame` with every tracked face stylized; the squares used, in track order.
@@ -96,7 +104,7 @@ public final class FaceOnlyStylizer {
             var square = FaceSquare(landmarks: points)
             if tracks[k].smoother != nil { square = tracks[k].smoother!.smooth(square, interval: interval) }
             guard square.side >= 4 else { continue }
-            let face = student.stylize(FaceCrop.cut(frame, square: square, side: faceSide), degree: degree)
+            let face = stylizeFace(FaceCrop.cut(frame, square: square, side: faceSide), degree)
             FaceCrop.paste(face, into: &frame, square: square)
             squares.append(square)
         }
