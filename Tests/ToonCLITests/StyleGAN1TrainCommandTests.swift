@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 import StyleGAN
@@ -96,6 +97,25 @@ struct StyleGAN1TrainCommandTests {
         #expect(resumed.status == 0 && resumed.stdout.contains("Resuming"), "\(resumed.stderr)")
         let c = try Data(contentsOf: try runFolder(stopped).appendingPathComponent(Self.snapshotName))
         #expect(a == c, "the resumed run's final snapshot differs from the uninterrupted run's")
+    }
+
+    @Test("a conditional v1 pickle (d16: LabelSwitch D) trains on a labelled set, and its snapshot generates a class")
+    func conditional() throws {
+        let folder = Toon.temporaryFolder()
+        let data = folder.appendingPathComponent("classes16.zip")
+        try DatasetWriter.write(to: data, count: 8, labelDimension: 3) { i in
+            let samples = (0..<(16 * 16 * 3)).map { Float(($0 * 7 + i * 31) % 256) / 255 }
+            return DatasetItem(image: Image(width: 16, height: 16, channels: 3, samples: samples),
+                               labels: (0..<3).map { $0 == i % 3 ? 1 : 0 })
+        }
+        let runs = folder.appendingPathComponent("runs")
+        let result = try Toon.run(["train", "--resume", Self.fixtures.appendingPathComponent("d16.pkl").path, "--data", data.path,
+                                   "--batch", "4", "--kimg", "0.008", "--tick", "0.008", "--metrics", "none", "--outdir", runs.path])
+        #expect(result.status == 0 && result.stdout.contains("conditional on 3 labels"), "\(result.stderr)")
+        let snapshot = try runFolder(runs).appendingPathComponent(Self.snapshotName)
+        let out = folder.appendingPathComponent("out")
+        let generated = try Toon.run(["generate", "--network", snapshot.path, "--seeds", "0", "--class", "2", "--outdir", out.path])
+        #expect(generated.status == 0, "\(generated.stderr)")
     }
 
     @Test("a v1 pickle mid-way through progressive growing, or v1 with augmentation, is refused in one line")

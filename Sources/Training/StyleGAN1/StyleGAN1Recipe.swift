@@ -93,7 +93,8 @@ extension TrainingPhases {
         -> (loss: Float, real: Float, fake: Float, r1: Float) {
         let leaves = discriminatorLeaves(state.discriminator)
         let fakes = withoutGradients {
-            runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents)
+            // D_logistic_simplegp gives G the reals' labels; G_logistic_nonsaturating draws its own.
+            runGenerator(&state.generator, trainable: nil, batch: options.batch, step: state.step, Self.dMainLatents, labels: realLabels)
         }
         let fakeLogits = discriminator(fakes.images, labels: fakes.labels, leaves)
         let fakeLoss = GANLoss.discriminatorFake(fakeLogits)
