@@ -1,4 +1,5 @@
 import Foundation
+import StyleGAN
 import Testing
 import ToonCore
 import ToonIO
@@ -120,6 +121,26 @@ struct StyleGAN1DiscriminatorTests {
             q.update("b16.conv1.weight", to: w)
             return d(images, labels: labels, q).sum()
         }, at: p["b16.conv1.weight"])
+    }
+
+    @Test("a pickle holding Gs alone gets a fresh D_basic with the generator's widths and labels")
+    func freshDiscriminatorFollowsTheGenerator() throws {
+        let g = try GeneratorLoader.load(Self.folder.appendingPathComponent("b16.pkl")).generator
+        let config = StyleGAN1Recipe.discriminator(for: g.config)
+        #expect(config.styleGAN1 == StyleGAN1DiscriminatorSettings() && config.labelDimension == 3)
+        #expect(config.channelBase == g.config.channelBase && config.channelMax == g.config.channelMax && config.mbstdGroupSize == 4)
+        let d = try Discriminator(config)
+        let p = d.spec.initialize(seed: 1)
+        let labels = Tensor(shape: [4, 3], scalars: [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0])
+        let scores = withoutGradients { d(Tensor.randomNormal(shape: [4, 3, 16, 16], seed: 2), labels: labels, p) }
+        #expect(scores.shape == [4, 1] && scores.scalars.allSatisfy(\.isFinite))
+    }
+
+    @Test("Freeze-D counts D_basic's layers from the input, and lod is never trained")
+    func freezeDNames() throws {
+        let (d, _) = try Self.discriminator("c16.pkl")
+        #expect(d.frozenNames(firstLayers: 0) == ["lod"])
+        #expect(d.frozenNames(firstLayers: 2) == ["lod", "b16.fromrgb.weight", "b16.fromrgb.bias", "b16.conv0.weight", "b16.conv0.bias"])
     }
 
     @Test("D_basic settings ToonKit does not build, or a fork's, are refused by name")
