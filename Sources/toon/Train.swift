@@ -20,7 +20,9 @@ struct Train: ParsableCommand {
             --resume latest continues the newest run in RUNS where it stopped and
             ends with the weights of a run never stopped. --resume FILE starts a
             new run from a snapshot, or fine-tunes a generator from any file
-            toon reads (D from NVLabs pickles, else fresh).
+            toon reads (D from NVLabs pickles, else fresh). An original StyleGAN
+            (v1) pickle continues with v1's recipe and D_basic at its full
+            resolution (lod 0); see docs/stylegan1.md.
 
             --cond trains a conditional G and D on the labels in the dataset's
             dataset.json (one-hot classes or float vectors, as NVLabs stores them);
@@ -161,7 +163,8 @@ struct Train: ParsableCommand {
         if case .latest = source, RunDirectory.latestSnapshot(under: root) == nil {
             throw UsageProblem("\(outdir): no run with a snapshot to resume")
         }
-        let made = try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root)
+        let made = try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root,
+                                         batch: batch, gamma: gamma)
         // A resumed network keeps its own architecture; --cond cannot add labels to an unconditional one.
         if cond && made.run.options.generator.cDim == 0 {
             throw UsageProblem("\(resume ?? data): --cond, but the network resumed from it is unconditional")

@@ -37,8 +37,15 @@ public enum GeneratorLoader {
         return try convert(checkpoint, url: url)
     }
 
-    static func convert(_ checkpoint: ForeignCheckpoint, url: URL) throws(StyleGANError) -> LoadedGenerator {
-        let tensors = checkpoint.generator
+    /// Another network of a checkpoint built like its generator: TF pickles' training G beside Gs,
+    /// which training resumes from (Gs being G's moving average).
+    public static func load(_ checkpoint: ForeignCheckpoint, network: String, url: URL) throws(StyleGANError) -> LoadedGenerator {
+        guard checkpoint.networks[network] != nil else { throw StyleGANError(url: url, .checkpoint("no network \(network)")) }
+        return try convert(checkpoint, url: url, network: network)
+    }
+
+    static func convert(_ checkpoint: ForeignCheckpoint, url: URL, network: String? = nil) throws(StyleGANError) -> LoadedGenerator {
+        let tensors = network.flatMap { checkpoint.networks[$0] } ?? checkpoint.generator
         let format: LoadedGenerator.Format
         let config: GeneratorConfig
         let source: (String) -> ForeignSource?

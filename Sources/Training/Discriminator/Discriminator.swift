@@ -12,6 +12,8 @@ public struct Discriminator: Sendable {
     let labelMapping: LabelMapping?
     let epilogue: DiscriminatorEpilogue
     let filter: FIRFilter
+    /// The original StyleGAN's D, which replaces the rest when the config is v1.
+    let basic: BasicDiscriminator?
 
     public init(_ config: DiscriminatorConfig) throws(TrainingError) {
         try config.validate()
@@ -20,10 +22,12 @@ public struct Discriminator: Sendable {
         labelMapping = config.isConditional ? LabelMapping(config: config) : nil
         epilogue = DiscriminatorEpilogue(config: config)
         filter = setupFilter(config.resampleFilter)
+        basic = config.styleGAN1.map { BasicDiscriminator(config, $0) }
     }
 
     /// Every parameter, with NVLabs' initialisation.
     public var spec: ParameterSpec {
+        if let basic { return basic.spec }
         var spec = ParameterSpec()
         for block in blocks { block.declare(into: &spec) }
         labelMapping?.declare(into: &spec)
@@ -34,6 +38,7 @@ public struct Discriminator: Sendable {
     /// The parameter names of D's first `count` layers, counted as NVLabs' Freeze-D counts them: from
     /// the input, each block's fromRGB, conv0, conv1 and skip in turn; the 4x4 epilogue is never frozen.
     public func frozenNames(firstLayers count: Int) -> Set<String> {
+        if let basic { return basic.frozenNames(firstLayers: count) }
         let layers = blocks.flatMap { block in [block.fromRGB, block.conv0, block.conv1, block.skip].compactMap { $0 } }
         let frozen = layers.prefix(max(count, 0)).map(\.name)
         return Set(spec.entries.map(\.name).filter { name in frozen.contains { name.hasPrefix($0 + ".") } })
@@ -44,6 +49,11 @@ public struct Discriminator: Sendable {
         let r = config.imageResolution
         precondition(images.rank == 4 && images.shape[1] == config.imageChannels && images.shape[2] == r && images.shape[3] == r,
                      "discriminator: images \(images.shape), expected [N, \(config.imageChannels), \(r), \(r)]")
+        if let basic {
+            precondition(!config.isConditional || labels?.shape == [images.shape[0], config.labelDimension],
+                         "discriminator: labels \(labels?.shape ?? []), expected [\(images.shape[0]), \(config.labelDimension)]")
+            return basic(images, labels: labels, p)
+        }
         let cmap = labelMapping.map { mapping in
             guard let labels else { preconditionFailure("discriminator: this D is conditional and needs labels") }
             precondition(labels.shape == [images.shape[0], config.labelDimension],

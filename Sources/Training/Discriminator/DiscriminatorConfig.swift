@@ -1,4 +1,5 @@
-/// The architecture of a StyleGAN2 discriminator (NVLabs' resnet D), stored with training snapshots.
+/// The architecture of a StyleGAN2 discriminator (NVLabs' resnet D), or with `styleGAN1` set of an
+/// original StyleGAN one (`D_basic`), stored with training snapshots.
 public struct DiscriminatorConfig: Codable, Equatable, Sendable {
     public var imageResolution: Int
     public var imageChannels: Int
@@ -16,6 +17,8 @@ public struct DiscriminatorConfig: Codable, Equatable, Sendable {
     /// Width of c's mapped form cmap (nil: channels at 4x4, NVLabs' default) and its mapping layers (nil: 8).
     public var cmapDim: Int?
     public var mappingLayers: Int?
+    /// Set for an original StyleGAN (v1) `D_basic` (nil: StyleGAN2's resnet D; older snapshots).
+    public var styleGAN1: StyleGAN1DiscriminatorSettings?
 
     /// c's length; 0 for an unconditional D.
     public var labelDimension: Int { cDim ?? 0 }

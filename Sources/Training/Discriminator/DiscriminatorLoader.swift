@@ -15,6 +15,7 @@ public enum DiscriminatorLoader {
         case .tfStyleGAN2: tf = true
         case .nvlabsPyTorch: tf = false
         // StyleGAN (v1)'s D_basic is another network (progressive growing, no residual blocks).
+        case .tfStyleGAN1: return try BasicDiscriminatorLoader.load(checkpoint)
         default: return nil
         }
         return try load(set, tf: tf, resolution: resolution, source: checkpoint.source)

@@ -79,5 +79,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         }
         do { try generator.validate() } catch { throw TrainingError(error) }
         try discriminator.validate()
+        try validateStyleGAN1Recipe()
     }
 }

@@ -66,13 +66,13 @@ struct TrainingPhases: Sendable {
 
     /// NVLabs run_G: (z, c) -> ws (with style mixing at one random layer for the whole batch) -> image
     /// with fresh noise. Updates G's w_avg as their mapping does in training mode. `labels` are the
-    /// images' c (nil in an unconditional run), for D to see beside them.
+    /// images' c (nil in an unconditional run), for D to see beside them: `labels` where given, else drawn.
     func runGenerator(_ g: inout ParameterStore, trainable: ParameterStore?, batch n: Int, step: Int,
-                      _ purposes: Latents) -> (images: Tensor, ws: Tensor, labels: Tensor?) {
+                      _ purposes: Latents, labels: Tensor? = nil) -> (images: Tensor, ws: Tensor, labels: Tensor?) {
         var net = generatorTemplate
         net.parameters = trainable ?? g
         let zDim = options.generator.zDim
-        let c = generatedLabels?.draw(n, purposes.labels, step: step)
+        let c = labels ?? generatedLabels?.draw(n, purposes.labels, step: step)
         var ws = net.mapping(z: random.normal([n, zDim], purposes.main, step), c: c)
         updateWAverage(&g, ws)
         if options.styleMixing > 0 {

@@ -30,8 +30,8 @@ public struct TrainingState: Sendable {
         let generator = Generator.spec(options.generator).initialize(seed: options.seed)
         let discriminator = try! Discriminator(options.discriminator).spec.initialize(seed: options.seed &+ 1)
         return TrainingState(generator: generator, generatorEMA: generator, discriminator: discriminator,
-                             generatorOptimizer: Self.optimizer(options.generatorLearningRate, interval: options.gRegInterval),
-                             discriminatorOptimizer: Self.optimizer(options.discriminatorLearningRate, interval: options.dRegInterval),
+                             generatorOptimizer: Self.optimizer(options.generatorLearningRate, interval: options.gRegInterval, options),
+                             discriminatorOptimizer: Self.optimizer(options.discriminatorLearningRate, interval: options.dRegInterval, options),
                              step: 0, imagesSeen: 0, plMean: 0, augmentP: 0, tick: 0)
     }
 

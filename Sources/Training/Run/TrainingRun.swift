@@ -144,6 +144,12 @@ public struct TrainingRun {
     /// One batch: Gmain, Greg (every gRegInterval), Dmain, Dreg (every dRegInterval), then G_ema.
     mutating func trainStep(_ statistics: inout TickStatistics) {
         let (reals, realLabels) = nextReals()
+        if options.generator.isStyleGAN1 {
+            phases.styleGAN1Step(&state, reals: reals, realLabels: realLabels, statistics: &statistics)
+            state.imagesSeen += options.batch
+            state.step += 1
+            return
+        }
         statistics.add("loss_G", phases.generatorMain(&state))
         if options.plWeight > 0 && state.step % options.gRegInterval == 0 {
             statistics.add("pl", phases.generatorRegularization(&state))

@@ -20,8 +20,10 @@ public enum TrainingStart {
     /// The run for `source` under `root`; `options` are used for new runs (a snapshot brings its own,
     /// where only `totalKimg` is taken from `kimg` when given). `resumed` is true when an existing run
     /// folder goes on.
+    /// A StyleGAN (v1) pickle continues with v1's recipe (`StyleGAN1Recipe`), where `batch` and `gamma`
+    /// (the command line's, nil when not given) replace its own.
     public static func run(_ source: Source, options: TrainingOptions, kimg: Double?, data: any TrainingImages,
-                           dataName: String, root: URL) throws -> (run: TrainingRun, resumed: Bool) {
+                           dataName: String, root: URL, batch: Int? = nil, gamma: Float? = nil) throws -> (run: TrainingRun, resumed: Bool) {
         try options.validate()  // before any state is built from the options
         let newFolder = { RunDirectory.next(in: root, dataName: dataName, configName: options.configName) }
         func continued(_ snapshot: URL) throws -> (TrainingOptions, TrainingState) {
@@ -45,8 +47,14 @@ public enum TrainingStart {
                 return (try TrainingRun(options: saved, data: data, directory: newFolder(), state: state), false)
             }
             let loaded = try GeneratorLoader.load(url).generator
+            if loaded.config.isStyleGAN1 {
+                var (v1, state) = try StyleGAN1Start.state(url, gs: loaded, base: options, overrides: .init(batch: batch, gamma: gamma))
+                if let kimg { v1.totalKimg = kimg }
+                let folder = RunDirectory.next(in: root, dataName: dataName, configName: v1.configName)
+                return (try TrainingRun(options: v1, data: data, directory: folder, state: state), false)
+            }
             guard loaded.config.isStyleGAN2 else {
-                throw TrainingError(url: url, .config("a \(loaded.config.generation) generator; training continues StyleGAN2 networks only so far"))
+                throw TrainingError(url: url, .config("a \(loaded.config.generation) generator; training continues StyleGAN2 and StyleGAN (v1) networks only"))
             }
             // NVLabs' pickles carry D beside G; other formats hold a generator alone, and D starts fresh.
             let foreign = try? ForeignCheckpoint.load(from: url)

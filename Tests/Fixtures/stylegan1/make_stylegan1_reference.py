@@ -28,6 +28,24 @@ matters, pickles them as the official code does, and records what the official c
     b16_img_default.npy  Gs.run(z, labels, randomize_noise=False): the stored psi 0.6 on 4 ws
     b16_img_psi1.0.npy   Gs.run(z, labels, truncation_psi=1, randomize_noise=False)
 
+  c16.pkl  (G, D, Gs), protocol 4: G_style at 16 px (z = w = 16, 2 mapping layers of 16, fmap_base 64,
+           fmap_max 16) and D_basic with its defaults (fmap_base 64, fmap_max 16, mbstd group 4), every
+           constant of D moved too. ToonKit's training tests resume it.
+    c16_images.npy    4 random images; c16_d.npy D.run(images, None); c16_d_grad.npy the gradient of
+                      sum(D(images)) with respect to the images (what R1 squares)
+    c16_d_lod1.3.npy  D.run(images, None) with D's lod variable at 1.3
+    c16_z.npy, c16_ws.npy  z of seeds 5, 6 and their w broadcast to the 6 ws
+    c16_img.npy       Gs.components.synthesis.run(ws, randomize_noise=False)
+    c16_ws_grad.npy   d sum(image * c16_img_weights) / d ws through the synthesis (stored noise)
+    c16_z_grad.npy    d sum(w * c16_w_weights) / d z through the mapping
+  d16.pkl  (G, D, Gs), protocol 4, conditional (3 classes), D_basic with every setting changed: relu,
+           use_wscale False, mbstd_group_size 2, mbstd_num_features 2, fused_scale True (the stride-2
+           4x4 conv), blur_filter [1, 3, 3, 1], fmap_base 32, fmap_max 8.
+    d16_images.npy, d16_labels.npy (classes 2, 0, 1, 2); d16_d.npy, d16_d_grad.npy as for c16;
+    d16_d_grad_exact.npy  the same gradient with blur2d's custom gradient bypassed (TF differentiates
+                      the blur itself): for an even filter the custom one is not the exact transpose
+    d16_d_lod0.6.npy  with D's lod at 0.6
+
 Each case runs one batch. reference.json lists the cases, the code's commit and the versions.
 
 Patches (the official code targets TensorFlow 1.x; it runs here under TensorFlow 2's tf.compat.v1
@@ -223,6 +241,99 @@ def main():
     with open(os.path.join(out, "b16.pkl"), "wb") as f:
         pickle.dump(Gsb, f, protocol=5)
     cases["b16"] = dict(pickle="b16.pkl", seeds=seeds_b, classes=classes, truncation_psi=0.6, truncation_cutoff=4, lod=0.6)
+
+    # ---- c16 and d16: discriminators (D_basic) and the backward pass, for training ----
+    def run_d(D, images, labels):
+        return D.run(images, labels)
+
+    def d_and_r1(D, images, labels):
+        """D's scores, and the gradient of their sum with respect to the images (what R1 squares)."""
+        x = tf.placeholder(tf.float32, [None] + list(images.shape[1:]))
+        c = tf.placeholder(tf.float32, [None, labels.shape[1]])
+        scores = D.get_output_for(x, c, is_training=True)
+        grad = tf.gradients(tf.reduce_sum(scores), [x])[0]
+        return tflib.run([scores, grad], {x: images, c: labels})
+
+    def synthesis_grad(Gs, ws, weights):
+        """d sum(image * weights) / d ws through G_synthesis with the stored noise."""
+        x = tf.placeholder(tf.float32, [None] + list(ws.shape[1:]))
+        image = Gs.components.synthesis.get_output_for(x, randomize_noise=False)
+        return tflib.run(tf.gradients(tf.reduce_sum(image * weights), [x])[0], {x: ws})
+
+    def mapping_grad(Gs, z, labels, weights):
+        """d sum(w * weights) / d z through G_mapping."""
+        x = tf.placeholder(tf.float32, [None, z.shape[1]])
+        c = tf.placeholder(tf.float32, [None, labels.shape[1]])
+        w = Gs.components.mapping.get_output_for(x, c)
+        return tflib.run(tf.gradients(tf.reduce_sum(w * weights), [x])[0], {x: z, c: labels})
+
+    # c16: defaults at 16 px, (G, D, Gs) with every constant of D moved; the training tests resume it.
+    Gc = tflib.Network("G", func_name="training.networks_stylegan.G_style", num_channels=3, resolution=16, label_size=0,
+                       latent_size=16, dlatent_size=16, mapping_layers=2, mapping_fmaps=16, fmap_base=64, fmap_max=16)
+    Dc = tflib.Network("D", func_name="training.networks_stylegan.D_basic", num_channels=3, resolution=16, label_size=0,
+                       fmap_base=64, fmap_max=16)
+    perturb(Gc, tflib, rng)
+    Gsc = Gc.clone("Gs")
+    perturb(Gc, tflib, rng)
+    perturb(Dc, tflib, rng)
+    images_c = rng.standard_normal([4, 3, 16, 16]).astype(np.float32)
+    no_labels = np.zeros([4, 0], np.float32)
+    save("c16_images.npy", images_c)
+    scores, r1_grad = d_and_r1(Dc, images_c, no_labels)
+    save("c16_d.npy", scores)
+    save("c16_d_grad.npy", r1_grad)
+    Dc.set_var("lod", np.float32(1.3))
+    save("c16_d_lod1.3.npy", run_d(Dc, images_c, no_labels))
+    Dc.set_var("lod", np.float32(0))
+    zc = np.concatenate([np.random.RandomState(s).randn(1, 16) for s in [5, 6]]).astype(np.float32)
+    wsc = np.repeat(Gsc.components.mapping.run(zc, None)[:, :1], 6, axis=1)
+    weights_img = rng.standard_normal([2, 3, 16, 16]).astype(np.float32)
+    weights_w = rng.standard_normal([2, 6, 16]).astype(np.float32)
+    save("c16_ws.npy", wsc)
+    save("c16_img.npy", Gsc.components.synthesis.run(wsc, randomize_noise=False))
+    save("c16_img_weights.npy", weights_img)
+    save("c16_ws_grad.npy", synthesis_grad(Gsc, wsc, weights_img))
+    save("c16_z.npy", zc)
+    save("c16_w_weights.npy", weights_w)
+    save("c16_z_grad.npy", mapping_grad(Gsc, zc, np.zeros([2, 0], np.float32), weights_w))
+    for net in (Gc, Dc, Gsc):
+        strip_source(net)
+    with open(os.path.join(out, "c16.pkl"), "wb") as f:
+        pickle.dump((Gc, Dc, Gsc), f, protocol=4)
+    cases["c16"] = dict(pickle="c16.pkl", d_batch=4, d_lod_case=1.3, seeds=[5, 6])
+
+    # d16: D with every setting away from its default, conditional; G tiny and conditional too.
+    Gd = tflib.Network("G", func_name="training.networks_stylegan.G_style", num_channels=3, resolution=16, label_size=3,
+                       latent_size=8, dlatent_size=8, mapping_layers=2, mapping_fmaps=8, fmap_base=32, fmap_max=8)
+    Dd = tflib.Network("D", func_name="training.networks_stylegan.D_basic", num_channels=3, resolution=16, label_size=3,
+                       fmap_base=32, fmap_max=8, nonlinearity="relu", use_wscale=False, mbstd_group_size=2,
+                       mbstd_num_features=2, fused_scale=True, blur_filter=[1, 3, 3, 1])
+    Gsd = Gd.clone("Gs")
+    perturb(Dd, tflib, rng)
+    images_d = rng.standard_normal([4, 3, 16, 16]).astype(np.float32)
+    labels_d = one_hot([2, 0, 1, 2], 3)
+    save("d16_images.npy", images_d)
+    save("d16_labels.npy", labels_d)
+    scores, r1_grad = d_and_r1(Dd, images_d, labels_d)
+    save("d16_d.npy", scores)
+    save("d16_d_grad.npy", r1_grad)
+    # blur2d's custom gradient blurs the incoming gradient with the flipped filter and the same 'SAME'
+    # padding: for an even filter that is not the transpose of the forward blur (its padding is
+    # asymmetric), so the official input gradient is off by a pixel there. The true gradient, with
+    # blur2d's custom gradient bypassed, for comparison:
+    import training.networks_stylegan as networks
+    custom_blur = networks.blur2d
+    networks.blur2d = lambda x, f=[1, 2, 1], normalize=True: networks._blur2d(x, f, normalize)
+    save("d16_d_grad_exact.npy", d_and_r1(Dd, images_d, labels_d)[1])
+    networks.blur2d = custom_blur
+    Dd.set_var("lod", np.float32(0.6))
+    save("d16_d_lod0.6.npy", run_d(Dd, images_d, labels_d))
+    Dd.set_var("lod", np.float32(0))
+    for net in (Gd, Dd, Gsd):
+        strip_source(net)
+    with open(os.path.join(out, "d16.pkl"), "wb") as f:
+        pickle.dump((Gd, Dd, Gsd), f, protocol=4)
+    cases["d16"] = dict(pickle="d16.pkl", d_batch=4, classes=[2, 0, 1, 2], d_lod_case=0.6)
 
     commit = args.commit or subprocess.run(["git", "-C", args.repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     info = dict(code="NVlabs/stylegan", commit=commit or "unknown", tensorflow=tf.__version__, numpy=np.__version__,
