@@ -79,7 +79,7 @@ struct CoreMLExportTests {
     }
 
     @Test("coremltools loads the package and rebuilds the program; evaluated, it is within 1e-4 of ToonKit (of the output's range), fixed size or one of enumerated sizes",
-          .enabled(if: CoreMLTools.available || CoreMLTools.required, "python3 with coremltools is not installed (pip install coremltools)"),
+          .enabled(if: PythonReference.importable("coremltools") || PythonReference.required, "python3 with coremltools is not installed (pip install coremltools)"),
           arguments: [(false, false), (true, false), (true, true)])
     func coremltoolsAgrees(degreeInput: Bool, flexible: Bool) throws {
         var random = TestRandom(seed: 9)
@@ -88,7 +88,7 @@ struct CoreMLExportTests {
     }
 
     @Test("the built-in student (width 16, 3 levels, degree input) at 64x64: coremltools' evaluation is within 1e-4 of ToonKit (of the range)",
-          .enabled(if: CoreMLTools.available || CoreMLTools.required, "python3 with coremltools is not installed (pip install coremltools)"))
+          .enabled(if: PythonReference.importable("coremltools") || PythonReference.required, "python3 with coremltools is not installed (pip install coremltools)"))
     func builtInStudentAgrees() throws {
         let weights = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/BuiltInModels/Weights/student-shaded64-anime.safetensors")
@@ -110,36 +110,7 @@ struct CoreMLExportTests {
         try model.writeCoreML(to: package, sizes: sizes)
         try NPY.write(image, to: input)
         try NPY.write(degree, to: degrees)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, package.path, input.path] + (degreeInput ? [degrees.path] : []) + [output.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "coremltools check failed: \(message)")
-        let got = try NPY.read(output)
-        #expect(got.shape == expected.shape)
-        let range = expected.scalars.max()! - expected.scalars.min()!
-        let worst = zip(got.scalars, expected.scalars).map { abs($0 - $1) }.max()!
-        #expect(worst <= 1e-4 * range, "worst difference \(worst) of range \(range)")
+        try PythonReference.expectAgreement(script: Self.script, arguments: [package.path, input.path] + (degreeInput ? [degrees.path] : []),
+                                            output: output, expected: expected, what: "coremltools check")
     }
-}
-
-/// Whether coremltools can be imported by python3; CI must not skip the check (scripts/test installs it).
-enum CoreMLTools {
-    static let required = ProcessInfo.processInfo.environment["CI"] == "true"
-
-    static let available: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import coremltools"]
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
 }

@@ -8,7 +8,7 @@ import ToonTestSupport
 
 /// The exported ONNX file, run by onnxruntime (PyPI; scripts/test installs it), against ToonKit.
 @Suite("ONNX export: onnxruntime computes what ToonKit computes",
-       .enabled(if: ONNXRuntime.available || ONNXRuntime.required, "python3 with onnxruntime is not installed (pip install onnxruntime)"))
+       .enabled(if: PythonReference.importable("onnxruntime") || PythonReference.required, "python3 with onnxruntime is not installed (pip install onnxruntime)"))
 struct ONNXExportTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference/run_onnx.py")
 
@@ -33,34 +33,7 @@ struct ONNXExportTests {
         try model.writeONNX(to: onnx)
         try NPY.write(image, to: input)
         try NPY.write(degree, to: degrees)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, onnx.path, input.path] + (degreeInput ? [degrees.path] : []) + [output.path]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "onnxruntime failed: \(message)")
-        let got = try NPY.read(output)
-        #expect(got.shape == expected.shape)
-        let range = expected.scalars.max()! - expected.scalars.min()!
-        let worst = zip(got.scalars, expected.scalars).map { abs($0 - $1) }.max()!
-        #expect(worst <= 1e-4 * range, "worst difference \(worst) of range \(range)")
+        try PythonReference.expectAgreement(script: Self.script, arguments: [onnx.path, input.path] + (degreeInput ? [degrees.path] : []),
+                                            output: output, expected: expected, what: "onnxruntime")
     }
-}
-
-/// Whether onnxruntime can be imported by python3; CI must not skip the check (scripts/test installs it).
-enum ONNXRuntime {
-    static let required = ProcessInfo.processInfo.environment["CI"] == "true"
-
-    static let available: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import onnxruntime"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
 }
