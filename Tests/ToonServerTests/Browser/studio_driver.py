@@ -18,8 +18,11 @@ class Browser:
         self.from_child, from_child_w = os.pipe()
 
         def wire():  # the child reads commands on fd 3 and answers on fd 4
-            os.dup2(to_child_r, 3)
-            os.dup2(from_child_w, 4)
+            # Copies first: the pipes may already sit on 3 or 4, and dup2 onto itself would keep
+            # them close-on-exec; dup2 onto another number makes them inheritable.
+            reading, writing = os.dup(to_child_r), os.dup(from_child_w)
+            os.dup2(reading, 3)
+            os.dup2(writing, 4)
 
         self.process = subprocess.Popen(
             [chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
@@ -124,7 +127,7 @@ def toonify(browser, out, downloads, upload, style, degree, later_degree, name, 
     browser.wait("/^(png|jpeg|mp4|matroska) /.test(document.getElementById('upload-status').textContent)", "the upload")
     browser.wait(f"!!document.querySelector('#toonify-styles button[data-style=\"{style}\"]')", "the style buttons")
     browser.evaluate(f"document.querySelector('#toonify-styles button[data-style=\"{style}\"]').click()")
-    browser.evaluate(f"const s = document.getElementById('degree'); s.value = '{degree}'; s.dispatchEvent(new Event('input'))")
+    browser.evaluate(f"{{ const s = document.getElementById('degree'); s.value = '{degree}'; s.dispatchEvent(new Event('input')); }}")
     browser.evaluate("document.getElementById('steps').value = '8'")
     shots.append(browser.screenshot(os.path.join(out, f"{name}-1-chosen.png")))
     browser.evaluate("document.getElementById('toonify-start').click()")
@@ -133,7 +136,7 @@ def toonify(browser, out, downloads, upload, style, degree, later_degree, name, 
     result = download(browser, "toonify-download", downloads)
     preview = None
     if later_degree is not None:
-        browser.evaluate(f"const s = document.getElementById('degree'); s.value = '{later_degree}'; s.dispatchEvent(new Event('input'))")
+        browser.evaluate(f"{{ const s = document.getElementById('degree'); s.value = '{later_degree}'; s.dispatchEvent(new Event('input')); }}")
         browser.wait(f"document.getElementById('live-preview').dataset.degree === '{later_degree}'", "the live preview")
         preview = os.path.join(out, f"{name}-preview.png")
         with open(preview, "wb") as f:
