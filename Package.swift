@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -21,6 +21,10 @@ let package = Package(
         .library(name: "ToonServer", targets: ["ToonServer"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
+    // The web studio (toon serve) is opt-in: `swift build --traits Studio`. Its dependencies (Hummingbird,
+    // GRDB) are then resolved; without the trait they are not, so a package using ToonKit's libraries
+    // never meets swift-metrics, whose `Metrics` target would clash with ours (docs/serve.md).
+    traits: [.trait(name: "Studio", description: "toon serve: the web studio (Hummingbird, GRDB)")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `swift package generate-documentation`: the public API's DocC catalog (scripts/docs).
@@ -83,13 +87,14 @@ let package = Package(
         .target(name: "Cluster", dependencies: ["CMPI", "ToonCore", "ToonIO", "Datasets"]),
         // Generators and the stylizer student ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN", "Stylizer"], resources: [.copy("Weights")]),
-        // The web studio (toon serve): a Hummingbird app over the same library calls as the CLI (docs/serve.md).
+        // The web studio (toon serve): a Hummingbird app over the same library calls as the CLI (docs/serve.md);
+        // without the Studio trait its sources compile to nothing.
         .target(
             name: "ToonServer",
             dependencies: [
                 "ToonCore", "ToonIO", "StyleGAN", "Toonify", "Stylizer", "BuiltInModels", "Faces",
-                .product(name: "Hummingbird", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"]),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"], condition: .when(traits: ["Studio"])),
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["Studio"])),
             ],
             resources: [.copy("Resources")]
         ),
@@ -97,7 +102,7 @@ let package = Package(
             name: "toon",
             dependencies: [
                 "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces", "Stylizer", "Cluster",
-                "Upscale", "ToonServer",
+                "Upscale", .target(name: "ToonServer", condition: .when(traits: ["Studio"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -129,7 +134,7 @@ let package = Package(
             name: "ToonServerTests",
             dependencies: [
                 "ToonServer", "ToonIO", "StyleGAN", "BuiltInModels", "Datasets", "ToonTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"]),
+                .product(name: "HummingbirdTesting", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"], condition: .when(traits: ["Studio"])),
             ],
             exclude: ["Browser"]
         ),

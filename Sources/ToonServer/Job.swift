@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 
 /// What a job is asked to do: the fields of `POST /api/jobs`. Which fields count depends on `kind`.
@@ -84,3 +85,4 @@ public struct Job: Sendable, Codable, Equatable {
     /// When it last changed, in seconds since 1970.
     public var updated: Double
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 
 /// The job queue: at most `workers` jobs run at once, each on its own thread (never on Swift's
@@ -122,7 +123,8 @@ final class JobQueue: @unchecked Sendable {
                 finished.message = result.message
             case .failure(let error):
                 finished.status = .failed
-                finished.message = "\(error)"
+                // Clients see the problem, not where the server keeps its files.
+                finished.message = "\(error)".replacingOccurrences(of: work.results.deletingLastPathComponent().path + "/", with: "")
             }
             finished.updated = Date().timeIntervalSince1970
             try? store.save(finished)
@@ -141,3 +143,4 @@ final class JobQueue: @unchecked Sendable {
         }
     }
 }
+#endif

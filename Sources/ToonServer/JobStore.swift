@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import GRDB
 
@@ -63,3 +64,4 @@ public final class JobStore: Sendable {
                    resultFile: row["resultFile"], resultType: row["resultType"], created: row["created"], updated: row["updated"])
     }
 }
+#endif

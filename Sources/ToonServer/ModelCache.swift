@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 
 /// Loaded models kept side by side within a byte budget; past it the least recently used go first.
@@ -58,3 +59,4 @@ public final class ModelCache: @unchecked Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import Hummingbird
 
@@ -43,3 +44,4 @@ struct RateLimitMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
+#endif

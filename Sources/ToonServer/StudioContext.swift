@@ -1,3 +1,4 @@
+#if Studio
 import Hummingbird
 import NIOCore
 
@@ -14,3 +15,4 @@ public struct StudioContext: RequestContext, RemoteAddressRequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import Hummingbird
 
@@ -30,3 +31,4 @@ struct ErrorBody: Codable {
     struct Detail: Codable { let status: Int; let message: String }
     let error: Detail
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 
 /// The page's files (Resources/): found beside the executable in SwiftPM's resource folder, or in
@@ -32,3 +33,4 @@ enum StudioResources {
         return bundles + [source]
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import Hummingbird
 import NIOCore
@@ -152,3 +153,4 @@ extension StudioServer {
         }
     }
 }
+#endif

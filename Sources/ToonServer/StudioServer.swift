@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import Hummingbird
 import Logging
@@ -66,3 +67,4 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
         DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try body() }) }
     }
 }
+#endif

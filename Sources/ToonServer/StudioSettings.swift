@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 
 /// How `toon serve` runs: where it listens, what it serves and the limits it keeps.
@@ -51,3 +52,4 @@ public enum ByteSize {
         return Int(value * scale)
     }
 }
+#endif

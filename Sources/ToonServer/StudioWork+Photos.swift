@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import StyleGAN
 import Stylizer
@@ -121,3 +122,4 @@ enum JobValidation {
         return GridLayout(rows: (count + columns - 1) / columns, columns: columns)!
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import StyleGAN
 import Stylizer
@@ -216,3 +217,4 @@ extension StudioWork {
         if let psi = request.psi, !psi.isFinite { throw StudioError(.badRequest, "psi must be a finite number") }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import BuiltInModels
 import Foundation
 import StyleGAN
@@ -105,3 +106,4 @@ public struct StyleCatalog: Sendable {
         return taken.contains(safe) ? "models-" + safe : safe
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import BuiltInModels
 import Foundation
 import StyleGAN
@@ -33,3 +34,4 @@ final class ThumbnailCache: @unchecked Sendable {
         return Image(frame: try ImageGrid.compose(cells, layout: GridLayout(rows: 2, columns: 2)!))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import ToonIO
 
@@ -105,3 +106,4 @@ enum StudioIDs {
         id.count == 36 && UUID(uuidString: id) != nil && id == id.lowercased()
     }
 }
+#endif

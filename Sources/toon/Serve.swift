@@ -1,17 +1,22 @@
 import ArgumentParser
 import Foundation
+#if Studio
 import ToonServer
+
+/// The commands only a build with the Studio trait has (`swift build --traits Studio`).
+var studioCommands: [any ParsableCommand.Type] { [Serve.self] }
 
 /// `toon serve`: the web studio (docs/serve.md).
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the web studio: style gallery, generate, toonify and stylize photos and videos, results.",
         discussion: """
-            A page and a JSON API (described at /api/openapi.json) on one port, bound to
-            loopback unless --host says otherwise. Jobs run --workers at a time and are kept
-            in --data (SQLite, uploads, results): a restart keeps every finished result and
-            runs the unfinished jobs again. Models stay loaded within --memory-budget, the
-            least recently used dropped first. docs/serve.md.
+            A page and a JSON API (described at /api/openapi.json) on one port,
+            bound to loopback unless --host says otherwise. Jobs run --workers at
+            a time and are kept in --data (SQLite, uploads, results): a restart
+            keeps every finished result and runs the unfinished jobs again.
+            Models stay loaded within --memory-budget, the least recently used
+            dropped first. docs/serve.md.
 
             Examples:
               toon serve                                  (http://127.0.0.1:8080)
@@ -82,3 +87,7 @@ struct Serve: ParsableCommand {
 private final class FailureBox: @unchecked Sendable {
     var error: (any Error)?
 }
+#else
+/// The commands only a build with the Studio trait has (`swift build --traits Studio`): none here.
+var studioCommands: [any ParsableCommand.Type] { [] }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -71,3 +72,4 @@ struct StudioBrowserTests {
         return (status, text(out), text(err))
     }
 }
+#endif

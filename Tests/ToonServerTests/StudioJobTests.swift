@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -121,3 +122,4 @@ struct StudioJobTests {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -206,3 +207,4 @@ extension Array {
         return result
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -153,3 +154,4 @@ struct StudioPartsTests {
         #expect(ByteSize.parse(text) == nil)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Studio
 import Datasets
 import Foundation
 import Hummingbird
@@ -104,3 +105,4 @@ enum ToonCLI {
         return (process.terminationStatus, String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self))
     }
 }
+#endif
