@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -18,12 +18,20 @@ let package = Package(
         .library(name: "Stylizer", targets: ["Stylizer"]),
         .library(name: "Cluster", targets: ["Cluster"]),
         .library(name: "Upscale", targets: ["Upscale"]),
+        .library(name: "ToonServer", targets: ["ToonServer"]),
         .executable(name: "toon", targets: ["toon"]),
     ],
+    // The web studio (toon serve) is opt-in: `swift build --traits Studio`. Its dependencies (Hummingbird,
+    // GRDB) are then resolved; without the trait they are not, so a package using ToonKit's libraries
+    // never meets swift-metrics, whose `Metrics` target would clash with ours (docs/serve.md).
+    traits: [.trait(name: "Studio", description: "toon serve: the web studio (Hummingbird, GRDB)")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `swift package generate-documentation`: the public API's DocC catalog (scripts/docs).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // toon serve: the web studio's HTTP server and its job database (docs/serve.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libpng-dev, libjpeg62-turbo-dev; see scripts/setup).
@@ -79,11 +87,22 @@ let package = Package(
         .target(name: "Cluster", dependencies: ["CMPI", "ToonCore", "ToonIO", "Datasets"]),
         // Generators and the stylizer student ToonKit trained itself (docs/built-in-models.md): a few MB of weights.
         .target(name: "BuiltInModels", dependencies: ["StyleGAN", "Stylizer"], resources: [.copy("Weights")]),
+        // The web studio (toon serve): a Hummingbird app over the same library calls as the CLI (docs/serve.md);
+        // without the Studio trait its sources compile to nothing.
+        .target(
+            name: "ToonServer",
+            dependencies: [
+                "ToonCore", "ToonIO", "StyleGAN", "Toonify", "Stylizer", "BuiltInModels", "Faces",
+                .product(name: "Hummingbird", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"], condition: .when(traits: ["Studio"])),
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["Studio"])),
+            ],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "toon",
             dependencies: [
                 "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces", "Stylizer", "Cluster",
-                "Upscale",
+                "Upscale", .target(name: "ToonServer", condition: .when(traits: ["Studio"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,6 +130,14 @@ let package = Package(
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),
         // Runs the built `toon` executable end to end.
+        .testTarget(
+            name: "ToonServerTests",
+            dependencies: [
+                "ToonServer", "ToonIO", "StyleGAN", "BuiltInModels", "Datasets", "ToonTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"], condition: .when(traits: ["Studio"])),
+            ],
+            exclude: ["Browser"]
+        ),
         .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "StyleGAN", "Metrics", "ToonTestSupport"]),
     ]
 )

@@ -8,7 +8,7 @@ struct Toon: ParsableCommand {
         commandName: "toon",
         abstract: "Make anime and cartoon characters with StyleGAN2, in Swift.",
         version: ToonKitVersion.string,
-        subcommands: [Generate.self, Mix.self, Interpolate.self, Edit.self, Directions.self, Align.self, FacesCommand.self, Project.self, ToonifyCommand.self, Pairs.self, Distill.self, Stylize.self, Export.self, Info.self, Convert.self, BlendCommand.self, Dataset.self, UpscaleCommand.self, Train.self, MetricsCommand.self]
+        subcommands: [Generate.self, Mix.self, Interpolate.self, Edit.self, Directions.self, Align.self, FacesCommand.self, Project.self, ToonifyCommand.self, Pairs.self, Distill.self, Stylize.self, Export.self, Info.self, Convert.self, BlendCommand.self, Dataset.self, UpscaleCommand.self, Train.self, MetricsCommand.self] + studioCommands
     )
 
     static func main() {

@@ -82,13 +82,9 @@ struct SamplingFlags: ParsableArguments {
         return SamplingOptions(truncation: truncation(for: generator), noise: noise, classIndex: classIndex)
     }
 
-    /// The truncation asked for, the network's own default filling in what was not: StyleGAN (v1)
-    /// truncates by default (psi 0.7 on 8 ws, as G_style does when `Gs.run` is given none), and its
-    /// cutoff stays the network's when only --trunc is given; StyleGAN2 and 3 default to none, all ws.
+    /// The truncation asked for, the network's own default filling in what was not (`Generator.truncation`).
     func truncation(for generator: Generator) -> Truncation {
-        let own = generator.defaultTruncation
-        let cutoff = truncationCutoff ?? (generator.config.isStyleGAN1 ? generator.config.styleGAN1?.truncationCutoff : nil)
-        return Truncation(psi: truncationPsi ?? own.psi, cutoff: cutoff)
+        generator.truncation(psi: truncationPsi, cutoff: truncationCutoff)
     }
 }
 
