@@ -24,8 +24,10 @@ enum Toon {
         try RunningCommand(executable, arguments, environment: environment).wait()
     }
 
+    /// A new empty folder inside this test process's own, which goes when the process exits: a test
+    /// that fails before its cleanup (or has none) leaves nothing behind.
     static func temporaryFolder() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("toon-cli-\(UUID().uuidString)")
+        let url = testProcessFolder.appendingPathComponent("cli-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -60,3 +62,12 @@ final class RunningCommand {
         return CommandResult(status: process.terminationStatus, stdout: text(out), stderr: text(err))
     }
 }
+
+/// The folder every `Toon.temporaryFolder()` of this process lives in, removed at exit.
+private let testProcessFolder: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("toon-tests-\(getpid())")
+    try? FileManager.default.removeItem(at: url)  // a folder left by an earlier process with this id
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: testProcessFolder) }
+    return url
+}()
