@@ -77,7 +77,7 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("'latest' (continue the newest run in --outdir), or a snapshot or generator file.", valueName: "latest|file"))
     var resume: String?
     @Option(help: "Seed of everything random in the run.") var seed: UInt64 = 0
-    @Option(name: .customLong("bucket-mb"), help: ArgumentHelp("Under mpirun: megabytes of gradients summed per all-reduce call (default 4).", valueName: "MB"))
+    @Option(name: .customLong("bucket-mb"), help: ArgumentHelp("Under mpirun: megabytes of gradients summed per all-reduce call (default 16).", valueName: "MB"))
     var bucketMB: Double?
 
     func validate() throws {
