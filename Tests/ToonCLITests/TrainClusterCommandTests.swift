@@ -12,6 +12,9 @@ import ToonTestSupport
 struct TrainClusterCommandTests {
     /// 4 steps (0.016 kimg), a snapshot at each tick of 2 steps.
     static let steps = ["--cfg", "tiny", "--batch", "4", "--tick", "0.008", "--snap", "1", "--aug", "diffaug", "--seed", "3"]
+    /// `steps` for a conditional run (the synthetic set's 32 labels) with ADA and mirrored images.
+    static let conditionalSteps = ["--cfg", "tiny", "--batch", "4", "--tick", "0.008", "--snap", "1", "--aug", "ada", "--cond",
+                                   "--mirror", "--seed", "5"]
 
     func dataset(in folder: URL) throws -> URL {
         let data = folder.appendingPathComponent("faces16.zip")
@@ -72,13 +75,14 @@ struct TrainClusterCommandTests {
     /// (R1 reaches them only through minibatch-stddev's second derivative); Adam's normalised steps
     /// carry those relative errors into the weights. Measured worst over seeds and data: 5.8e-5 for a
     /// noise strength, 1.2e-5 for a D bias; so 1e-4 tensor by tensor, 1e-6 per network (docs/distributed.md).
-    @Test("after 4 steps a 2-rank run's weights equal a 1-rank run's: each network within 1e-6 relative in norm, each tensor within 1e-4")
-    func twoRanksMatchOne() throws {
+    @Test("after 4 steps a 2-rank run's weights equal a 1-rank run's: each network within 1e-6 relative in norm, each tensor within 1e-4",
+          arguments: [steps, conditionalSteps])
+    func twoRanksMatchOne(steps: [String]) throws {
         let folder = Toon.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = try dataset(in: folder)
         let (one, two) = (folder.appendingPathComponent("one"), folder.appendingPathComponent("two"))
-        let arguments = ["train", "--data", data.path, "--kimg", "0.016", "--metrics", "none"] + Self.steps
+        let arguments = ["train", "--data", data.path, "--kimg", "0.016", "--metrics", "none"] + steps
         let alone = try Toon.run(arguments + ["--outdir", one.path], environment: ["TOONKIT_THREADS": "1"])
         #expect(alone.status == 0, "\(alone.stderr)")
         let job = try MPIRun.toon(ranks: 2, arguments + ["--outdir", two.path])
