@@ -143,6 +143,37 @@ struct TrainClusterCommandTests {
         try expectClose(try snapshot(resumed), try snapshot(straight))
     }
 
+    /// As a batch system stopping a job does (or Ctrl-C to the terminal's process group): each rank
+    /// gets SIGTERM, not necessarily during the same step.
+    @Test("SIGTERM to every rank: they stop after the same step, rank 0 writes a snapshot, and the run resumes")
+    func gracefulStopOfTheJob() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try dataset(in: folder)
+        let root = folder.appendingPathComponent("runs")
+        let arguments = ["train", "--data", data.path, "--metrics", "none", "--outdir", root.path, "--cfg", "tiny", "--batch", "4",
+                         "--tick", "0.008", "--snap", "1000", "--seed", "3"]
+        let job = try MPIRun.start(ranks: 2, arguments + ["--kimg", "100"])
+        func ticked() -> Bool {
+            let runs = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+            return runs.contains { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("log.jsonl").path) }
+        }
+        var deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && job.process.isRunning && !ticked() { Thread.sleep(forTimeInterval: 0.05) }
+        let ranks = ChildProcesses.matching(root.path).map(\.id).filter { $0 != job.process.processIdentifier }
+        defer { if job.process.isRunning { for rank in ranks { kill(rank, SIGKILL) } } }
+        try #require(ticked() && ranks.count == 2, "the job wrote no tick")
+        for rank in ranks { kill(rank, SIGTERM) }
+        deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && job.process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+        try #require(!job.process.isRunning, "the ranks did not stop")
+        let result = job.wait()
+        #expect(result.stdout.contains("Stopped at") && result.stdout.contains("Continue with --resume latest"), "\(result.stdout)\n\(result.stderr)")
+        #expect(hasSnapshot(root))
+        let resumed = try Toon.run(arguments + ["--kimg", "0.016", "--resume", "latest"])
+        #expect(resumed.status == 0 && resumed.stdout.contains("Resuming"), "\(resumed.stderr)")
+    }
+
     @Test("a batch that does not split over the ranks is one line naming both")
     func batchMustSplit() throws {
         let folder = Toon.temporaryFolder()
