@@ -32,6 +32,11 @@ struct Train: ParsableCommand {
             Ctrl-C finishes the current step, writes a snapshot and exits with
             status 130 (143 for SIGTERM); a second one stops at once.
 
+            Under `mpirun -np N` the run is data-parallel (docs/distributed.md):
+            each rank takes every Nth image of each batch, gradients are summed
+            across ranks, and rank 0 alone writes; the batch must be a multiple
+            of N x the minibatch-stddev group. A run resumes with any N.
+
             Examples:
               toon dataset synth --count 20000 --resolution 64 \\
                   --style anime --out anime64.zip
@@ -74,6 +79,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("'latest' (continue the newest run in --outdir), or a snapshot or generator file.", valueName: "latest|file"))
     var resume: String?
     @Option(help: "Seed of everything random in the run.") var seed: UInt64 = 0
+    @Option(name: .customLong("bucket-mb"), help: ArgumentHelp("Under mpirun: megabytes of gradients summed per all-reduce call (default 16).", valueName: "MB"))
+    var bucketMB: Double?
 
     func validate() throws {
         guard TrainingPreset(rawValue: cfg) != nil else { throw ValidationError("--cfg must be one of \(TrainingPreset.allCases.map(\.rawValue).joined(separator: ", ")), not '\(cfg)'") }
@@ -91,6 +98,7 @@ struct Train: ParsableCommand {
         if metrics.fid && inception == nil { throw ValidationError("--metrics fid needs --inception FILE (pytorch-fid's pt_inception-2015-12-05-6726825d.pth)") }
         if !metrics.fid && (inception != nil || fidImages != nil) { throw ValidationError("--inception and --fid-images go with --metrics fid") }
         if let fidImages, !(2...1_000_000).contains(fidImages) { throw ValidationError("--fid-images must be in 2...1000000, not \(fidImages)") }
+        if let bucketMB, !(bucketMB >= 0.001 && bucketMB <= 4096) { throw ValidationError("--bucket-mb must be in 0.001...4096") }
     }
 
     func run() throws {
@@ -102,28 +110,46 @@ struct Train: ParsableCommand {
             try plan.writeFolder(outdir, names: [])
             let dataset = try ImageDataset(contentsOf: URL(fileURLWithPath: data))
             let root = URL(fileURLWithPath: outdir)
-            var (trainingRun, resumed) = try makeRun(dataset: dataset, root: root)
+            let ranks = ClusterJob.world.flatMap { $0.size > 1 ? MPITrainingRanks($0) : nil }
+            let bucketBytes = bucketMB.map { Int($0 * 1_048_576) } ?? DataParallel.defaultBucketBytes
+            var (trainingRun, resumed) = try makeRun(dataset: dataset, root: root, parallel: DataParallel(ranks: ranks, bucketBytes: bucketBytes))
+            // Every rank has named the run folder before rank 0 creates it (a later look would see it taken).
+            try ranks?.world.barrier()
             if let inception { trainingRun.inception = try FIDInception.load(from: URL(fileURLWithPath: inception)) }
             if trainingRun.options.fidImages != nil && trainingRun.inception == nil {
                 throw UsageProblem("this run measures FID at snapshots: pass --inception FILE (pytorch-fid's weights)")
             }
-            if !resumed {
+            if !resumed && trainingRun.isRoot {
                 try trainingRun.prepareDirectory(extra: ["dataset": data, "command": CommandLine.arguments.joined(separator: " ")])
             }
             Interrupts.allowGracefulStop()
             let progress = ProgressLine("Training", total: trainingRun.options.totalImages)
             let labels = trainingRun.options.generator.cDim > 0 ? ", conditional on \(trainingRun.options.generator.cDim) labels" : ""
-            say("\(resumed ? "Resuming" : "Starting") \(trainingRun.directory.path) at \(kimgText(trainingRun.state.imagesSeen)) kimg: \(dataset.count) images of \(dataset.resolution)px, cfg \(trainingRun.options.configName), batch \(trainingRun.options.batch)\(labels)")
+            if trainingRun.isRoot { say("\(resumed ? "Resuming" : "Starting") \(trainingRun.directory.path) at \(kimgText(trainingRun.state.imagesSeen)) kimg: \(dataset.count) images of \(dataset.resolution)px, cfg \(trainingRun.options.configName), batch \(trainingRun.options.batch)\(labels)\(ranks.map { " over \($0.size) ranks" } ?? "")") }
+            let stepsBefore = trainingRun.state.step, start = Date(), isRoot = trainingRun.isRoot
+            var stopped = false
             try ComputeConfiguration.current.forTraining.run {
                 try trainingRun.run(
                     report: { tick in
+                        guard isRoot else { return }
                         progress.clear()
                         say(tickLine(tick))
                     },
                     stepDone: { state in progress.update(state.imagesSeen) },
-                    shouldStop: { Interrupts.isStopRequested })
+                    // Ranks stop after the same step: a signal may reach them at different times.
+                    shouldStop: {
+                        stopped = ranks?.anyRank(Interrupts.isStopRequested) ?? Interrupts.isStopRequested
+                        return stopped
+                    })
             }
-            if Interrupts.isStopRequested {
+            if let ranks, trainingRun.isRoot {
+                say(reductionLine(ranks, steps: trainingRun.state.step - stepsBefore, seconds: Date().timeIntervalSince(start)))
+            }
+            guard trainingRun.isRoot else {
+                if stopped { throw ExitCode(Interrupts.stopExitStatus) }
+                return
+            }
+            if stopped {
                 let url = trainingRun.directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: trainingRun.state.imagesSeen))
                 try TrainingSnapshot.write(trainingRun.state, options: trainingRun.options, to: url)
                 progress.clear()
@@ -135,7 +161,7 @@ struct Train: ParsableCommand {
     }
 
     /// The run to carry on: resumed in place, from a file, or fresh.
-    private func makeRun(dataset: ImageDataset, root: URL) throws -> (TrainingRun, resumed: Bool) {
+    private func makeRun(dataset: ImageDataset, root: URL, parallel: DataParallel) throws -> (TrainingRun, resumed: Bool) {
         guard let preset = TrainingPreset(rawValue: cfg) else { throw ValidationError("unknown --cfg \(cfg)") }
         var options = preset.options(resolution: dataset.resolution, batch: batch, gamma: gamma, kimg: kimg ?? 25000,
                                      tickKimg: tick, snapshotTicks: snap, mirror: mirror, seed: seed)
@@ -164,7 +190,7 @@ struct Train: ParsableCommand {
             throw UsageProblem("\(outdir): no run with a snapshot to resume")
         }
         let made = try TrainingStart.run(source, options: options, kimg: kimg, data: dataset, dataName: dataset.name, root: root,
-                                         batch: batch, gamma: gamma)
+                                         batch: batch, gamma: gamma, parallel: parallel)
         // A resumed network keeps its own architecture; --cond cannot add labels to an unconditional one.
         if cond && made.run.options.generator.cDim == 0 {
             throw UsageProblem("\(resume ?? data): --cond, but the network resumed from it is unconditional")
@@ -182,6 +208,13 @@ struct Train: ParsableCommand {
         if let fid = m["fid"] { line += String(format: "  fid %.2f", fid) }
         if let s = t.snapshot { line += "  -> \(s.lastPathComponent)" }
         return line
+    }
+
+    /// What the all-reduce cost over `steps` steps: its bytes a step and its share of the time.
+    private func reductionLine(_ ranks: MPITrainingRanks, steps: Int, seconds: Double) -> String {
+        let perStep = steps > 0 ? Double(ranks.floatsReduced * 4) / Double(steps) / 1_048_576 : 0
+        return String(format: "%d ranks, %d steps: %.2f s a step, all-reduce %.3f MB a step, %.1f%% of the time",
+                      ranks.size, steps, seconds / Double(max(steps, 1)), perStep, 100 * ranks.secondsReducing / max(seconds, 1e-9))
     }
 
     private func kimgText(_ images: Int) -> String { String(format: "%.1f", Double(images) / 1000) }

@@ -7,12 +7,28 @@ import ToonNN
 public enum NoiseMode: Sendable, Equatable {
     case const
     case random(seed: UInt32)
+    /// Rows `rows` of the noise `random(seed:)` draws for a batch of `total` images: one rank's
+    /// share of a data-parallel batch gets exactly the noise the whole batch would (docs/distributed.md).
+    case randomRows(seed: UInt32, rows: [Int], total: Int)
     case none
 
     /// The seed of layer `index`'s noise in `random(seed:)`: one stream per layer, so a layer's noise
     /// does not depend on the batch before it.
     static func layerSeed(_ seed: UInt32, _ index: Int) -> UInt32 {
         seed &+ UInt32(truncatingIfNeeded: index &* 0x9E37_79B9)
+    }
+
+    /// Fresh unscaled noise [n, 1, R, R] for layer `index` (nil unless the mode draws it).
+    func drawn(batch n: Int, resolution r: Int, layer index: Int) -> Tensor? {
+        switch self {
+        case .random(let seed): return Tensor.randomNormal(shape: [n, 1, r, r], seed: Self.layerSeed(seed, index))
+        case .randomRows(let seed, let rows, let total):
+            precondition(rows.count == n, "noise: \(rows.count) rows for a batch of \(n)")
+            let all = Tensor.randomNormal(shape: [total, 1, r, r], seed: Self.layerSeed(seed, index)).scalars
+            let plane = r * r
+            return Tensor(shape: [n, 1, r, r], scalars: rows.flatMap { all[($0 * plane)..<(($0 + 1) * plane)] })
+        case .const, .none: return nil
+        }
     }
 }
 
@@ -53,7 +69,7 @@ struct SynthesisLayer: Sendable {
         // Unscaled noise: the stored map ([R, R]) or fresh noise per image ([N, 1, R, R]).
         let noiseMap: Tensor? = switch noiseMode {
         case .const: p["\(name).noise_const"]
-        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: NoiseMode.layerSeed(seed, noiseIndex))
+        case .random, .randomRows: noiseMode.drawn(batch: n, resolution: resolution, layer: noiseIndex)
         case .none: nil
         }
         // The noise map records too when it is a projection's leaf.

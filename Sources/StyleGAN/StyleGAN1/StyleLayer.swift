@@ -77,7 +77,7 @@ struct StyleLayer: Sendable {
     func noiseMap(_ mode: NoiseMode, batch n: Int, _ p: ParameterStore) -> Tensor? {
         switch mode {
         case .const: p["\(name).noise_const"].reshaped([1, 1, resolution, resolution])
-        case .random(let seed): Tensor.randomNormal(shape: [n, 1, resolution, resolution], seed: NoiseMode.layerSeed(seed, index))
+        case .random, .randomRows: mode.drawn(batch: n, resolution: resolution, layer: index)
         case .none: nil
         }
     }

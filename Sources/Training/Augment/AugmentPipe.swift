@@ -14,25 +14,31 @@ package struct AugmentPipe: Sendable {
     init(random: TrainingRandom) { self.random = random }
 
     /// `images` [N, C, H, W] augmented with probability `p`, the draws keyed by (step, call) as DiffAugment's.
-    package func callAsFunction(_ images: Tensor, probability p: Float, step: Int, call: Int) -> Tensor {
+    /// Under data parallelism the images are `rows` of a batch of `total`: the whole batch's parameters
+    /// are drawn and each image takes its own.
+    package func callAsFunction(_ images: Tensor, probability p: Float, step: Int, call: Int, rows: [Int]? = nil, total: Int? = nil) -> Tensor {
         var draw = random.stream(.augment, step &* 8 &+ call)
-        let parameters = AugmentParameters.draw(count: images.shape[0], channels: images.shape[1],
+        let parameters = AugmentParameters.draw(count: total ?? images.shape[0], channels: images.shape[1],
                                                 probability: Double(p), using: &draw)
-        return Self.apply(parameters, to: images)
+        guard let rows else { return Self.apply(parameters, to: images) }
+        return Self.apply(rows.map { parameters[$0] }, to: images, batch: parameters)
     }
 
     /// The images with one image's parameters each. A stage whose maps are all the identity is skipped,
     /// so p = 0 returns the images unchanged (NVLabs still resamples them, which is nearly the identity).
-    static func apply(_ parameters: [AugmentParameters], to images: Tensor) -> Tensor {
+    /// `batch`: the whole batch's parameters when `images` are one rank's share of it, so the stages
+    /// run and the padding is chosen as they are for the whole batch.
+    static func apply(_ parameters: [AugmentParameters], to images: Tensor, batch: [AugmentParameters]? = nil) -> Tensor {
         precondition(images.rank == 4 && images.shape[0] == parameters.count,
                      "augment: \(parameters.count) draws for images \(images.shape)")
         precondition(images.shape[1] == 1 || images.shape[1] == 3, "augment: images must be RGB or grey, got \(images.shape)")
         var x = images
         let (h, w) = (images.shape[2], images.shape[3])
         let geometric = parameters.map { $0.geometricInverse(width: w, height: h) }
-        if geometric.contains(where: { $0 != .identity(3) }) { x = resample(x, inverses: geometric) }
+        let batchGeometric = batch.map { $0.map { $0.geometricInverse(width: w, height: h) } } ?? geometric
+        if batchGeometric.contains(where: { $0 != .identity(3) }) { x = resample(x, inverses: geometric, reachOf: batchGeometric) }
         let colors = parameters.map(\.colorMatrix)
-        if colors.contains(where: { $0 != .identity(4) }) { x = recolor(x, colors) }
+        if (batch ?? parameters).contains(where: { $0.colorMatrix != .identity(4) }) { x = recolor(x, colors) }
         return x
     }
 
@@ -46,12 +52,13 @@ package struct AugmentPipe: Sendable {
 
     /// Reflect-pads each side by what the most displaced corner of any image needs, upsamples 2x,
     /// samples through each image's map, and downsamples back to H x W (NVLabs' steps and margins).
-    static func resample(_ images: Tensor, inverses: [SquareMatrix]) -> Tensor {
+    /// `reachOf`: the maps whose corners set the padding (the whole batch's; `inverses` by default).
+    static func resample(_ images: Tensor, inverses: [SquareMatrix], reachOf batch: [SquareMatrix]? = nil) -> Tensor {
         let (h, w) = (images.shape[2], images.shape[3])
         let cx = Double(w - 1) / 2, cy = Double(h - 1) / 2
         // How far outside the image any output corner reads, per side (left, top, right, bottom).
         var reach = [-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity]
-        for g in inverses {
+        for g in batch ?? inverses {
             for (px, py) in [(-cx, -cy), (cx, -cy), (cx, cy), (-cx, cy)] {
                 let x = g[0, 0] * px + g[0, 1] * py + g[0, 2], y = g[1, 0] * px + g[1, 1] * py + g[1, 2]
                 reach = [max(reach[0], -x), max(reach[1], -y), max(reach[2], x), max(reach[3], y)]

@@ -8,24 +8,34 @@ struct DiffAugment: Sendable {
     let random: TrainingRandom
 
     /// `images` [N, C, H, W] with draws keyed by (step, call): each D call of a step gets its own.
-    func callAsFunction(_ images: Tensor, step: Int, call: Int) -> Tensor {
+    /// Under data parallelism the images are `rows` of a batch of `total`: the whole batch's draws are
+    /// made (in one process's order) and each image takes its own.
+    func callAsFunction(_ images: Tensor, step: Int, call: Int, rows: [Int]? = nil, total: Int? = nil) -> Tensor {
         var draw = random.stream(.augment, step &* 8 &+ call)
         let (n, h, w) = (images.shape[0], images.shape[2], images.shape[3])
-        func uniform(_ count: Int) -> Tensor {
-            Tensor(shape: [count, 1, 1, 1], scalars: (0..<count).map { _ in Float(draw.randomSample()) })
+        let all = total ?? n, picked = rows ?? Array(0..<n)
+        precondition(picked.count == n, "DiffAugment: \(picked.count) rows for \(n) images")
+        /// `perImage` draws for each of the batch's images, this share's images' draws.
+        func draws(_ perImage: Int) -> [[Double]] {
+            let values = (0..<all).map { _ in (0..<perImage).map { _ in draw.randomSample() } }
+            return picked.map { values[$0] }
         }
-        var x = images + (uniform(n) - 0.5)
+        func uniform() -> Tensor { Tensor(shape: [n, 1, 1, 1], scalars: draws(1).map { Float($0[0]) }) }
+        let (brightness, saturation, contrast) = (uniform(), uniform(), uniform())
+        let shifts = draws(2), cutouts = draws(2)
+
+        var x = images + (brightness - 0.5)
         let channelMean = x.mean(axes: [1], keepDims: true)
-        x = (x - channelMean) * (uniform(n) * 2) + channelMean
+        x = (x - channelMean) * (saturation * 2) + channelMean
         let imageMean = x.mean(axes: [1, 2, 3], keepDims: true)
-        x = (x - imageMean) * (uniform(n) + 0.5) + imageMean
+        x = (x - imageMean) * (contrast + 0.5) + imageMean
 
         // Translation: shift each image by (ty, tx) in -s...s, zeros entering.
         let sy = Int(Float(h) * 0.125 + 0.5), sx = Int(Float(w) * 0.125 + 0.5)
         let padded = x.padded([(0, 0), (0, 0), (sy, sy), (sx, sx)])
         x = Tensor.concatenate((0..<n).map { i in
-            let ty = Int(draw.randomSample() * Double(2 * sy + 1)) - sy
-            let tx = Int(draw.randomSample() * Double(2 * sx + 1)) - sx
+            let ty = Int(shifts[i][0] * Double(2 * sy + 1)) - sy
+            let tx = Int(shifts[i][1] * Double(2 * sx + 1)) - sx
             return padded.slice(axis: 0, i..<(i + 1)).slice(axis: 2, (sy + ty)..<(sy + ty + h)).slice(axis: 3, (sx + tx)..<(sx + tx + w))
         }, axis: 0)
 
@@ -33,8 +43,8 @@ struct DiffAugment: Sendable {
         let (cy, cx) = (Int(Float(h) * 0.5 + 0.5), Int(Float(w) * 0.5 + 0.5))
         var mask = [Float](repeating: 1, count: n * h * w)
         for i in 0..<n {
-            let oy = Int(draw.randomSample() * Double(h + (1 - cy % 2))) - cy / 2
-            let ox = Int(draw.randomSample() * Double(w + (1 - cx % 2))) - cx / 2
+            let oy = Int(cutouts[i][0] * Double(h + (1 - cy % 2))) - cy / 2
+            let ox = Int(cutouts[i][1] * Double(w + (1 - cx % 2))) - cx / 2
             for y in max(oy, 0)..<min(oy + cy, h) {
                 for xx in max(ox, 0)..<min(ox + cx, w) { mask[(i * h + y) * w + xx] = 0 }
             }

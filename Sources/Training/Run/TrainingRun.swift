@@ -21,16 +21,25 @@ public struct TrainingRun {
     public var inception: FIDInception?
     /// The reals' Inception statistics, gathered at the first snapshot that measures FID.
     private var fidReals: FeatureStatistics?
+    /// Whether this rank took its share of the reals' features (rank 0 keeps them in `fidReals`).
+    private var fidRealsGathered = false
     /// The reals shown in reals.png, whose labels the fakes grids use in a conditional run.
     let grid: SnapshotGrid
 
-    /// A run in `directory` (created if missing) from `state` (fresh, resumed or transferred).
-    public init(options: TrainingOptions, data: any TrainingImages, directory: URL, state: TrainingState) throws(TrainingError) {
+    /// A run in `directory` (created if missing) from `state` (fresh, resumed or transferred);
+    /// `parallel` spreads every batch over a job's ranks (docs/distributed.md), of which only rank 0
+    /// writes files.
+    public init(options: TrainingOptions, data: any TrainingImages, directory: URL, state: TrainingState,
+                parallel: DataParallel = .single) throws(TrainingError) {
         try options.validate()
         guard data.resolution == options.generator.imageResolution, data.channels == options.generator.imageChannels else {
             throw .config("the data has \(data.channels)-channel \(data.resolution)px images, the networks \(options.generator.imageChannels)-channel \(options.generator.imageResolution)px")
         }
         guard data.count > 0 else { throw .config("the data has no images") }
+        // The v1 step draws and reduces nothing across ranks yet; each rank would train alone.
+        guard !options.generator.isStyleGAN1 || parallel.size == 1 else {
+            throw .config("StyleGAN (v1) networks train in one process, not across \(parallel.size) ranks (data-parallel training is StyleGAN2's)")
+        }
         if options.fidImages != nil, data.count < 2 { throw .config("FID needs 2 or more real images; the data has 1") }
         let conditional = options.generator.cDim > 0
         guard !conditional || data.labelDimension == options.generator.cDim else {
@@ -42,12 +51,15 @@ public struct TrainingRun {
         self.state = state
         // Without conditioning the labels are not read, as NVLabs ignores them without --cond.
         let labels = conditional ? data.labels(Array(0..<data.count)) : nil
-        phases = try TrainingPhases(options: options, initialGenerator: state.generator, labels: labels)
+        phases = try TrainingPhases(options: options, initialGenerator: state.generator, labels: labels, parallel: parallel)
         order = DataOrder(count: data.count, mirror: options.mirror, random: phases.random)
         grid = SnapshotGrid(imageCount: data.count, labels: labels, cells: options.gridSeeds.count, columns: SnapshotGrid.columns)
     }
 
     public var isFinished: Bool { state.imagesSeen >= options.totalImages }
+
+    /// Whether this process writes the run's files and reports ticks (rank 0, or a process alone).
+    public var isRoot: Bool { phases.parallel.isRoot }
 
     /// Writes `training_options.json` and the grid of reals; called once when a run starts.
     public func prepareDirectory(extra: [String: String] = [:]) throws(TrainingError) {
@@ -68,17 +80,18 @@ public struct TrainingRun {
     }
 
     /// Runs steps until the run is done or `shouldStop` says so, calling `report` after each tick
-    /// and `stepDone` after each step.
+    /// and `stepDone` after each step. Under data parallelism `shouldStop` must answer the same on
+    /// every rank; only rank 0 writes (the others count ticks).
     public mutating func run(report: (TickReport) -> Void = { _ in }, stepDone: (TrainingState) -> Void = { _ in },
                              shouldStop: () -> Bool = { false }) throws(TrainingError) {
         var statistics = TickStatistics()
         let events = TensorBoardEvents(folder: directory)
-        do {
+        if isRoot { do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try events.start(wallTime: Date().timeIntervalSince1970)
         } catch {
             throw TrainingError(url: events.url, .snapshot("cannot write the TensorBoard log: \(SystemErrorText.reason(error))"))
-        }
+        } }
         var tickStart = Date()
         var tickStartImages = state.imagesSeen
         while !isFinished && !shouldStop() {
@@ -91,10 +104,12 @@ public struct TrainingRun {
             var snapshot: URL? = nil
             if state.tick % options.snapshotTicks == 0 || isFinished {
                 snapshot = directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: state.imagesSeen))
-                try TrainingSnapshot.write(state, options: options, to: snapshot!)
-                if let n = options.swdImages { statistics.record(measured: try measureSWD(images: n)) }
-                if let n = options.fidImages { statistics.record(measured: ["fid": try measureFID(images: n)]) }
+                if isRoot { try TrainingSnapshot.write(state, options: options, to: snapshot!) }
+                // Every rank measures its share; rank 0 gets the values.
+                if let n = options.swdImages, let swd = try measureSWD(images: n) { statistics.record(measured: swd) }
+                if let n = options.fidImages, let fid = try measureFID(images: n) { statistics.record(measured: ["fid": fid]) }
             }
+            guard isRoot else { continue }
             if options.augment == .ada { statistics.record(measured: ["augment": Double(state.augmentP)]) }
             try writeFakesGrid()
             let images = Double(state.imagesSeen - tickStartImages)
@@ -136,7 +151,7 @@ public struct TrainingRun {
 
     /// This step's real images (mirrored where the order says so) and their labels.
     private mutating func nextReals() -> (images: Tensor, labels: Tensor?) {
-        let items = order.items(from: state.step * options.batch, count: options.batch, cache: &orderCache)
+        let items = phases.parallel.share(order.items(from: state.step * options.batch, count: options.batch, cache: &orderCache))
         let reals = data.batch(items.map(\.index), mirrored: items.map(\.mirrored))
         return (reals, phases.generatedLabels == nil ? nil : data.labels(items.map(\.index)))
     }
@@ -167,27 +182,30 @@ public struct TrainingRun {
         phases.adjustAugmentProbability(&state)
     }
 
-    /// SWD of G_ema against the data, by name (swd64, ..., swd_mean).
-    private mutating func measureSWD(images: Int) throws(TrainingError) -> [String: Double] {
+    /// SWD of G_ema against the data, by name (swd64, ..., swd_mean); nil on ranks other than 0.
+    private mutating func measureSWD(images: Int) throws(TrainingError) -> [String: Double]? {
         guard data.resolution >= 16 else { return [:] }  // its pyramid stops at 16 px
-        if swdEvaluation == nil { swdEvaluation = SWDEvaluation(data: data, count: images) }
+        if swdEvaluation == nil { swdEvaluation = SWDEvaluation(data: data, count: images, parallel: phases.parallel) }
         let evaluation = swdEvaluation!
-        let distances = evaluation.evaluate(try generatorEMA(), labelData: data)
+        guard let distances = evaluation.evaluate(try generatorEMA(), labelData: data, parallel: phases.parallel) else { return nil }
         var named = Dictionary(uniqueKeysWithValues: zip(evaluation.levelResolutions.map { "swd\($0)" }, distances))
         named["swd_mean"] = distances.last
         return named
     }
 
-    /// FID of G_ema's images (seeds 0..<n) against the data's first n (all of it when fewer).
-    private mutating func measureFID(images n: Int) throws(TrainingError) -> Double {
+    /// FID of G_ema's images (seeds 0..<n) against the data's first n (all of it when fewer); nil on
+    /// ranks other than 0.
+    private mutating func measureFID(images n: Int) throws(TrainingError) -> Double? {
         guard let inception else { throw .config("this run measures FID at snapshots: it needs pytorch-fid's Inception weights") }
         let dimensions = FIDInception.dimensions
-        if fidReals == nil {
-            let reals = InceptionFeatures.reals(data, count: min(n, data.count), network: inception)
-            fidReals = FeatureStatistics(features: reals, dimensions: dimensions)
+        if !fidRealsGathered {
+            let reals = InceptionFeatures.reals(data, count: min(n, data.count), network: inception, parallel: phases.parallel)
+            fidReals = reals.map { FeatureStatistics(features: $0, dimensions: dimensions) }
+            fidRealsGathered = true
         }
-        let fakes = InceptionFeatures.generated(by: try generatorEMA(), count: n, network: inception, labelData: data)
-        return FrechetDistance.distance(fidReals!, FeatureStatistics(features: fakes, dimensions: dimensions))
+        let fakes = InceptionFeatures.generated(by: try generatorEMA(), count: n, network: inception, labelData: data, parallel: phases.parallel)
+        guard let fakes, let fidReals else { return nil }
+        return FrechetDistance.distance(fidReals, FeatureStatistics(features: fakes, dimensions: dimensions))
     }
 
     /// The current G_ema as a generator.

@@ -19,11 +19,12 @@ public enum TrainingStart {
 
     /// The run for `source` under `root`; `options` are used for new runs (a snapshot brings its own,
     /// where only `totalKimg` is taken from `kimg` when given). `resumed` is true when an existing run
-    /// folder goes on.
+    /// folder goes on. `parallel` spreads the run over a job's ranks (nothing in a snapshot depends on them).
     /// A StyleGAN (v1) pickle continues with v1's recipe (`StyleGAN1Recipe`), where `batch` and `gamma`
     /// (the command line's, nil when not given) replace its own.
     public static func run(_ source: Source, options: TrainingOptions, kimg: Double?, data: any TrainingImages,
-                           dataName: String, root: URL, batch: Int? = nil, gamma: Float? = nil) throws -> (run: TrainingRun, resumed: Bool) {
+                           dataName: String, root: URL, batch: Int? = nil, gamma: Float? = nil,
+                           parallel: DataParallel = .single) throws -> (run: TrainingRun, resumed: Bool) {
         try options.validate()  // before any state is built from the options
         let newFolder = { RunDirectory.next(in: root, dataName: dataName, configName: options.configName) }
         func continued(_ snapshot: URL) throws -> (TrainingOptions, TrainingState) {
@@ -33,25 +34,25 @@ public enum TrainingStart {
         }
         switch source {
         case .fresh:
-            return (try TrainingRun(options: options, data: data, directory: newFolder(), state: .initial(options)), false)
+            return (try TrainingRun(options: options, data: data, directory: newFolder(), state: .initial(options), parallel: parallel), false)
         case .latest:
             guard let (folder, snapshot) = RunDirectory.latestSnapshot(under: root) else {
                 throw TrainingError(url: root, .config("no run with a snapshot to resume"))
             }
             let (saved, state) = try continued(snapshot)
             AtomicFile.removeLeftovers(in: folder)  // a SIGKILLed run's half-written snapshot, grid or log
-            return (try TrainingRun(options: saved, data: data, directory: folder, state: state), true)
+            return (try TrainingRun(options: saved, data: data, directory: folder, state: state, parallel: parallel), true)
         case .file(let url):
             if TrainingSnapshot.isSnapshot(url) {
                 let (saved, state) = try continued(url)
-                return (try TrainingRun(options: saved, data: data, directory: newFolder(), state: state), false)
+                return (try TrainingRun(options: saved, data: data, directory: newFolder(), state: state, parallel: parallel), false)
             }
             let loaded = try GeneratorLoader.load(url).generator
             if loaded.config.isStyleGAN1 {
                 var (v1, state) = try StyleGAN1Start.state(url, gs: loaded, base: options, overrides: .init(batch: batch, gamma: gamma))
                 if let kimg { v1.totalKimg = kimg }
                 let folder = RunDirectory.next(in: root, dataName: dataName, configName: v1.configName)
-                return (try TrainingRun(options: v1, data: data, directory: folder, state: state), false)
+                return (try TrainingRun(options: v1, data: data, directory: folder, state: state, parallel: parallel), false)
             }
             guard loaded.config.isStyleGAN2 else {
                 throw TrainingError(url: url, .config("a \(loaded.config.generation) generator; training continues StyleGAN2 and StyleGAN (v1) networks only"))
@@ -61,7 +62,7 @@ public enum TrainingStart {
             let d = try foreign.flatMap { try DiscriminatorLoader.load($0, resolution: loaded.config.imageResolution) }
             let transferred = transferOptions(loaded.config, discriminator: d?.0, base: options)
             return (try TrainingRun(options: transferred, data: data, directory: newFolder(),
-                                    state: transferState(loaded, discriminator: d?.1, options: transferred)), false)
+                                    state: transferState(loaded, discriminator: d?.1, options: transferred), parallel: parallel), false)
         }
     }
 
