@@ -185,6 +185,19 @@ struct TrainClusterCommandTests {
         #expect(job.stderr.contains("batch 2 does not split over 2 ranks"), "\(job.stderr)")
     }
 
+    @Test("a StyleGAN (v1) pickle under 2 ranks is refused with one line (v1 training runs in one process)")
+    func styleGAN1Refused() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try dataset(in: folder)
+        let job = try MPIRun.toon(ranks: 2, ["train", "--resume", StyleGAN1TrainCommandTests.fixtures.appendingPathComponent("c16.pkl").path,
+                                             "--data", data.path, "--outdir", folder.appendingPathComponent("runs").path,
+                                             "--batch", "4", "--kimg", "0.008"])
+        #expect(job.status != 0)
+        #expect(job.stderr.contains("StyleGAN (v1) networks train in one process, not across 2 ranks"), "\(job.stderr)")
+        #expect(!hasSnapshot(folder.appendingPathComponent("runs")))
+    }
+
     @Test("a rank killed mid-run ends the job, mpirun names the rank, and the last snapshot resumes")
     func killedRankKeepsTheSnapshot() throws {
         let folder = Toon.temporaryFolder()
