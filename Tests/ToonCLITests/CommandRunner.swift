@@ -9,14 +9,8 @@ struct CommandResult {
 }
 
 enum Toon {
-    static let executable: URL = {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("toon")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/toon")
-    }()
-
-    static let available = FileManager.default.isExecutableFile(atPath: executable.path)
+    static let executable = ToonExecutable.url
+    static let available = ToonExecutable.available
 
     /// Runs toon (or `executable`, e.g. a program that starts toon as another user), with
     /// `environment` added to this process's.

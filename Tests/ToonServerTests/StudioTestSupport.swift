@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Testing
 import ToonIO
 @testable import ToonServer
+import ToonTestSupport
 
 /// A studio on a fresh data folder, and helpers to call it through Hummingbird's test client.
 enum Studio {
@@ -79,14 +80,8 @@ enum Studio {
 
 /// The `toon` executable built beside the tests: the reference the server's results are compared with.
 enum ToonCLI {
-    static let executable: URL = {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("toon")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/toon")
-    }()
-
-    static let available = FileManager.default.isExecutableFile(atPath: executable.path)
+    static let executable = ToonExecutable.url
+    static let available = ToonExecutable.available
 
     /// Runs toon with `arguments`; its exit status and stderr.
     @discardableResult
