@@ -1,5 +1,6 @@
 #if Studio
 import Foundation
+import ToonCore
 
 /// How `toon serve` runs: where it listens, what it serves and the limits it keeps.
 public struct StudioSettings: Sendable {
@@ -29,6 +30,10 @@ public struct StudioSettings: Sendable {
     public var maxSeeds = 64
     /// Frames one interpolation may ask for.
     public var maxFrames = 600
+    /// The instructions, threads and GEMM path jobs and previews run with: by default those of the
+    /// code that made the settings (`toon serve`'s, from TOONKIT_*), which the job threads would not
+    /// otherwise see.
+    public var compute = ComputeConfiguration.current
 
     /// Settings with the data in `dataDirectory` and every other value at its default.
     public init(dataDirectory: URL) {

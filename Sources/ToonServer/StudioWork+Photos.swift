@@ -35,7 +35,7 @@ extension StudioWork {
         }
         let toonifier = try toonifier(try style(request.style, for: .toonify), steps: request.steps ?? 300, seed: request.seed ?? 303)
         let ws = try NPY.read(url)
-        return try Image(tensor: try toonifier.cartoon(ws, degree: try JobValidation.degree(degree)), range: -1...1)
+        return try settings.compute.run { try Image(tensor: try toonifier.cartoon(ws, degree: try JobValidation.degree(degree)), range: -1...1) }
     }
 
     /// `toon stylize INPUT --degree D --out OUT` (full frame): a photo to PNG, a video to MP4 with its audio.
@@ -71,7 +71,8 @@ extension StudioWork {
         let student = try student(try style(id, for: .student))
         guard let (url, kind) = uploads.file(upload) else { throw StudioError(.notFound, "no upload '\(upload)'") }
         guard !kind.isVideo else { throw StudioError(.badRequest, "previews are of photos; upload '\(upload)' is a video") }
-        return try student.stylize(try scaledPhoto(url, maxSide: 512), degree: try studentDegree(student, degree))
+        let photo = try scaledPhoto(url, maxSide: 512), studentDegree = try studentDegree(student, degree)
+        return try settings.compute.run { try student.stylize(photo, degree: studentDegree) }
     }
 
     /// The student's degree input: the asked degree when it has one, none when it has none.

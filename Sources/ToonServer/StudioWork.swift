@@ -37,13 +37,14 @@ struct StudioWork: Sendable {
 
     /// Runs `job`; `progress` gets the fraction done.
     func run(_ job: Job, cancel: CancelFlag, progress: @escaping (Double) -> Void) throws -> WorkResult {
-        let request = job.request
-        switch request.kind {
-        case .generate: return try generate(job, cancel: cancel, progress: progress)
-        case .mix: return try mix(job, cancel: cancel, progress: progress)
-        case .interpolate: return try interpolate(job, cancel: cancel, progress: progress)
-        case .toonify: return try toonify(job, cancel: cancel, progress: progress)
-        case .stylize: return try stylize(job, cancel: cancel, progress: progress)
+        try settings.compute.run {
+            switch job.request.kind {
+            case .generate: try generate(job, cancel: cancel, progress: progress)
+            case .mix: try mix(job, cancel: cancel, progress: progress)
+            case .interpolate: try interpolate(job, cancel: cancel, progress: progress)
+            case .toonify: try toonify(job, cancel: cancel, progress: progress)
+            case .stylize: try stylize(job, cancel: cancel, progress: progress)
+            }
         }
     }
 

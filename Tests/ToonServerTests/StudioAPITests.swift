@@ -5,8 +5,9 @@ import HummingbirdTesting
 import Testing
 import ToonIO
 @testable import ToonServer
+import ToonTestSupport
 
-@Suite("toon serve: the API's endpoints and errors")
+@Suite("toon serve: the API's endpoints and errors", .computeFromEnvironment)
 struct StudioAPITests {
     @Test("the style gallery lists the built-in models with their capabilities, and each has a 2x2 sample grid")
     func styles() async throws {
@@ -146,7 +147,7 @@ struct StudioAPITests {
     }
 }
 
-@Suite("toon serve: the --models folder")
+@Suite("toon serve: the --models folder", .computeFromEnvironment)
 struct StudioModelsFolderTests {
     @Test("generators offer generate, B-S beside B is a toonify pair, students are students, anything else is skipped with a line")
     func modelsFolder() throws {

@@ -10,7 +10,7 @@ import ToonTestSupport
 /// The page in a real browser: headless Chromium (Debian's), driven over the DevTools protocol by
 /// Browser/studio_driver.py, against a live server on loopback. Downloads are compared with the CLI's
 /// output for the same options; screenshots stay in the folder the test prints.
-@Suite("toon serve: the page in headless Chromium", .serialized)
+@Suite("toon serve: the page in headless Chromium", .serialized, .computeFromEnvironment)
 struct StudioBrowserTests {
     static let chromium = ProgramSearch.locate("chromium") ?? ProgramSearch.locate("chromium-browser")
     static let python = ProgramSearch.locate("python3")

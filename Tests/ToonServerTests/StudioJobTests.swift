@@ -9,7 +9,7 @@ import ToonTestSupport
 
 /// Jobs end to end through the API; each result is compared with what the CLI writes for the same
 /// options (exactly: the same library calls on the same inputs give the same pixels).
-@Suite("toon serve: jobs, compared with the CLI", .enabled(if: ToonCLI.available, "the toon executable is not built"))
+@Suite("toon serve: jobs, compared with the CLI", .enabled(if: ToonCLI.available, "the toon executable is not built"), .computeFromEnvironment)
 struct StudioJobTests {
     @Test("generate: the grid equals toon generate --seeds 0-4 --trunc 0.7 --grid 2x3's grid.png (exact)")
     func generateMatchesCLI() async throws {

@@ -8,10 +8,11 @@ import HummingbirdTesting
 import Testing
 import ToonIO
 @testable import ToonServer
+import ToonTestSupport
 
 /// A load on loopback, bounded in count and time, and a crash in the middle of a queue. The figures
 /// they print are the ones docs/serve.md records.
-@Suite("toon serve: load and restart on loopback", .serialized)
+@Suite("toon serve: load and restart on loopback", .serialized, .computeFromEnvironment)
 struct StudioLoadTests {
     static let clients = 8
     static let seconds = 6.0

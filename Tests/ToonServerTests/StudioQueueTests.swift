@@ -5,8 +5,9 @@ import HummingbirdTesting
 import Testing
 import ToonIO
 @testable import ToonServer
+import ToonTestSupport
 
-@Suite("toon serve: the job queue, its events, cancelling and restarts")
+@Suite("toon serve: the job queue, its events, cancelling and restarts", .computeFromEnvironment)
 struct StudioQueueTests {
     /// A walk long enough to be cancelled while it runs (600 frames of 64 px).
     static func longWalk() -> JobRequest {
@@ -113,7 +114,7 @@ struct StudioQueueTests {
     }
 }
 
-@Suite("toon serve: model cache, sniffing, sizes")
+@Suite("toon serve: model cache, sniffing, sizes", .computeFromEnvironment)
 struct StudioPartsTests {
     @Test("the model cache keeps models within its budget and drops the least recently used first")
     func modelCache() throws {
