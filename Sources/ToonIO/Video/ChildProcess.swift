@@ -20,7 +20,13 @@ final class ChildProcess {
         var started: pid_t = 0
         var failure: Int32 = 0
         registration = RunCleanup.shared.launch {
-            failure = argv.withUnsafeBufferPointer { toon_spawn(executable, $0.baseAddress, stdin, stdout, stderr, &started) }
+            // ETXTBSY: a program written just now can still be open for writing in a child that another
+            // thread forked in the meantime, until that child execs; it passes within milliseconds.
+            for attempt in 0..<8 {
+                failure = argv.withUnsafeBufferPointer { toon_spawn(executable, $0.baseAddress, stdin, stdout, stderr, &started) }
+                guard failure == ETXTBSY else { break }
+                usleep(useconds_t(5_000 << attempt))
+            }
             return failure == 0 ? started : -1
         }
         guard failure == 0 else { throw POSIXErrorWrapper(code: failure) }
