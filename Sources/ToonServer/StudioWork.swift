@@ -70,7 +70,7 @@ struct StudioWork: Sendable {
             var projection = ProjectionSettings()
             projection.steps = steps
             projection.seed = seed
-            let blend = Blend.Settings(swapResolution: max(4, base.config.imageResolution / 4), degree: 1)
+            let blend = Blend.Settings(swapResolution: Blend.Settings.defaultSwapResolution(outputResolution: base.config.imageResolution), degree: 1)
             let toonifier = try Toonifier(base: base, styled: styled, blend: blend, objective: .pixelAndMultiScaleSSIM, projection: projection)
             return (toonifier, Self.fileBytes(baseFile) + 2 * Self.fileBytes(style.file))
         }
@@ -91,12 +91,10 @@ struct StudioWork: Sendable {
         (results.appendingPathComponent("\(job.id).\(fileExtension)"), results.appendingPathComponent(".partial-\(job.id).\(fileExtension)"))
     }
 
-    /// Writes `image` as the job's PNG result (temp then rename).
+    /// Writes `image` as the job's PNG result (`Image.write` goes through a temporary file and a rename).
     func savePNG(_ image: Image, for job: Job, message: String) throws -> WorkResult {
-        let (final, partial) = resultURLs(job, "png")
-        try image.write(to: partial)
-        try? FileManager.default.removeItem(at: final)
-        try FileManager.default.moveItem(at: partial, to: final)
+        let final = resultURLs(job, "png").final
+        try image.write(to: final)
         return WorkResult(file: final.lastPathComponent, type: "image/png", message: message)
     }
 

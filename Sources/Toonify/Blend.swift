@@ -27,6 +27,10 @@ public enum Blend {
             self.degree = degree
         }
 
+        /// The swap resolution toonify uses when none is given: a quarter of the output, at least 4
+        /// (coarse layers keep the base's pose and shape, finer ones draw the cartoon).
+        public static func defaultSwapResolution(outputResolution: Int) -> Int { max(4, outputResolution / 4) }
+
         /// Refuses values no blend can use.
         public func validate() throws(StyleGANError) {
             let r = swapResolution

@@ -107,7 +107,7 @@ extension MetricsCommand {
         let resolution = base.config.imageResolution
         var projection = ProjectionSettings()
         projection.steps = flicker.teacherSteps
-        let toonifier = try Toonifier(base: base, styled: styled, blend: Blend.Settings(swapResolution: max(4, resolution / 4), degree: 1),
+        let toonifier = try Toonifier(base: base, styled: styled, blend: Blend.Settings(swapResolution: Blend.Settings.defaultSwapResolution(outputResolution: resolution), degree: 1),
                                       objective: .pixelAndMultiScaleSSIM, projection: projection)
         let perFrame = FaceOnlyStylizer.Settings(detectEvery: 1, faceSize: resolution, smoothingCutoff: nil)
         let progress = ProgressLine("Teacher", total: clip.frames, unit: "frames")

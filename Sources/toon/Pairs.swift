@@ -134,7 +134,7 @@ struct Pairs: ParsableCommand {
             if let resolution, resolution > side {
                 throw UsageProblem("--resolution \(resolution) is above the networks' \(side) px (pairs are never upscaled)")
             }
-            let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, side / 4))
+            let blend = Blend.Settings(swapResolution: swapResolution ?? Blend.Settings.defaultSwapResolution(outputResolution: side))
             do { try blend.validate() } catch { throw UsageProblem("\(error)") }
             let settings = try settings()
             // Each degree keeps its own blended copy of the networks.

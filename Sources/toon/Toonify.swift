@@ -85,7 +85,7 @@ struct ToonifyCommand: ParsableCommand {
             let baseModel = try NetworkOption.load(pair.base), styledModel = try NetworkOption.load(pair.styled)
             let resolution = baseModel.config.imageResolution
             try plan.requireMemory(MemoryEstimate.projection(baseModel.config), for: "projecting on a \(resolution)px network")
-            let blend = Blend.Settings(swapResolution: swapResolution ?? max(4, resolution / 4), degree: degrees[0])
+            let blend = Blend.Settings(swapResolution: swapResolution ?? Blend.Settings.defaultSwapResolution(outputResolution: resolution), degree: degrees[0])
             do { try blend.validate() } catch { throw UsageProblem("\(error)") }
             var projection = ProjectionSettings()
             projection.steps = steps
