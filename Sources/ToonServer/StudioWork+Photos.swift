@@ -48,20 +48,15 @@ extension StudioWork {
             let result = try student.stylize(try scaledPhoto(url), degree: degree)
             return try savePNG(result, for: job, message: "\(result.width)x\(result.height) stylized")
         }
-        let (final, partial) = resultURLs(job, "mp4")
+        let final = resultURL(job, "mp4")
         let stylization = VideoStylization(student: student, degree: degree, mode: .fullFrame)
-        let summary: VideoStylization.Summary
-        do {
-            summary = try stylization.run(input: url, output: partial) { done, total in
-                if let total, total > 0 { progress(min(1, Double(done) / Double(total))) }
-            }
-            try cancel.check()
-        } catch {
-            try? FileManager.default.removeItem(at: partial)
+        let summary = try stylization.run(input: url, output: final) { done, total in
+            if let total, total > 0 { progress(min(1, Double(done) / Double(total))) }
+        }
+        do { try cancel.check() } catch {
+            try? FileManager.default.removeItem(at: final)
             throw error
         }
-        try? FileManager.default.removeItem(at: final)
-        try FileManager.default.moveItem(at: partial, to: final)
         let audio = summary.audio.isEmpty ? "no audio" : summary.audio.allSatisfy { $0 == nil } ? "audio copied" : "audio re-encoded"
         return WorkResult(file: final.lastPathComponent, type: "video/mp4", message: "\(summary.frames) frames, \(summary.width)x\(summary.height), \(audio)")
     }

@@ -86,14 +86,15 @@ struct StudioWork: Sendable {
 
     // MARK: Results
 
-    /// A result file's name for `job`, and the temporary name it is written under first.
-    func resultURLs(_ job: Job, _ fileExtension: String) -> (final: URL, partial: URL) {
-        (results.appendingPathComponent("\(job.id).\(fileExtension)"), results.appendingPathComponent(".partial-\(job.id).\(fileExtension)"))
+    /// A result file for `job`. ToonIO's writers (images, GIF, MP4, stylized video) make it appear only
+    /// when complete, through a temporary file and a rename.
+    func resultURL(_ job: Job, _ fileExtension: String) -> URL {
+        results.appendingPathComponent("\(job.id).\(fileExtension)")
     }
 
-    /// Writes `image` as the job's PNG result (`Image.write` goes through a temporary file and a rename).
+    /// Writes `image` as the job's PNG result.
     func savePNG(_ image: Image, for job: Job, message: String) throws -> WorkResult {
-        let final = resultURLs(job, "png").final
+        let final = resultURL(job, "png")
         try image.write(to: final)
         return WorkResult(file: final.lastPathComponent, type: "image/png", message: message)
     }
@@ -159,9 +160,9 @@ struct StudioWork: Sendable {
         let generator = try generator(try style(request.style, for: .generate))
         let options = SamplingOptions(truncation: generator.truncation(psi: request.psi, cutoff: nil), noise: .const)
         let walk = try LatentWalk(generator: generator, seeds: seeds, cellCount: 1, space: .w, looping: request.loop ?? false, options: options)
-        let (final, partial) = resultURLs(job, format)
+        let final = resultURL(job, format)
         let size = generator.config.imageResolution
-        let writer = try VideoFormat.openWriter(url: partial, width: size, height: size, fps: fps)
+        let writer = try VideoFormat.openWriter(url: final, width: size, height: size, fps: fps)
         do {
             for frame in 0..<frames {
                 try cancel.check()
@@ -172,11 +173,8 @@ struct StudioWork: Sendable {
             try writer.finish()
         } catch {
             writer.cancel()
-            try? FileManager.default.removeItem(at: partial)
             throw error
         }
-        try? FileManager.default.removeItem(at: final)
-        try FileManager.default.moveItem(at: partial, to: final)
         return WorkResult(file: final.lastPathComponent, type: format == "gif" ? "image/gif" : "video/mp4", message: "\(frames) frames at \(fps) fps")
     }
 }
