@@ -7,16 +7,17 @@ struct Align: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find faces in photos and align each as FFHQ's images are aligned.",
         discussion: """
-            Faces are found with dlib's MMOD CNN face detector (mmod_human_face_detector.dat, which
-            scripts/fetch-models installs; without it, OpenCV's Haar cascade, with a warning; or
-            --detector haar, lbp or cascade=FILE), located by dlib's 68 landmarks (Debian's
-            libdlib-data, or --landmarks FILE) and cut out with NVLabs' FFHQ alignment. Each face is
-            written as <photo-stem>_face0.png, _face1.png, ... (left to right), and the run's boxes,
-            landmarks and crop squares as faces.json in the output folder.
+            Faces are found with dlib's MMOD CNN face detector
+            (mmod_human_face_detector.dat, which scripts/fetch-models installs; without
+            it, OpenCV's Haar cascade, with a warning; or --detector haar, lbp or
+            cascade=FILE), located by dlib's 68 landmarks (Debian's libdlib-data, or
+            --landmarks FILE) and cut out with NVLabs' FFHQ alignment. Each face is
+            written as <photo-stem>_face0.png, _face1.png, ... (left to right), and the
+            run's boxes, landmarks and crop squares as faces.json in the output folder.
 
-            Exit status: 0 when every photo had a face, 2 when some had none (each named on stderr,
-            the others aligned all the same), 1 when a file could not be read or written, 64 for a
-            usage problem.
+            Exit status: 0 when every photo had a face, 2 when some had none (each named
+            on stderr, the others aligned all the same), 1 when a file could not be read
+            or written, 64 for a usage problem.
 
             Examples:
               toon align me.jpg --out aligned

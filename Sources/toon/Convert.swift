@@ -6,11 +6,12 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a generator checkpoint to ToonKit's format, or to rosinality's .pt.",
         discussion: """
-            .safetensors: ToonKit's format. Every weight is kept bit for bit with the architecture, so it
-            loads without flags and memory-maps instantly.
-            .pt: rosinality/stylegan2-pytorch's checkpoint ({'g_ema', 'latent_avg'}), loadable with
-            torch.load and Generator.load_state_dict(strict=True) in Python, for architectures that
-            code can express (config-f channel tables, skip, no class labels).
+            .safetensors: ToonKit's format. Every weight is kept bit for bit with the
+            architecture, so it loads without flags and memory-maps instantly. .pt:
+            rosinality/stylegan2-pytorch's checkpoint ({'g_ema', 'latent_avg'}), loadable
+            with torch.load and Generator.load_state_dict(strict=True) in Python, for
+            architectures that code can express (config-f channel tables, skip, no class
+            labels).
 
             Examples:
               toon convert stylegan2-ffhq-config-f.pkl ffhq.safetensors

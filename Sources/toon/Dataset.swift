@@ -15,12 +15,13 @@ struct Dataset: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render a labelled set of synthetic faces.",
             discussion: """
-                The same --seed gives the same people; each style draws them differently. Labels
-                (hair style and colour, skin, eyes, mouth, pose, ...) go into dataset.json; docs/datasets.md
-                lists them.
+                The same --seed gives the same people; each style draws them differently.
+                Labels (hair style and colour, skin, eyes, mouth, pose, ...) go into
+                dataset.json; docs/datasets.md lists them.
 
                 Example:
-                  toon dataset synth --count 10000 --resolution 64 --style anime --out anime64.zip
+                  toon dataset synth --count 10000 --resolution 64 --style anime \\
+                    --out anime64.zip
                 """
         )
 
@@ -68,15 +69,15 @@ struct Dataset: ParsableCommand {
                 --detector cascade=lbpcascade_animeface.xml for anime faces, see
                 docs/datasets.md), grown by --face-margin, as a square; faces under --min-face
                 are dropped and named. Crops smaller than --resolution are enlarged as
-                --upscale says: lanczos (the default), waifu2x (its anime networks, doubling as
-                often as needed) or none (dropped).
+                --upscale says: lanczos (the default), waifu2x (its anime networks, doubling
+                as often as needed) or none (dropped).
 
                 Examples:
                   toon dataset prepare photos/ --out faces256.zip --resolution 256 \\
                     --dedupe 4 --drop-grayscale
-                  toon dataset prepare danbooru/ --out anime512.zip --resolution 512 --crop faces \\
-                    --detector cascade=lbpcascade_animeface.xml --face-margin 0.5 --min-face 128 \\
-                    --upscale waifu2x=upresnet10 --dedupe 4
+                  toon dataset prepare danbooru/ --out anime512.zip --resolution 512 \\
+                    --crop faces --detector cascade=lbpcascade_animeface.xml \\
+                    --face-margin 0.5 --min-face 128 --upscale waifu2x=upresnet10 --dedupe 4
                 """
         )
 

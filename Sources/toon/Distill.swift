@@ -31,7 +31,8 @@ struct Distill: ParsableCommand {
               toon pairs --count 2000 --out pairs.zip
               toon distill --pairs pairs.zip --steps 3000 --out student
               toon distill --pairs pairs.zip --steps 6000 --resume latest --out student
-              toon distill --pairs pairs.zip --adversarial 0.05 --vgg16 vgg16.pth --lpips vgg.pth --out student
+              toon distill --pairs pairs.zip --adversarial 0.05 --vgg16 vgg16.pth \\
+                  --lpips vgg.pth --out student
             """
     )
 

@@ -11,21 +11,24 @@ struct Export: ParsableCommand {
         discussion: """
             --format onnx writes an ONNX model (opset 17): input "image" [N, 3, H, W] in
             [-1, 1] (H and W divisible by 2^levels, 8 by default), for a degree-input
-            student also "degree" [N]; output "stylized" [N, 3, H, W]. onnxruntime computes
-            the same images as toon stylize to within 1e-4 (docs/stylizer.md).
+            student also "degree" [N]; output "stylized" [N, 3, H, W]. onnxruntime
+            computes the same images as toon stylize to within 1e-4 (docs/stylizer.md).
 
             --format coreml writes an ML Program package (.mlpackage folder, Core ML 6:
             iOS 16 / macOS 13) for one image of --size WxH: input "image" [1, 3, H, W]
             (and "degree" [1]), output "stylized" [1, 3, H, W], as multiarrays; several
-            --size options make a package that takes any of them (enumerated shapes). It is
-            written without Apple's tools; docs/stylizer.md says what was checked. Without
-            --model, the built-in student.
+            --size options make a package that takes any of them (enumerated shapes). It
+            is written without Apple's tools; docs/stylizer.md says what was checked.
+            Without --model, the built-in student.
 
             Examples:
-              toon export --model student/student-003000.safetensors --format onnx --out student.onnx
-              toon export --model student/student-003000.safetensors --format coreml --size 256x256 --out student.mlpackage
-              toon export --format coreml --size 256x256 --size 512x512 --size 640x480 --out student.mlpackage
-              toon export --format coreml --out student.mlpackage      (the built-in student)
+              toon export --model student/student-003000.safetensors --format onnx \\
+                  --out student.onnx
+              toon export --model student/student-003000.safetensors --format coreml \\
+                  --size 256x256 --out student.mlpackage
+              toon export --format coreml --size 256x256 --size 512x512 --size 640x480 \\
+                  --out student.mlpackage
+              toon export --format coreml --out student.mlpackage  (the built-in student)
             """
     )
 

@@ -8,20 +8,22 @@ struct FacesCommand: ParsableCommand {
         commandName: "faces",
         abstract: "Find the faces in photos: each face's box, confidence and 68 landmarks.",
         discussion: """
-            Faces are found with dlib's MMOD CNN face detector (mmod_human_face_detector.dat in
-            ToonKit's models folder; scripts/fetch-models puts it there; without it, the Haar
-            cascade, with a warning) or --detector, and located by dlib's 68 landmarks (Debian's
-            libdlib-data, or --landmarks FILE). Photos are turned upright by their EXIF
-            orientation; photos larger than 2000 px are shrunk for detection and the boxes mapped
-            back.
+            Faces are found with dlib's MMOD CNN face detector
+            (mmod_human_face_detector.dat in ToonKit's models folder; scripts/fetch-models
+            puts it there; without it, the Haar cascade, with a warning) or --detector,
+            and located by dlib's 68 landmarks (Debian's libdlib-data, or --landmarks
+            FILE). Photos are turned upright by their EXIF orientation; photos larger than
+            2000 px are shrunk for detection and the boxes mapped back.
 
             Prints one line per face, or with --json one JSON object per photo:
-              {"photo": P, "faces": [{"box": [x, y, w, h], "confidence": c, "landmarks": [[x, y], ...]}]}
-            --preview draws the boxes and points on the photo (for several photos, the photo's
-            name is added: OUT_<photo-stem>.png).
+              {"photo": P, "faces": [{"box": [x, y, w, h], "confidence": c,
+                                      "landmarks": [[x, y], ...]}]}
+            --preview draws the boxes and points on the photo (for several photos, the
+            photo's name is added: OUT_<photo-stem>.png).
 
-            Exit status: 0 when every photo had a face, 2 when some had none (each named on stderr),
-            1 when a file could not be read or written, 64 for a usage problem.
+            Exit status: 0 when every photo had a face, 2 when some had none (each named
+            on stderr), 1 when a file could not be read or written, 64 for a usage
+            problem.
 
             Examples:
               toon faces group.jpg --preview found.png

@@ -8,8 +8,9 @@ struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate images from seeds (or from projected w files).",
         discussion: """
-            Same seed, same face as NVLabs' generate.py with the same network: z comes from
-            numpy.random.RandomState(seed). Files are named seed0042.png; --grid puts them in one grid.png.
+            Same seed, same face as NVLabs' generate.py with the same network: z comes
+            from numpy.random.RandomState(seed). Files are named seed0042.png; --grid puts
+            them in one grid.png.
 
             Examples:
               toon generate --network ffhq.pkl --seeds 0-7 --trunc 0.7 --outdir out

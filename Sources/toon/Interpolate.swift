@@ -8,9 +8,9 @@ struct Interpolate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A smooth walk through latent space as an MP4 or GIF.",
         discussion: """
-            The walk visits the seeds in order: smooth through W (a spline through each seed's w), or
-            along great circles in Z. With --grid, the seeds are split into one walk per cell.
-            MP4 needs ffmpeg; GIFs are written by toon itself.
+            The walk visits the seeds in order: smooth through W (a spline through each
+            seed's w), or along great circles in Z. With --grid, the seeds are split into
+            one walk per cell. MP4 needs ffmpeg; GIFs are written by toon itself.
 
             Examples:
               toon interpolate --network ffhq.pkl --seeds 0,5,9 --frames 120 \\
@@ -20,8 +20,9 @@ struct Interpolate: ParsableCommand {
               toon interpolate --network stylegan3-r-afhqv2-512.pkl --seeds 0,5 \\
                   --rotate-speed 30 --translate-path 0.5,0 --out camera.mp4
 
-            StyleGAN3 networks also take a camera move: --translate/--rotate set where it starts,
-            --rotate-speed turns it (degrees per second), --translate-path slides it over the video.
+            StyleGAN3 networks also take a camera move: --translate/--rotate set where it
+            starts, --rotate-speed turns it (degrees per second), --translate-path slides
+            it over the video.
             """
     )
 

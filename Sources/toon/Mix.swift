@@ -8,8 +8,9 @@ struct Mix: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Style mixing: each row's coarse styles with each column's listed styles, as a grid.",
         discussion: """
-            Like NVLabs' style_mixing.py: the grid's top row shows the column seeds, the left column the
-            row seeds, and each cell the row image with the --styles layers taken from the column image.
+            Like NVLabs' style_mixing.py: the grid's top row shows the column seeds, the
+            left column the row seeds, and each cell the row image with the --styles
+            layers taken from the column image.
 
             Example:
               toon mix --network ffhq.pkl --rows 85,100,75 --cols 55,821,1789 \\

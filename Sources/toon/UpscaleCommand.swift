@@ -8,15 +8,17 @@ struct UpscaleCommand: ParsableCommand {
         commandName: "upscale",
         abstract: "Upscale and denoise pictures with waifu2x's pretrained anime networks.",
         discussion: """
-            Runs waifu2x's networks as PyPI's waifu2x package ships them (scripts/fetch-models
-            puts them in ToonKit's models folder) on ToonKit's engine: the package's pictures,
-            within one 8-bit level. Each picture is written as <stem>.png in the output
-            folder; gray stays gray, transparency is kept (the alpha upscaled by the plain
-            doubling network) and EXIF orientation is applied. docs/upscale.md has the details.
+            Runs waifu2x's networks as PyPI's waifu2x package ships them
+            (scripts/fetch-models puts them in ToonKit's models folder) on ToonKit's
+            engine: the package's pictures, within one 8-bit level. Each picture is
+            written as <stem>.png in the output folder; gray stays gray, transparency is
+            kept (the alpha upscaled by the plain doubling network) and EXIF orientation
+            is applied. docs/upscale.md has the details.
 
-            upconv7 (fast) and upresnet10 (sharper) double; vgg7 and resnet10 are the networks
-            the package has noise-only models for (they double after a nearest-neighbour
-            doubling). --noise 0...3 removes JPEG noise; with --scale 1 it is all they do.
+            upconv7 (fast) and upresnet10 (sharper) double; vgg7 and resnet10 are the
+            networks the package has noise-only models for (they double after a
+            nearest-neighbour doubling). --noise 0...3 removes JPEG noise; with --scale 1
+            it is all they do.
 
             Examples:
               toon upscale small.png --out big
