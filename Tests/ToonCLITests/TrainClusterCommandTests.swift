@@ -94,9 +94,12 @@ struct TrainClusterCommandTests {
 
     /// The tolerances of `twoRanksMatchOne`: each of G, G_ema and D within 1e-6 relative in norm, and
     /// every tensor (optimizer moments too) within 1e-4.
-    func expectClose(_ a: URL, _ b: URL) throws {
-        let differences = try relativeDifferences(a, b)
-        #expect(differences.count > 100)
+    /// `loose` names tensors allowed 1e-3 instead, with the reason where they are named.
+    func expectClose(_ a: URL, _ b: URL, loose: Set<String> = []) throws {
+        let all = try relativeDifferences(a, b)
+        #expect(all.count > 100)
+        for name in loose { #expect(try #require(all[name], "no tensor \(name)") < 1e-3, "\(name): \(all[name]!)") }
+        let differences = all.filter { !loose.contains($0.key) }
         let worst = try #require(differences.max { $0.value < $1.value })
         #expect(worst.value < 1e-4, "worst tensor \(worst.key): \(worst.value)")
         for network in ["G.", "G_ema.", "D."] {
@@ -185,17 +188,27 @@ struct TrainClusterCommandTests {
         #expect(job.stderr.contains("batch 2 does not split over 2 ranks"), "\(job.stderr)")
     }
 
-    @Test("a StyleGAN (v1) pickle under 2 ranks is refused with one line (v1 training runs in one process)")
-    func styleGAN1Refused() throws {
+    /// The v1 recipe (D_basic, R1 in every D step, no path length) over 2 ranks, batch 8: D_basic's
+    /// minibatch-stddev groups of 4 stay whole on each rank. The same tolerances as StyleGAN2's, but
+    /// for the constant input's bias: instance normalisation follows it (after the leaky ReLU), so
+    /// its gradient is a small remainder of cancelling terms and Adam's normalised step carries the
+    /// summation order's rounding into it. One process on 1 and on 2 threads already differ there by
+    /// 8.5e-5 relative; 2 ranks by 3.5e-4, every other tensor by at most 1.6e-6; so 1e-3 for it.
+    @Test("a StyleGAN (v1) pickle continued over 2 ranks ends as a 1-process run does, within twoRanksMatchOne's tolerances")
+    func styleGAN1TwoRanksMatchOne() throws {
         let folder = Toon.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = try dataset(in: folder)
-        let job = try MPIRun.toon(ranks: 2, ["train", "--resume", StyleGAN1TrainCommandTests.fixtures.appendingPathComponent("c16.pkl").path,
-                                             "--data", data.path, "--outdir", folder.appendingPathComponent("runs").path,
-                                             "--batch", "4", "--kimg", "0.008"])
-        #expect(job.status != 0)
-        #expect(job.stderr.contains("StyleGAN (v1) networks train in one process, not across 2 ranks"), "\(job.stderr)")
-        #expect(!hasSnapshot(folder.appendingPathComponent("runs")))
+        let (one, two) = (folder.appendingPathComponent("one"), folder.appendingPathComponent("two"))
+        let arguments = ["train", "--resume", StyleGAN1TrainCommandTests.fixtures.appendingPathComponent("c16.pkl").path,
+                         "--data", data.path, "--batch", "8", "--kimg", "0.032", "--tick", "0.016", "--snap", "1",
+                         "--metrics", "none", "--seed", "3"]
+        let alone = try Toon.run(arguments + ["--outdir", one.path], environment: ["TOONKIT_THREADS": "1"])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let job = try MPIRun.toon(ranks: 2, arguments + ["--outdir", two.path])
+        #expect(job.status == 0, "\(job.stderr)")
+        #expect(job.stdout.contains("over 2 ranks"), "\(job.stdout)")
+        try expectClose(try snapshot(two), try snapshot(one), loose: ["G.synthesis.b4.input.bias"])
     }
 
     @Test("a rank killed mid-run ends the job, mpirun names the rank, and the last snapshot resumes")

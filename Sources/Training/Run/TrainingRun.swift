@@ -36,10 +36,6 @@ public struct TrainingRun {
             throw .config("the data has \(data.channels)-channel \(data.resolution)px images, the networks \(options.generator.imageChannels)-channel \(options.generator.imageResolution)px")
         }
         guard data.count > 0 else { throw .config("the data has no images") }
-        // The v1 step draws and reduces nothing across ranks yet; each rank would train alone.
-        guard !options.generator.isStyleGAN1 || parallel.size == 1 else {
-            throw .config("StyleGAN (v1) networks train in one process, not across \(parallel.size) ranks (data-parallel training is StyleGAN2's)")
-        }
         if options.fidImages != nil, data.count < 2 { throw .config("FID needs 2 or more real images; the data has 1") }
         let conditional = options.generator.cDim > 0
         guard !conditional || data.labelDimension == options.generator.cDim else {

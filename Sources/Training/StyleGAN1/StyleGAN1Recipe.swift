@@ -89,6 +89,8 @@ extension TrainingPhases {
 
     /// D_logistic_simplegp: mean softplus(D(G(z))) + softplus(-D(x)) + gamma / 2 |dD(x)/dx|^2, one Adam step.
     /// The fake half is differentiated first, so one D graph is alive at a time; the gradients are the sum.
+    /// Under data parallelism each rank takes its share of both halves (whole minibatch-stddev groups,
+    /// as `DataParallel.problem` asks) and the gradients and statistics are summed before the step.
     func styleGAN1Discriminator(_ state: inout TrainingState, reals: Tensor, realLabels: Tensor?)
         -> (loss: Float, real: Float, fake: Float, r1: Float) {
         let leaves = discriminatorLeaves(state.discriminator)
@@ -98,18 +100,21 @@ extension TrainingPhases {
         }
         let fakeLogits = discriminator(fakes.images, labels: fakes.labels, leaves)
         let fakeLoss = GANLoss.discriminatorFake(fakeLogits)
-        var grads = gradients(of: fakeLoss, leaves)
+        var grads = gradients(of: parallel.scaled(fakeLoss), leaves)
         let x = options.r1Gamma > 0 ? reals.requiringGrad() : reals
         let realLogits = discriminator(x, labels: realLabels, leaves)
         var realLoss = GANLoss.discriminatorReal(realLogits)
-        var r1: Float = 0
+        var penalty: Float = 0
         if options.r1Gamma > 0 {
-            let penalty = GANLoss.r1Penalty(realLogits: realLogits, reals: x)
-            r1 = penalty.scalar
-            realLoss = realLoss + penalty * (options.r1Gamma / 2)
+            let r1 = GANLoss.r1Penalty(realLogits: realLogits, reals: x)
+            penalty = r1.scalar
+            realLoss = realLoss + r1 * (options.r1Gamma / 2)
         }
-        grads.merge(gradients(of: realLoss, leaves), uniquingKeysWith: +)
-        state.discriminatorOptimizer.step(&state.discriminator, gradients: grads)
-        return (fakeLoss.scalar + realLoss.scalar, realLogits.mean().scalar, fakeLogits.mean().scalar, r1)
+        grads.merge(gradients(of: parallel.scaled(realLoss), leaves), uniquingKeysWith: +)
+        let (reduced, sums) = parallel.reduce(grads, order: leaves.names,
+                                              extras: [fakeLoss.scalar + realLoss.scalar, realLogits.mean().scalar, fakeLogits.mean().scalar, penalty])
+        state.discriminatorOptimizer.step(&state.discriminator, gradients: reduced)
+        let means = sums.map { $0 / Float(parallel.size) }
+        return (means[0], means[1], means[2], means[3])
     }
 }
