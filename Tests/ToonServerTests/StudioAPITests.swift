@@ -106,6 +106,9 @@ struct StudioAPITests {
                 (#"{"kind": "interpolate", "style": "anime64", "seeds": "1,2", "format": "avi"}"#, .badRequest, "format must be gif or mp4"),
                 (#"{"kind": "interpolate", "style": "anime64", "seeds": "1,2", "frames": 1}"#, .badRequest, "frames must be in 2...600, not 1"),
                 (#"{"kind": "mix", "style": "anime64", "rows": "1"}"#, .badRequest, "cols is required"),
+                (#"{"kind": "toonify", "style": "shaded64-anime", "upload": "\#(video.id)", "faces": "all"}"#, .badRequest, "faces must be detect or aligned, not 'all'"),
+                (#"{"kind": "stylize", "style": "student", "upload": "\#(video.id)", "mode": "faces"}"#, .badRequest, "mode must be full-frame or face-only, not 'faces'"),
+                (#"{"kind": "interpolate", "style": "anime64", "seeds": "1,2", "space": "s"}"#, .badRequest, "space must be w or z, not 's'"),
             ]
             for (body, status, message) in cases {
                 try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: body)) { response throws in
@@ -121,6 +124,9 @@ struct StudioAPITests {
             }
             try await client.execute(uri: "/api/uploads/\(video.id)/preview?style=student&degree=abc", method: .get) { response throws in
                 #expect(response.status == .badRequest && Studio.errorMessage(response) == "degree must be a number, not 'abc'")
+            }
+            try await client.execute(uri: "/api/uploads/\(video.id)/preview?style=student&mode=all", method: .get) { response throws in
+                #expect(response.status == .badRequest && Studio.errorMessage(response) == "mode must be full-frame or face-only, not 'all'")
             }
             try await client.execute(uri: "/api/jobs", method: .get) { response throws in
                 #expect(String(buffer: response.body) == #"{"jobs":[]}"#, "no refused request became a job")

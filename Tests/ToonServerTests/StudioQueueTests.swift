@@ -63,6 +63,40 @@ struct StudioQueueTests {
         }
     }
 
+    @Test("cancel inside a projection and inside a video: the worker is free within seconds, and nothing of the job is left",
+          .enabled(if: TestVideos.installed, Comment(rawValue: TestVideos.missing)))
+    func cancelInsideLibraryCalls() async throws {
+        let server = try Studio.server { $0.workers = 1 }
+        let clip = Studio.folder("clip").appendingPathComponent("clip.mp4")
+        try TestVideos.testsrc(clip, width: 128, height: 96, rate: "25", seconds: 20, audio: nil)
+        try await Studio.test(server) { client in
+            var projection = JobRequest(kind: .toonify, style: "shaded64-anime")
+            (projection.upload, projection.steps) = (try await Studio.upload(client, try Studio.facePNG()).id, 5000)
+            var video = JobRequest(kind: .stylize, style: "student")
+            video.upload = try await Studio.upload(client, Array(try Data(contentsOf: clip))).id
+            for long in [projection, video] {
+                let job = try await Studio.submit(client, long)
+                // Cancelled once it is inside the library call (its progress has moved), far from its end.
+                let deadline = Date().addingTimeInterval(120)
+                var progress = 0.0
+                while progress == 0, Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                    progress = try await client.execute(uri: "/api/jobs/\(job.id)", method: .get) { try Studio.decode(Job.self, $0) }.progress
+                }
+                #expect(progress > 0 && progress < 0.5, "\(long.kind): progress \(progress) when cancelled")
+                try await client.execute(uri: "/api/jobs/\(job.id)", method: .delete) { #expect($0.status == .ok) }
+                let cancelledAt = Date()
+                let next = try await Studio.finish(client, try await Studio.submit(client, Self.quickGrid()), seconds: 60)
+                #expect(next.status == .done)
+                // The rest of the job would take minutes (5000 steps; 500 frames): it stopped at once.
+                #expect(Date().timeIntervalSince(cancelledAt) < 30, "\(long.kind): the worker was held \(Date().timeIntervalSince(cancelledAt)) s")
+                let results = try FileManager.default.contentsOfDirectory(atPath: server.settings.dataDirectory.appendingPathComponent("results").path)
+                #expect(!results.contains { $0.hasPrefix(job.id) || $0.hasPrefix(".") }, "\(long.kind): \(results)")
+                #expect(try await client.execute(uri: "/api/jobs/\(job.id)", method: .get) { try Studio.decode(Job.self, $0) }.status == .cancelled)
+            }
+        }
+    }
+
     @Test("a full queue refuses new jobs with 503 and a line saying so")
     func fullQueue() async throws {
         let server = try Studio.server { $0.workers = 1; $0.maxQueuedJobs = 1 }

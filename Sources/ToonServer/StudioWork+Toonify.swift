@@ -1,0 +1,162 @@
+#if Studio
+import Faces
+import Foundation
+import StyleGAN
+import ToonCore
+import ToonIO
+import Toonify
+
+/// How a toonify job finds its faces (the request's `faces`).
+enum FaceFinding: String {
+    /// Detected, aligned and pasted back into the photo: `toon toonify --paste-back`.
+    case detect
+    /// The photo is one aligned face: `toon toonify --aligned`.
+    case aligned
+}
+
+/// The face models jobs use when none are named, as the CLI's defaults: `FaceDetector.standard`
+/// (dlib's CNN, else the Haar cascade) and dlib's 68 landmarks from Debian's libdlib-data.
+struct FaceModels: Sendable {
+    let detector: FaceDetector
+    let predictor: ShapePredictor
+    /// Set when the Haar cascade stands in for the CNN, whose model is not installed.
+    let usesFallback: Bool
+
+    /// How a job's message says which detector looked, when it was the fallback.
+    var note: String { usesFallback ? " (found by the Haar cascade: dlib's CNN face model is not installed)" : "" }
+}
+
+extension StudioWork {
+    /// The request's face finding, or its default for `style`: aligned for a built-in style (the
+    /// synthetic faces it knows come aligned), detect for the others.
+    func faceFinding(_ request: JobRequest, style: Style) throws -> FaceFinding {
+        guard let text = request.faces else { return style.builtIn ? .aligned : .detect }
+        guard let finding = FaceFinding(rawValue: text) else { throw StudioError(.badRequest, "faces must be detect or aligned, not '\(text)'") }
+        return finding
+    }
+
+    /// The default face models, loaded once and kept in the model cache.
+    func faceModels() throws -> FaceModels {
+        try models.value("faces") {
+            let (detector, fallback) = try FaceDetector.standard(upsample: 1, environment: settings.environment)
+            let predictor = try ShapePredictor.defaultLandmarks()
+            let bytes = Self.fileBytes(URL(fileURLWithPath: detector.file)) + Self.fileBytes(URL(fileURLWithPath: predictor.file))
+            return (FaceModels(detector: detector, predictor: predictor, usesFallback: fallback != nil), bytes)
+        }
+    }
+
+    /// `toon toonify PHOTO --paste-back --degree D --steps N --seed S`'s PHOTO_toon.png (faces
+    /// detected), or `toon toonify PHOTO --aligned ...`'s PHOTO_face0_toon.png (faces aligned). Every
+    /// face's w (and, detected, its square in the photo) is kept beside the result for the degree
+    /// slider's previews.
+    func toonify(_ job: Job, cancel: CancelFlag, progress: @escaping (Double) -> Void) throws -> WorkResult {
+        let request = job.request
+        let degree = try JobValidation.degree(request.degree ?? 1)
+        let steps = request.steps ?? 300
+        guard (1...5000).contains(steps) else { throw StudioError(.badRequest, "steps must be in 1...5000, not \(steps)") }
+        let style = try style(request.style, for: .toonify)
+        let finding = try faceFinding(request, style: style)
+        let toonifier = try toonifier(style, steps: steps, seed: request.seed ?? 303)
+        let photo = try photoUpload(request.upload)
+        let resolution = toonifier.base.config.imageResolution
+        let faces: [PhotoFace]
+        var note = ""
+        switch finding {
+        case .aligned: faces = [PhotoFace.aligned(photo)]
+        case .detect:
+            let models = try faceModels()
+            let aligner = FaceAligner(detector: models.detector, predictor: models.predictor, alignment: PhotoFace.alignment(resolution: resolution))
+            faces = PhotoFace.detected(in: photo, aligner: aligner)
+            note = models.note
+            guard !faces.isEmpty else {
+                throw StudioError(.unprocessableContent, "no face found in the photo\(note); for a photo that is one aligned face, use faces \"aligned\"")
+            }
+        }
+        var ws: [Tensor] = []
+        var composite = photo, cartoon = photo
+        for (k, face) in faces.enumerated() {
+            let result = try toonifier.toonify(ProjectionTarget.tensor(from: face.image, resolution: resolution)) { step in
+                try cancel.check()
+                progress(Double(k * steps + step.index) / Double(faces.count * steps))
+            }
+            ws.append(result.ws)
+            cartoon = try Image(tensor: try toonifier.cartoon(result.ws, degree: degree), range: -1...1)
+            composite = PasteBack().composite(cartoon, into: composite, quad: face.quad)
+        }
+        try cancel.check()
+        let kept = ToonifyKept(results: results, job: job.id)
+        do {
+            try kept.write(ws: Tensor.concatenate(ws, axis: 0), quads: finding == .detect ? faces.map(\.quad) : nil)
+            let count = "\(faces.count) face\(faces.count == 1 ? "" : "s")"
+            return finding == .detect
+                ? try savePNG(composite, for: job, message: String(format: "%@ toonified at degree %g and pasted back%@", count, degree, note))
+                : try savePNG(cartoon, for: job, message: String(format: "toonified at degree %g", degree))
+        } catch {
+            removeResult(of: job.id)
+            throw error
+        }
+    }
+
+    /// A finished toonify job's result at another degree, from its kept ws: the slider's live preview
+    /// (the cartoon, or the photo with every face's cartoon pasted back).
+    func toonifyPreview(_ job: Job, degree: Double) throws -> Image {
+        let request = job.request
+        let kept = ToonifyKept(results: results, job: job.id)
+        guard job.status == .done, let (ws, quads) = try kept.read() else {
+            throw StudioError(.conflict, "job \(job.id) has no finished projection to preview")
+        }
+        let degree = try JobValidation.degree(degree)
+        let toonifier = try toonifier(try style(request.style, for: .toonify), steps: request.steps ?? 300, seed: request.seed ?? 303)
+        let photo = quads == nil ? nil : try photoUpload(request.upload)
+        return try settings.compute.run {
+            var composite = photo
+            var cartoon: Image?
+            for k in 0..<ws.shape[0] {
+                let face = try Image(tensor: try toonifier.cartoon(ws.slice(axis: 0, k..<(k + 1)).contiguous(), degree: degree), range: -1...1)
+                if let quads, let under = composite { composite = PasteBack().composite(face, into: under, quad: quads[k]) }
+                cartoon = face
+            }
+            guard let picture = composite ?? cartoon else { throw StudioError(.conflict, "job \(job.id) kept no face") }
+            return picture
+        }
+    }
+}
+
+/// What a toonify job keeps beside its result for previews: every face's w, [K, numWs, wDim], in
+/// `ID-w.npy`, and for detected faces their squares in the photo in `ID-faces.json`.
+struct ToonifyKept {
+    let results: URL
+    let job: String
+
+    var wURL: URL { results.appendingPathComponent("\(job)-w.npy") }
+    var facesURL: URL { results.appendingPathComponent("\(job)-faces.json") }
+
+    /// A square's corners as JSON keeps them: top-left, bottom-left, bottom-right, top-right, x then y.
+    private struct Square: Codable {
+        let corners: [Double]
+    }
+
+    func write(ws: Tensor, quads: [FaceQuad]?) throws {
+        try NPY.write(ws, to: wURL)
+        if let quads {
+            let squares = quads.map { q in Square(corners: [q.topLeft, q.bottomLeft, q.bottomRight, q.topRight].flatMap { [$0.x, $0.y] }) }
+            try AtomicFile.write(try JSONEncoder().encode(squares), to: facesURL)
+        }
+    }
+
+    /// The kept ws and squares (nil: the faces were aligned), or nil when nothing was kept.
+    func read() throws -> (ws: Tensor, quads: [FaceQuad]?)? {
+        guard FileManager.default.fileExists(atPath: wURL.path) else { return nil }
+        let ws = try NPY.read(wURL)
+        guard FileManager.default.fileExists(atPath: facesURL.path) else { return (ws, nil) }
+        let squares = try JSONDecoder().decode([Square].self, from: Data(contentsOf: facesURL))
+        let quads = squares.compactMap { s -> FaceQuad? in
+            guard s.corners.count == 8 else { return nil }
+            let c = s.corners
+            return FaceQuad(topLeft: (c[0], c[1]), bottomLeft: (c[2], c[3]), bottomRight: (c[4], c[5]), topRight: (c[6], c[7]))
+        }
+        guard quads.count == ws.shape[0] else { throw StudioError(.internalServerError, "job \(job)'s kept faces do not match its ws") }
+        return (ws, quads)
+    }
+}
+#endif

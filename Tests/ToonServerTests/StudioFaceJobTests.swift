@@ -1,0 +1,108 @@
+#if Studio
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import ToonIO
+import ToonTestSupport
+@testable import ToonServer
+
+/// Jobs on real photos and clips with faces (found by the default face models, as the CLI's), each
+/// result compared exactly with the CLI's output for the same options.
+@Suite("toon serve: faces found in real photos and videos, compared with the CLI",
+       .enabled(if: ToonCLI.available, "the toon executable is not built"),
+       .enabled(if: FacePhotos.installed, Comment(rawValue: FacePhotos.missing)), .computeFromEnvironment)
+struct StudioFaceJobTests {
+    @Test("toonify with faces detected: equal to toon toonify --paste-back's PHOTO_toon.png; the slider's preview equals the CLI's other degree")
+    func toonifyDetectedMatchesCLI() async throws {
+        let server = try Studio.server()
+        let folder = Studio.folder("cli")
+        let photo = try FacePhotos.portrait(in: folder)
+        let out = folder.appendingPathComponent("toons")
+        let cli = try ToonCLI.run(["toonify", photo.path, "--paste-back", "--steps", "4", "--seed", "7", "--degree", "0.6,0.2", "--out", out.path])
+        #expect(cli.status == 0, "\(cli.stderr)")
+        try await Studio.test(server) { client in
+            let upload = try await Studio.upload(client, Array(try Data(contentsOf: photo)))
+            var request = JobRequest(kind: .toonify, style: "shaded64-anime")
+            (request.upload, request.steps, request.seed, request.degree, request.faces) = (upload.id, 4, 7, 0.6, "detect")
+            let job = try await Studio.finish(client, try await Studio.submit(client, request))
+            #expect(job.status == .done, "\(job.message ?? "")")
+            #expect(job.message?.hasPrefix("1 face toonified at degree 0.6 and pasted back") == true, "\(job.message ?? "")")
+            let pasted = try Image.decode(try await Studio.result(client, job))
+            #expect(pasted.width == upload.width && pasted.height == upload.height)
+            #expect(pasted == (try Image.read(from: out.appendingPathComponent("portrait_toon_d0.60.png"))))
+            try await client.execute(uri: "/api/jobs/\(job.id)/preview?degree=0.2", method: .get) { response throws in
+                #expect(response.status == .ok)
+                #expect(try Image.decode(Array(response.body.readableBytesView)) == Image.read(from: out.appendingPathComponent("portrait_toon_d0.20.png")))
+            }
+        }
+    }
+
+    @Test("toonify with faces detected on a photo with no face: the job fails with a line saying so, and leaves nothing")
+    func toonifyNoFace() async throws {
+        let server = try Studio.server()
+        let blank = try Image(width: 96, height: 96, channels: 3, samples: [Float](repeating: 0.5, count: 3 * 96 * 96), bitDepth: 8).encoded(as: .png)
+        try await Studio.test(server) { client in
+            let upload = try await Studio.upload(client, blank)
+            var request = JobRequest(kind: .toonify, style: "shaded64-anime")
+            (request.upload, request.steps, request.faces) = (upload.id, 2, "detect")
+            let job = try await Studio.finish(client, try await Studio.submit(client, request))
+            #expect(job.status == .failed)
+            #expect(job.message?.hasPrefix("no face found in the photo") == true && job.message?.hasSuffix("use faces \"aligned\"") == true, "\(job.message ?? "")")
+        }
+        let results = try FileManager.default.contentsOfDirectory(atPath: server.settings.dataDirectory.appendingPathComponent("results").path)
+        #expect(results.isEmpty, "\(results)")
+    }
+
+    @Test("stylize face-only: a photo equal to toon stylize --face-only's, a clip's frames equal to its (framemd5)",
+          .enabled(if: TestVideos.installed, Comment(rawValue: TestVideos.missing)))
+    func stylizeFaceOnlyMatchesCLI() async throws {
+        let server = try Studio.server()
+        let folder = Studio.folder("cli")
+        let photo = try FacePhotos.portrait(in: folder), clip = folder.appendingPathComponent("clip.mp4")
+        // Five frames of the portrait, slowly zoomed so the faces move between frames.
+        try TestVideos.run("ffmpeg", ["-y", "-loop", "1", "-i", photo.path, "-vf", "scale=w='292+4*n':h='412+4*n':eval=frame,crop=292:412,format=yuv420p",
+                                      "-r", "5", "-frames:v", "5", "-c:v", "libx264", "-preset", "ultrafast", clip.path])
+        let toonPhoto = folder.appendingPathComponent("toon.png"), toonClip = folder.appendingPathComponent("toon.mp4")
+        let photoCLI = try ToonCLI.run(["stylize", photo.path, "--face-only", "--degree", "0.7", "--out", toonPhoto.path])
+        #expect(photoCLI.status == 0, "\(photoCLI.stderr)")
+        let clipCLI = try ToonCLI.run(["stylize", clip.path, "--face-only", "--degree", "0.7", "--out", toonClip.path])
+        #expect(clipCLI.status == 0, "\(clipCLI.stderr)")
+        try await Studio.test(server) { client in
+            let still = try await Studio.upload(client, Array(try Data(contentsOf: photo)))
+            var request = JobRequest(kind: .stylize, style: "student")
+            (request.upload, request.degree, request.mode) = (still.id, 0.7, "face-only")
+            let stylized = try await Studio.finish(client, try await Studio.submit(client, request))
+            #expect(stylized.status == .done && stylized.message?.contains("1 face") == true, "\(stylized.message ?? "")")
+            #expect(try Image.decode(try await Studio.result(client, stylized)) == Image.read(from: toonPhoto))
+
+            let video = try await Studio.upload(client, Array(try Data(contentsOf: clip)))
+            request.upload = video.id
+            let job = try await Studio.finish(client, try await Studio.submit(client, request))
+            #expect(job.status == .done && job.resultType == "video/mp4", "\(job.message ?? "")")
+            #expect(job.message?.contains("faces in 5 frames") == true, "\(job.message ?? "")")
+            let served = folder.appendingPathComponent("served.mp4")
+            try Data(try await Studio.result(client, job)).write(to: served)
+            let frames = { (url: URL) in try TestVideos.run("ffmpeg", ["-i", url.path, "-map", "0:v", "-f", "framemd5", "-"]) }
+            #expect(try frames(served) == frames(toonClip))
+            #expect(try frames(served) != frames(clip), "the faces were stylized")
+        }
+    }
+}
+
+/// A real photo with one face: opencv-doc's portrait (the one the CLI's face tests use), halved to
+/// 292x412 so the CNN detector runs quickly in a debug build.
+enum FacePhotos {
+    static let source = "/usr/share/doc/opencv-doc/opencv4/html/230501201_1.jpg"
+    static let landmarks = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat"
+    static let installed = FileManager.default.fileExists(atPath: source) && FileManager.default.fileExists(atPath: landmarks)
+    static let missing = "opencv-doc's photos or libdlib-data are not installed (scripts/install-deps --tests)"
+
+    /// The halved portrait as `portrait.png` in `folder`.
+    static func portrait(in folder: URL) throws -> URL {
+        let url = folder.appendingPathComponent("portrait.png")
+        try Image.readUpright(from: URL(fileURLWithPath: source)).resized(width: 292, height: 412).write(to: url)
+        return url
+    }
+}
+#endif
