@@ -130,8 +130,15 @@ struct StudioQueueTests {
                        resultFile: nil, resultType: nil, created: now, updated: now)
         }
         for job in left { try store.save(job) }
-        try Data("partial".utf8).write(to: data.appendingPathComponent("results/.partial-\(left[0].id).png"))
+        // Temporary files in ToonIO's naming (.NAME.partial-PID-N): one of a writer killed mid-write,
+        // one of a writer still running (this process), and a video a killed upload left mid-probe.
+        let dead = try Self.deadProcessID()
+        let killed = ".\(left[0].id).png.partial-\(dead)-17", live = ".\(left[1].id).png.partial-\(getpid())-18"
+        let probe = ".probe-\(dead)-\(UUID().uuidString.lowercased()).mp4"
+        for name in [killed, live] { try Data("partial".utf8).write(to: data.appendingPathComponent("results/\(name)")) }
+        try Data("video".utf8).write(to: data.appendingPathComponent("uploads/\(probe)"))
         let second = try StudioServer(settings: StudioSettings(dataDirectory: data))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("uploads").path).isEmpty, "a dead run's probe is dropped")
         #expect(try second.resume() == 3)
         try await Studio.test(second) { client in
             for job in left { #expect(try await Studio.finish(client, job).status == .done) }
@@ -144,7 +151,17 @@ struct StudioQueueTests {
             #expect(Set(all.map(\.id)) == Set(left.map(\.id) + [finished.id]) && all.allSatisfy { $0.status == .done })
         }
         let results = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("results").path)
-        #expect(!results.contains { $0.hasPrefix(".partial") }, "a dead run's partial file is dropped")
+        #expect(!results.contains(killed), "a dead run's partial file is dropped")
+        #expect(results.contains(live), "a running writer's temporary file is not touched")
+    }
+
+    /// The id of a process that has exited (and so was reaped).
+    static func deadProcessID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
     }
 }
 
