@@ -38,17 +38,28 @@ struct StudioFaceJobTests {
         }
     }
 
-    @Test("toonify with faces detected on a photo with no face: the job fails with a line saying so, and leaves nothing")
-    func toonifyNoFace() async throws {
+    @Test("no face: toonify with faces detected and face-only stylize of a photo and of a clip fail with a line saying so, and leave nothing",
+          .enabled(if: TestVideos.installed, Comment(rawValue: TestVideos.missing)))
+    func noFace() async throws {
         let server = try Studio.server()
         let blank = try Image(width: 96, height: 96, channels: 3, samples: [Float](repeating: 0.5, count: 3 * 96 * 96), bitDepth: 8).encoded(as: .png)
+        let clip = Studio.folder("clip").appendingPathComponent("clip.mp4")
+        try TestVideos.testsrc(clip, width: 64, height: 48, rate: "10", seconds: 0.5, audio: nil)
         try await Studio.test(server) { client in
-            let upload = try await Studio.upload(client, blank)
-            var request = JobRequest(kind: .toonify, style: "shaded64-anime")
-            (request.upload, request.steps, request.faces) = (upload.id, 2, "detect")
-            let job = try await Studio.finish(client, try await Studio.submit(client, request))
-            #expect(job.status == .failed)
-            #expect(job.message?.hasPrefix("no face found in the photo") == true && job.message?.hasSuffix("use faces \"aligned\"") == true, "\(job.message ?? "")")
+            let photo = try await Studio.upload(client, blank), video = try await Studio.upload(client, Array(try Data(contentsOf: clip)))
+            var toonify = JobRequest(kind: .toonify, style: "shaded64-anime")
+            (toonify.upload, toonify.steps, toonify.faces) = (photo.id, 2, "detect")
+            var still = JobRequest(kind: .stylize, style: "student")
+            (still.upload, still.mode) = (photo.id, "face-only")
+            var moving = still
+            moving.upload = video.id
+            let expected = [("no face found in the photo", "use faces \"aligned\""), ("no face found in the photo", "face-only mode needs a face"),
+                            ("no face found in any of the video's 5 frames", "face-only mode needs a face")]
+            for (request, (start, end)) in zip([toonify, still, moving], expected) {
+                let job = try await Studio.finish(client, try await Studio.submit(client, request))
+                #expect(job.status == .failed)
+                #expect(job.message?.hasPrefix(start) == true && job.message?.hasSuffix(end) == true, "\(job.message ?? "")")
+            }
         }
         let results = try FileManager.default.contentsOfDirectory(atPath: server.settings.dataDirectory.appendingPathComponent("results").path)
         #expect(results.isEmpty, "\(results)")
