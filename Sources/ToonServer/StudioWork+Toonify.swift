@@ -72,16 +72,17 @@ extension StudioWork {
                 throw StudioError(.unprocessableContent, "no face found in the photo\(note); for a photo that is one aligned face, use faces \"aligned\"")
             }
         }
-        var ws: [Tensor] = []
-        var composite = photo, cartoon = photo
+        var ws: [Tensor] = [], cartoons: [Image] = []
+        var pasted = photo
         for (k, face) in faces.enumerated() {
             let result = try toonifier.toonify(ProjectionTarget.tensor(from: face.image, resolution: resolution)) { step in
                 try cancel.check()
                 progress(Double(k * steps + step.index) / Double(faces.count * steps))
             }
             ws.append(result.ws)
-            cartoon = try Image(tensor: try toonifier.cartoon(result.ws, degree: degree), range: -1...1)
-            composite = PasteBack().composite(cartoon, into: composite, quad: face.quad)
+            cartoons.append(try Image(tensor: try toonifier.cartoon(result.ws, degree: degree), range: -1...1))
+            // Faces go back in order, each onto the photo as the earlier ones left it (as the CLI's --paste-back).
+            pasted = PasteBack().composite(cartoons[k], into: pasted, quad: face.quad)
         }
         try cancel.check()
         let kept = ToonifyKept(results: results, job: job.id)
@@ -89,8 +90,8 @@ extension StudioWork {
             try kept.write(ws: Tensor.concatenate(ws, axis: 0), quads: finding == .detect ? faces.map(\.quad) : nil)
             let count = "\(faces.count) face\(faces.count == 1 ? "" : "s")"
             return finding == .detect
-                ? try savePNG(composite, for: job, message: String(format: "%@ toonified at degree %g and pasted back%@", count, degree, note))
-                : try savePNG(cartoon, for: job, message: String(format: "toonified at degree %g", degree))
+                ? try savePNG(pasted, for: job, message: String(format: "%@ toonified at degree %g and pasted back%@", count, degree, note))
+                : try savePNG(cartoons[0], for: job, message: String(format: "toonified at degree %g", degree))
         } catch {
             removeResult(of: job.id)
             throw error
@@ -109,15 +110,14 @@ extension StudioWork {
         let toonifier = try toonifier(try style(request.style, for: .toonify), steps: request.steps ?? 300, seed: request.seed ?? 303)
         let photo = quads == nil ? nil : try photoUpload(request.upload)
         return try settings.compute.run {
-            var composite = photo
-            var cartoon: Image?
-            for k in 0..<ws.shape[0] {
-                let face = try Image(tensor: try toonifier.cartoon(ws.slice(axis: 0, k..<(k + 1)).contiguous(), degree: degree), range: -1...1)
-                if let quads, let under = composite { composite = PasteBack().composite(face, into: under, quad: quads[k]) }
-                cartoon = face
+            let cartoons = try (0..<ws.shape[0]).map { k in
+                try Image(tensor: try toonifier.cartoon(ws.slice(axis: 0, k..<(k + 1)).contiguous(), degree: degree), range: -1...1)
             }
-            guard let picture = composite ?? cartoon else { throw StudioError(.conflict, "job \(job.id) kept no face") }
-            return picture
+            guard let quads, let photo else {
+                guard let cartoon = cartoons.first else { throw StudioError(.conflict, "job \(job.id) kept no face") }
+                return cartoon
+            }
+            return zip(cartoons, quads).reduce(photo) { PasteBack().composite($1.0, into: $0, quad: $1.1) }
         }
     }
 }

@@ -13,11 +13,11 @@ import ToonTestSupport
        .enabled(if: ToonCLI.available, "the toon executable is not built"),
        .enabled(if: FacePhotos.installed, Comment(rawValue: FacePhotos.missing)), .computeFromEnvironment)
 struct StudioFaceJobTests {
-    @Test("toonify with faces detected: equal to toon toonify --paste-back's PHOTO_toon.png; the slider's preview equals the CLI's other degree")
+    @Test("toonify with faces detected (two in one photo): equal to toon toonify --paste-back's PHOTO_toon.png; the slider's preview equals the CLI's other degree")
     func toonifyDetectedMatchesCLI() async throws {
         let server = try Studio.server()
         let folder = Studio.folder("cli")
-        let photo = try FacePhotos.portrait(in: folder)
+        let photo = try FacePhotos.pair(in: folder)
         let out = folder.appendingPathComponent("toons")
         let cli = try ToonCLI.run(["toonify", photo.path, "--paste-back", "--steps", "4", "--seed", "7", "--degree", "0.6,0.2", "--out", out.path])
         #expect(cli.status == 0, "\(cli.stderr)")
@@ -27,13 +27,13 @@ struct StudioFaceJobTests {
             (request.upload, request.steps, request.seed, request.degree, request.faces) = (upload.id, 4, 7, 0.6, "detect")
             let job = try await Studio.finish(client, try await Studio.submit(client, request))
             #expect(job.status == .done, "\(job.message ?? "")")
-            #expect(job.message?.hasPrefix("1 face toonified at degree 0.6 and pasted back") == true, "\(job.message ?? "")")
+            #expect(job.message?.hasPrefix("2 faces toonified at degree 0.6 and pasted back") == true, "\(job.message ?? "")")
             let pasted = try Image.decode(try await Studio.result(client, job))
             #expect(pasted.width == upload.width && pasted.height == upload.height)
-            #expect(pasted == (try Image.read(from: out.appendingPathComponent("portrait_toon_d0.60.png"))))
+            #expect(pasted == (try Image.read(from: out.appendingPathComponent("pair_toon_d0.60.png"))))
             try await client.execute(uri: "/api/jobs/\(job.id)/preview?degree=0.2", method: .get) { response throws in
                 #expect(response.status == .ok)
-                #expect(try Image.decode(Array(response.body.readableBytesView)) == Image.read(from: out.appendingPathComponent("portrait_toon_d0.20.png")))
+                #expect(try Image.decode(Array(response.body.readableBytesView)) == Image.read(from: out.appendingPathComponent("pair_toon_d0.20.png")))
             }
         }
     }
@@ -112,8 +112,30 @@ enum FacePhotos {
     /// The halved portrait as `portrait.png` in `folder`.
     static func portrait(in folder: URL) throws -> URL {
         let url = folder.appendingPathComponent("portrait.png")
-        try Image.readUpright(from: URL(fileURLWithPath: source)).resized(width: 292, height: 412).write(to: url)
+        try halved().write(to: url)
         return url
+    }
+
+    /// Two people: the halved portrait beside its mirror image, 584x412, as `pair.png` in `folder`.
+    static func pair(in folder: URL) throws -> URL {
+        let half = try halved().rgb(), (w, h) = (half.width, half.height)
+        var samples = [Float](repeating: 0, count: 3 * 2 * w * h)
+        for c in 0..<3 {
+            for y in 0..<h {
+                for x in 0..<w {
+                    let value = half.samples[(c * h + y) * w + x]
+                    samples[(c * h + y) * 2 * w + x] = value
+                    samples[(c * h + y) * 2 * w + 2 * w - 1 - x] = value
+                }
+            }
+        }
+        let url = folder.appendingPathComponent("pair.png")
+        try Image(width: 2 * w, height: h, channels: 3, samples: samples, bitDepth: 8).write(to: url)
+        return url
+    }
+
+    private static func halved() throws -> Image {
+        try Image.readUpright(from: URL(fileURLWithPath: source)).resized(width: 292, height: 412)
     }
 }
 #endif
