@@ -72,7 +72,7 @@ extension StudioWork {
                 throw StudioError(.unprocessableContent, "no face found in the photo\(note); for a photo that is one aligned face, use faces \"aligned\"")
             }
         }
-        var ws: [Tensor] = [], cartoons: [Image] = []
+        var ws: [Tensor] = [], cartoons: [Image] = [], distances: [Double] = []
         var pasted = photo
         for (k, face) in faces.enumerated() {
             let result = try toonifier.toonify(ProjectionTarget.tensor(from: face.image, resolution: resolution)) { step in
@@ -80,6 +80,7 @@ extension StudioWork {
                 progress(Double(k * steps + step.index) / Double(faces.count * steps))
             }
             ws.append(result.ws)
+            distances.append(result.distance)
             cartoons.append(try Image(tensor: try toonifier.cartoon(result.ws, degree: degree), range: -1...1))
             // Faces go back in order, each onto the photo as the earlier ones left it (as the CLI's --paste-back).
             pasted = PasteBack().composite(cartoons[k], into: pasted, quad: face.quad)
@@ -91,7 +92,7 @@ extension StudioWork {
             let count = "\(faces.count) face\(faces.count == 1 ? "" : "s")"
             return finding == .detect
                 ? try savePNG(pasted, for: job, message: String(format: "%@ toonified at degree %g and pasted back%@", count, degree, note))
-                : try savePNG(cartoons[0], for: job, message: String(format: "toonified at degree %g", degree))
+                : try savePNG(cartoons[0], for: job, message: String(format: "toonified at degree %g (distance %.4f)", degree, distances[0]))
         } catch {
             removeResult(of: job.id)
             throw error
