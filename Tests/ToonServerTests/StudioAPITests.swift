@@ -81,6 +81,12 @@ struct StudioAPITests {
                     #expect(Studio.errorMessage(response).hasPrefix(message), "\(Studio.errorMessage(response))")
                 }
             }
+            // A video ffprobe cannot read: its line names no temporary file, and the probe copy is gone.
+            let broken = [0, 0, 0, 0x20] + Array("ftypisom".utf8) + [UInt8](repeating: 0x55, count: 500)
+            try await client.execute(uri: "/api/uploads", method: .post, body: ByteBuffer(bytes: broken)) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(Studio.errorMessage(response).hasPrefix("upload: ") && !Studio.errorMessage(response).contains(".probe-"), "\(Studio.errorMessage(response))")
+            }
             let stored = try FileManager.default.contentsOfDirectory(atPath: server.settings.dataDirectory.appendingPathComponent("uploads").path).sorted()
             #expect(stored == ["\(upload.id).png", "\(jpeg.id).jpg"].sorted(), "generated names only, nothing kept of refused uploads")
         }
