@@ -68,7 +68,7 @@ struct StudioQueueTests {
     func cancelInsideLibraryCalls() async throws {
         let server = try Studio.server { $0.workers = 1 }
         let clip = Studio.folder("clip").appendingPathComponent("clip.mp4")
-        try TestVideos.testsrc(clip, width: 128, height: 96, rate: "25", seconds: 20, audio: nil)
+        try TestVideos.testsrc(clip, width: 320, height: 240, rate: "25", seconds: 40, audio: nil)
         try await Studio.test(server) { client in
             var projection = JobRequest(kind: .toonify, style: "shaded64-anime")
             (projection.upload, projection.steps) = (try await Studio.upload(client, try Studio.facePNG()).id, 5000)
@@ -88,7 +88,8 @@ struct StudioQueueTests {
                 let cancelledAt = Date()
                 let next = try await Studio.finish(client, try await Studio.submit(client, Self.quickGrid()), seconds: 60)
                 #expect(next.status == .done)
-                // The rest of the job would take minutes (5000 steps; 500 frames): it stopped at once.
+                // The rest of the job would take minutes (5000 steps; 1000 frames of 320x240, about 3 min in a
+                // debug build): it stopped at once.
                 #expect(Date().timeIntervalSince(cancelledAt) < 30, "\(long.kind): the worker was held \(Date().timeIntervalSince(cancelledAt)) s")
                 let results = try FileManager.default.contentsOfDirectory(atPath: server.settings.dataDirectory.appendingPathComponent("results").path)
                 #expect(!results.contains { $0.hasPrefix(job.id) || $0.hasPrefix(".") }, "\(long.kind): \(results)")
