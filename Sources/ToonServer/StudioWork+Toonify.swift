@@ -16,14 +16,40 @@ enum FaceFinding: String {
 
 /// The face models jobs use when none are named, as the CLI's defaults: `FaceDetector.standard`
 /// (dlib's CNN, else the Haar cascade) and dlib's 68 landmarks from Debian's libdlib-data.
-struct FaceModels: Sendable {
+final class FaceModels: Sendable {
     let detector: FaceDetector
     let predictor: ShapePredictor
     /// Set when the Haar cascade stands in for the CNN, whose model is not installed.
     let usesFallback: Bool
 
+    init(detector: FaceDetector, predictor: ShapePredictor, usesFallback: Bool) {
+        (self.detector, self.predictor, self.usesFallback) = (detector, predictor, usesFallback)
+    }
+
     /// How a job's message says which detector looked, when it was the fallback.
     var note: String { usesFallback ? " (found by the Haar cascade: dlib's CNN face model is not installed)" : "" }
+
+    /// Studios in one process (the tests run several side by side) share one copy while any holds it:
+    /// the landmark model alone is 100 MB.
+    static let loaded = SharedFaceModels()
+}
+
+/// The face models loaded in this process, by where they were looked for; held weakly, so a studio's
+/// model cache still decides when they go.
+final class SharedFaceModels: @unchecked Sendable {
+    private struct Held { weak var models: FaceModels? }
+    private var held: [String: Held] = [:]
+    // Held while loading, so studios asking at once wait for one load instead of each making its own.
+    private let lock = NSLock()
+
+    func models(for key: String, load: () throws -> FaceModels) throws -> FaceModels {
+        try lock.withLock {
+            if let models = held[key]?.models { return models }
+            let models = try load()
+            held[key] = Held(models: models)
+            return models
+        }
+    }
 }
 
 extension StudioWork {
@@ -35,13 +61,15 @@ extension StudioWork {
         return finding
     }
 
-    /// The default face models, loaded once and kept in the model cache.
+    /// The default face models, kept in the model cache (and shared with other studios in the process).
     func faceModels() throws -> FaceModels {
         try models.value("faces") {
-            let (detector, fallback) = try FaceDetector.standard(upsample: 1, environment: settings.environment)
-            let predictor = try ShapePredictor.defaultLandmarks()
-            let bytes = Self.fileBytes(URL(fileURLWithPath: detector.file)) + Self.fileBytes(URL(fileURLWithPath: predictor.file))
-            return (FaceModels(detector: detector, predictor: predictor, usesFallback: fallback != nil), bytes)
+            let key = CNNFaceDetector.defaultModelCandidates(environment: settings.environment).joined(separator: "\n")
+            let faces = try FaceModels.loaded.models(for: key) {
+                let (detector, fallback) = try FaceDetector.standard(upsample: 1, environment: settings.environment)
+                return FaceModels(detector: detector, predictor: try ShapePredictor.defaultLandmarks(), usesFallback: fallback != nil)
+            }
+            return (faces, Self.fileBytes(URL(fileURLWithPath: faces.detector.file)) + Self.fileBytes(URL(fileURLWithPath: faces.predictor.file)))
         }
     }
 
