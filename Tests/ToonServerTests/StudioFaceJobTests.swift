@@ -70,10 +70,7 @@ struct StudioFaceJobTests {
     func stylizeFaceOnlyMatchesCLI() async throws {
         let server = try Studio.server()
         let folder = Studio.folder("cli")
-        let photo = try FacePhotos.portrait(in: folder), clip = folder.appendingPathComponent("clip.mp4")
-        // Five frames of the portrait, slowly zoomed so the faces move between frames.
-        try TestVideos.run("ffmpeg", ["-y", "-loop", "1", "-i", photo.path, "-vf", "scale=w='292+4*n':h='412+4*n':eval=frame,crop=292:412,format=yuv420p",
-                                      "-r", "5", "-frames:v", "5", "-c:v", "libx264", "-preset", "ultrafast", clip.path])
+        let photo = try FacePhotos.portrait(in: folder), clip = try FacePhotos.clip(in: folder)
         let toonPhoto = folder.appendingPathComponent("toon.png"), toonClip = folder.appendingPathComponent("toon.mp4")
         let photoCLI = try ToonCLI.run(["stylize", photo.path, "--face-only", "--degree", "0.7", "--out", toonPhoto.path])
         #expect(photoCLI.status == 0, "\(photoCLI.stderr)")
@@ -132,6 +129,14 @@ enum FacePhotos {
         let url = folder.appendingPathComponent("pair.png")
         try Image(width: 2 * w, height: h, channels: 3, samples: samples, bitDepth: 8).write(to: url)
         return url
+    }
+
+    /// Five frames of the halved portrait, slowly zoomed so the face moves, as `faces.mp4` in `folder`.
+    static func clip(in folder: URL) throws -> URL {
+        let photo = try portrait(in: folder), clip = folder.appendingPathComponent("faces.mp4")
+        try TestVideos.run("ffmpeg", ["-y", "-loop", "1", "-i", photo.path, "-vf", "scale=w='292+4*n':h='412+4*n':eval=frame,crop=292:412,format=yuv420p",
+                                      "-r", "5", "-frames:v", "5", "-c:v", "libx264", "-preset", "ultrafast", clip.path])
+        return clip
     }
 
     private static func halved() throws -> Image {

@@ -95,6 +95,7 @@ function renderToonifyStyles() {
   const style = chosenStyle();
   $("toonify-faces").parentElement.hidden = !(style && style.capabilities.includes("toonify"));
   $("stylize-mode").parentElement.hidden = !(style && style.capabilities.includes("student"));
+  $("steps").parentElement.hidden = !(style && style.capabilities.includes("toonify"));
 }
 
 function chosenStyle() { return state.styles.find((s) => s.id === state.toonifyStyle); }
@@ -126,6 +127,9 @@ async function uploadChosenFile() {
   try {
     state.upload = await api("POST", "/api/uploads", undefined, file);
     state.toonifyJob = null;
+    // The last upload's preview does not belong to this one.
+    $("live-preview").removeAttribute("src");
+    delete $("live-preview").dataset.degree;
     setStatus("upload-status", `${state.upload.kind} ${state.upload.width}x${state.upload.height}` +
       (state.upload.duration ? `, ${state.upload.duration.toFixed(1)} s` : ""));
     $("upload-preview").src = ["png", "jpeg"].includes(state.upload.kind) ? URL.createObjectURL(file) : "";
