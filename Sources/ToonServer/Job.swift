@@ -11,7 +11,8 @@ public struct JobRequest: Sendable, Codable, Equatable {
         case mix
         /// A walk between seeds as a GIF or MP4 (`toon interpolate`).
         case interpolate
-        /// An aligned face photo projected and drawn by a toonify pair (`toon toonify --aligned`).
+        /// A photo's faces projected and drawn by a toonify pair (`toon toonify --paste-back`, or
+        /// `--aligned` for a photo that is one aligned face).
         case toonify
         /// A photo or video through a student (`toon stylize`).
         case stylize
@@ -39,6 +40,8 @@ public struct JobRequest: Sendable, Codable, Equatable {
     public var format: String?
     /// Interpolation: return to the first seed at the end.
     public var loop: Bool?
+    /// Interpolation: `w` (the default) or `z`, the space walked in.
+    public var space: String?
     /// Toonify and stylize: the upload's id.
     public var upload: String?
     /// How cartoon, 0...1.
@@ -47,6 +50,12 @@ public struct JobRequest: Sendable, Codable, Equatable {
     public var steps: Int?
     /// Toonify: the projection's seed (303 when not given).
     public var seed: UInt32?
+    /// Toonify: `detect` (find, align and paste back every face) or `aligned` (the photo is one
+    /// aligned face). When not given: `aligned` for a built-in style (its synthetic faces come
+    /// aligned), `detect` for the others.
+    public var faces: String?
+    /// Stylize: `full-frame` (the default) or `face-only` (the faces only, pasted back).
+    public var mode: String?
 
     /// A request of `kind` with `style` and every other field unset.
     public init(kind: Kind, style: String) {

@@ -68,7 +68,7 @@ final class JobQueue: @unchecked Sendable {
     var counts: (waiting: Int, running: Int) { lock.withLock { (waiting.count, running) } }
 
     /// Cancels a queued or running job: it is marked cancelled at once; a running one stops at its
-    /// next step (or, inside a projection or a video, when that returns, its result dropped).
+    /// next step (a generated image, a projection step, a video frame), leaving no result.
     func cancel(_ id: String) throws -> Job? {
         let cancelled: Job? = try lock.withLock {
             guard var job = active[id] else { return nil }
@@ -110,7 +110,7 @@ final class JobQueue: @unchecked Sendable {
             running -= 1
             guard var finished = active[job.id], !flag.isSet else {
                 // Cancelled meanwhile: whatever was made is dropped.
-                if case .success(let result) = outcome { work.removeResult(result.file) }
+                work.removeResult(of: job.id)
                 flags[job.id] = nil
                 return
             }

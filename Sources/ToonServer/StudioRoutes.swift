@@ -22,9 +22,9 @@ extension StudioServer {
         router.get("/api/uploads/:id/preview") { request, context in
             let id = try context.parameters.require("id")
             guard let style = request.uri.queryParameters.get("style") else { throw StudioError(.badRequest, "style is required") }
-            let degree = try Self.number(request, "degree")
+            let degree = try Self.number(request, "degree"), mode = request.uri.queryParameters.get("mode")
             let work = self.work
-            return Self.png(try await offPool { try work.stylizePreview(style: style, upload: id, degree: degree) })
+            return Self.png(try await offPool { try work.stylizePreview(style: style, upload: id, degree: degree, mode: mode) })
         }
         router.post("/api/jobs") { request, context in
             let body: JobRequest

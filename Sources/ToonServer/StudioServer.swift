@@ -24,12 +24,9 @@ public final class StudioServer: Sendable {
         let data = settings.dataDirectory
         let uploads = data.appendingPathComponent("uploads"), results = data.appendingPathComponent("results")
         for folder in [data, uploads, results] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-        // Partial files of a run that died are never served: drop them.
-        for folder in [uploads, results] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".") {
-                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-            }
-        }
+        // Temporary files a killed run left (never served) go; those of a writer still running stay.
+        for folder in [uploads, results] { AtomicFile.removeLeftovers(in: folder) }
+        UploadStore.removeLeftoverProbes(in: uploads)
         catalog = StyleCatalog.load(modelsDirectory: settings.modelsDirectory)
         store = try JobStore(url: data.appendingPathComponent("studio.sqlite"))
         work = StudioWork(catalog: catalog, models: ModelCache(budget: settings.memoryBudget),

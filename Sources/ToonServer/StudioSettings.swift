@@ -34,6 +34,9 @@ public struct StudioSettings: Sendable {
     /// code that made the settings (`toon serve`'s, from TOONKIT_*), which the job threads would not
     /// otherwise see.
     public var compute = ComputeConfiguration.current
+    /// The environment face models are looked up with (`$TOONKIT_MODELS`, the user's cache; see
+    /// `FaceDetector.standard`): by default the process's.
+    public var environment = ProcessInfo.processInfo.environment
 
     /// Settings with the data in `dataDirectory` and every other value at its default.
     public init(dataDirectory: URL) {

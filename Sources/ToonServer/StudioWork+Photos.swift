@@ -1,4 +1,5 @@
 #if Studio
+import Faces
 import Foundation
 import StyleGAN
 import Stylizer
@@ -7,67 +8,70 @@ import ToonIO
 import Toonify
 
 extension StudioWork {
-    /// `toon toonify PHOTO --aligned --degree D --steps N --seed S`'s PHOTO_face0_toon.png; the projected
-    /// w is kept beside it for the degree slider's previews.
-    func toonify(_ job: Job, cancel: CancelFlag, progress: @escaping (Double) -> Void) throws -> WorkResult {
-        let request = job.request
-        let degree = try JobValidation.degree(request.degree ?? 1)
-        let steps = request.steps ?? 300
-        guard (1...5000).contains(steps) else { throw StudioError(.badRequest, "steps must be in 1...5000, not \(steps)") }
-        let toonifier = try toonifier(try style(request.style, for: .toonify), steps: steps, seed: request.seed ?? 303)
-        let photo = try photoUpload(request.upload)
-        let resolution = toonifier.base.config.imageResolution
-        let result = try toonifier.toonify(ProjectionTarget.tensor(from: photo, resolution: resolution)) {
-            progress(Double($0.index) / Double(steps))
-        }
-        try cancel.check()
-        try NPY.write(result.ws, to: results.appendingPathComponent("\(job.id)-w.npy"))
-        let cartoon = try toonifier.cartoon(result.ws, degree: degree)
-        return try savePNG(try Image(tensor: cartoon, range: -1...1), for: job, message: String(format: "toonified at degree %g (distance %.4f)", degree, result.distance))
-    }
-
-    /// A finished toonify job's cartoon at another degree, from its kept w: the slider's live preview.
-    func toonifyPreview(_ job: Job, degree: Double) throws -> Image {
-        let request = job.request
-        let url = results.appendingPathComponent("\(job.id)-w.npy")
-        guard job.status == .done, FileManager.default.fileExists(atPath: url.path) else {
-            throw StudioError(.conflict, "job \(job.id) has no finished projection to preview")
-        }
-        let toonifier = try toonifier(try style(request.style, for: .toonify), steps: request.steps ?? 300, seed: request.seed ?? 303)
-        let ws = try NPY.read(url)
-        return try settings.compute.run { try Image(tensor: try toonifier.cartoon(ws, degree: try JobValidation.degree(degree)), range: -1...1) }
-    }
-
-    /// `toon stylize INPUT --degree D --out OUT` (full frame): a photo to PNG, a video to MP4 with its audio.
+    /// `toon stylize INPUT --degree D [--face-only] --out OUT`: a photo to PNG, a video to MP4 with its audio.
     func stylize(_ job: Job, cancel: CancelFlag, progress: @escaping (Double) -> Void) throws -> WorkResult {
         let request = job.request
         let student = try student(try style(request.style, for: .student))
         let degree = try studentDegree(student, request.degree)
+        let mode = try stylizeMode(request.mode)
         guard let upload = request.upload, let (url, kind) = uploads.file(upload) else { throw StudioError(.notFound, "no upload '\(request.upload ?? "")'") }
         guard kind.isVideo else {
-            let result = try student.stylize(try scaledPhoto(url), degree: degree)
-            return try savePNG(result, for: job, message: "\(result.width)x\(result.height) stylized")
+            let (result, note) = try stylizePhoto(try scaledPhoto(url), student: student, degree: degree, mode: mode)
+            return try savePNG(result, for: job, message: "\(result.width)x\(result.height) stylized\(note)")
         }
         let final = resultURL(job, "mp4")
-        let stylization = VideoStylization(student: student, degree: degree, mode: .fullFrame)
-        let summary = try stylization.run(input: url, output: final) { done, total in
-            if let total, total > 0 { progress(min(1, Double(done) / Double(total))) }
+        var models: FaceModels?
+        let videoMode: VideoStylization.Mode
+        switch mode {
+        case .fullFrame: videoMode = .fullFrame
+        case .faceOnly:
+            let faces = try faceModels()
+            models = faces
+            // toon stylize --face-only's defaults: detection every 10 frames, 256 px faces, 1.5 Hz smoothing.
+            videoMode = .faceOnly(detector: faces.detector, predictor: faces.predictor, settings: FaceOnlyStylizer.Settings())
         }
-        do { try cancel.check() } catch {
-            try? FileManager.default.removeItem(at: final)
-            throw error
+        let stylization = VideoStylization(student: student, degree: degree, mode: videoMode)
+        let summary: VideoStylization.Summary
+        do {
+            summary = try stylization.run(input: url, output: final) { done, total in
+                try cancel.check()
+                if let total, total > 0 { progress(min(1, Double(done) / Double(total))) }
+            }
+        } catch let error as NoFaceFound {
+            throw StudioError(.unprocessableContent, "no face found in any of the video's \(error.frames) frames\(models?.note ?? ""); face-only mode needs a face")
         }
         let audio = summary.audio.isEmpty ? "no audio" : summary.audio.allSatisfy { $0 == nil } ? "audio copied" : "audio re-encoded"
-        return WorkResult(file: final.lastPathComponent, type: "video/mp4", message: "\(summary.frames) frames, \(summary.width)x\(summary.height), \(audio)")
+        let faces = summary.framesWithFaces.map { ", faces in \($0) frames\(models?.note ?? "")" } ?? ""
+        return WorkResult(file: final.lastPathComponent, type: "video/mp4", message: "\(summary.frames) frames, \(summary.width)x\(summary.height)\(faces), \(audio)")
     }
 
     /// A photo upload through a student at `degree`, scaled to at most 512 px: the stylize tab's live preview.
-    func stylizePreview(style id: String, upload: String, degree: Double?) throws -> Image {
+    func stylizePreview(style id: String, upload: String, degree: Double?, mode: String? = nil) throws -> Image {
         let student = try student(try style(id, for: .student))
         guard let (url, kind) = uploads.file(upload) else { throw StudioError(.notFound, "no upload '\(upload)'") }
         guard !kind.isVideo else { throw StudioError(.badRequest, "previews are of photos; upload '\(upload)' is a video") }
-        let photo = try scaledPhoto(url, maxSide: 512), studentDegree = try studentDegree(student, degree)
-        return try settings.compute.run { try student.stylize(photo, degree: studentDegree) }
+        let photo = try scaledPhoto(url, maxSide: 512), studentDegree = try studentDegree(student, degree), mode = try stylizeMode(mode)
+        return try settings.compute.run { try stylizePhoto(photo, student: student, degree: studentDegree, mode: mode).image }
+    }
+
+    /// The request's stylize mode; full frame when not given.
+    func stylizeMode(_ text: String?) throws -> StylizeMode {
+        guard let text else { return .fullFrame }
+        guard let mode = StylizeMode(rawValue: text) else { throw StudioError(.badRequest, "mode must be full-frame or face-only, not '\(text)'") }
+        return mode
+    }
+
+    /// `photo` through `student` as `toon stylize` does: whole, or (face-only) every face found
+    /// stylized and pasted back; a photo without a face is an error. The note tells the face count.
+    func stylizePhoto(_ photo: Image, student: StudentModel, degree: Float?, mode: StylizeMode) throws -> (image: Image, note: String) {
+        guard mode == .faceOnly else { return (try student.stylize(photo, degree: degree), "") }
+        let models = try faceModels()
+        let stylizer = FaceOnlyStylizer(student: student, detector: models.detector, predictor: models.predictor,
+                                        settings: FaceOnlyStylizer.Settings(detectEvery: 1, faceSize: 256, smoothingCutoff: nil))
+        var frame = try RGBFrame(tensor: photo.rgb().tensor(range: 0...1), range: 0...1)
+        let squares = stylizer.stylize(&frame, degree: degree)
+        guard !squares.isEmpty else { throw StudioError(.unprocessableContent, "no face found in the photo\(models.note); face-only mode needs a face") }
+        return (Image(frame: frame), ", \(squares.count) face\(squares.count == 1 ? "" : "s")\(models.note)")
     }
 
     /// The student's degree input: the asked degree when it has one, none when it has none.
@@ -97,6 +101,14 @@ extension StudioWork {
     }
 }
 
+/// How a stylize job runs the student (the request's `mode`).
+enum StylizeMode: String {
+    /// Over the whole picture or frame.
+    case fullFrame = "full-frame"
+    /// Over the faces only, pasted back (`toon stylize --face-only`).
+    case faceOnly = "face-only"
+}
+
 /// Checks of request fields, each failing with a 400 that names the field.
 enum JobValidation {
     static func seeds(_ text: String?, limit: Int, field: String = "seeds") throws -> [UInt32] {
@@ -105,6 +117,13 @@ enum JobValidation {
         do { seeds = try SeedList.parse(text) } catch { throw StudioError(.badRequest, "\(field) '\(text)': \(error)") }
         guard !seeds.isEmpty, seeds.count <= limit else { throw StudioError(.badRequest, "\(field): 1 to \(limit) values, not \(seeds.count)") }
         return seeds
+    }
+
+    /// An interpolation's space: w unless `z` is asked for.
+    static func space(_ text: String?) throws -> LatentWalk.Space {
+        guard let text else { return .w }
+        guard let space = LatentWalk.Space(rawValue: text) else { throw StudioError(.badRequest, "space must be w or z, not '\(text)'") }
+        return space
     }
 
     static func degree(_ value: Double) throws -> Double {

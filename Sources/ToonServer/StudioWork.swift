@@ -149,7 +149,7 @@ struct StudioWork: Sendable {
         return try savePNG(Image(frame: grid), for: job, message: "\(rowSeeds.count)x\(colSeeds.count) mixes")
     }
 
-    /// `toon interpolate --network STYLE --seeds S --frames N --fps F [--loop] --trunc PSI --out walk.gif|mp4`.
+    /// `toon interpolate --network STYLE --seeds S --frames N --fps F [--loop] --space w|z --trunc PSI --out walk.gif|mp4`.
     func interpolate(_ job: Job, cancel: CancelFlag, progress: @escaping (Double) -> Void) throws -> WorkResult {
         let request = job.request
         let seeds = try JobValidation.seeds(request.seeds, limit: settings.maxSeeds)
@@ -159,7 +159,8 @@ struct StudioWork: Sendable {
         guard ["gif", "mp4"].contains(format) else { throw StudioError(.badRequest, "format must be gif or mp4, not '\(format)'") }
         let generator = try generator(try style(request.style, for: .generate))
         let options = SamplingOptions(truncation: generator.truncation(psi: request.psi, cutoff: nil), noise: .const)
-        let walk = try LatentWalk(generator: generator, seeds: seeds, cellCount: 1, space: .w, looping: request.loop ?? false, options: options)
+        let walk = try LatentWalk(generator: generator, seeds: seeds, cellCount: 1, space: try JobValidation.space(request.space),
+                                  looping: request.loop ?? false, options: options)
         let final = resultURL(job, format)
         let size = generator.config.imageResolution
         let writer = try VideoFormat.openWriter(url: final, width: size, height: size, fps: fps)
@@ -180,10 +181,12 @@ struct StudioWork: Sendable {
 }
 
 extension StudioWork {
-    /// Deletes a result nobody will see (its job was cancelled while it ran).
-    func removeResult(_ file: String) {
-        try? FileManager.default.removeItem(at: results.appendingPathComponent(file))
-        try? FileManager.default.removeItem(at: results.appendingPathComponent(file.split(separator: ".")[0] + "-w.npy"))
+    /// Deletes what job `id` made (its result and the files kept beside it): nobody will see them
+    /// (it was cancelled while it ran, or failed after writing).
+    func removeResult(of id: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: results.path)) ?? [] where name.hasPrefix(id) {
+            try? FileManager.default.removeItem(at: results.appendingPathComponent(name))
+        }
     }
 
     /// Checks a request before it is queued, so a bad one is refused at once (400/404) rather than failing later.
@@ -192,18 +195,20 @@ extension StudioWork {
         case .generate, .interpolate:
             _ = try style(request.style, for: .generate)
             _ = try JobValidation.seeds(request.seeds, limit: settings.maxSeeds)
+            if request.kind == .interpolate { _ = try JobValidation.space(request.space) }
         case .mix:
             _ = try style(request.style, for: .generate)
             _ = try JobValidation.seeds(request.rows, limit: 8, field: "rows")
             _ = try JobValidation.seeds(request.cols, limit: 8, field: "cols")
             _ = try JobValidation.seeds(request.layers ?? "0-6", limit: 64, field: "layers")
         case .toonify:
-            _ = try style(request.style, for: .toonify)
+            _ = try faceFinding(request, style: try style(request.style, for: .toonify))
             guard let upload = request.upload, let found = uploads.file(upload) else { throw StudioError(.notFound, "no upload '\(request.upload ?? "")'") }
             if found.kind.isVideo { throw StudioError(.badRequest, "toonify takes a photo; for a video use kind stylize") }
         case .stylize:
             _ = try style(request.style, for: .student)
             guard let upload = request.upload, uploads.file(upload) != nil else { throw StudioError(.notFound, "no upload '\(request.upload ?? "")'") }
+            _ = try stylizeMode(request.mode)
         }
         if let degree = request.degree { _ = try JobValidation.degree(degree) }
         if let steps = request.steps, !(1...5000).contains(steps) { throw StudioError(.badRequest, "steps must be in 1...5000, not \(steps)") }

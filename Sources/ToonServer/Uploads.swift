@@ -67,7 +67,7 @@ struct UploadStore: Sendable {
             return Upload(id: id, kind: kind, width: image.width, height: image.height, duration: nil)
         }
         // Probed under a name the store never serves, and kept only when it passes.
-        let probing = folder.appendingPathComponent(".probe-\(id).\(kind.fileExtension)")
+        let probing = folder.appendingPathComponent("\(Self.probePrefix)\(getpid())-\(id).\(kind.fileExtension)")
         try AtomicFile.write(Data(bytes), to: probing)
         do {
             let info: VideoInfo
@@ -84,6 +84,17 @@ struct UploadStore: Sendable {
         }
     }
 
+    /// Videos being probed are named `.probe-<pid>-<id>.<ext>`.
+    static let probePrefix = ".probe-"
+
+    /// Removes the videos a killed run left mid-probe in `folder` (those whose process no longer runs).
+    static func removeLeftoverProbes(in folder: URL) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(probePrefix) {
+            guard let pid = Int32(name.dropFirst(probePrefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+        }
+    }
+
     /// The stored upload with `id` (a generated id, checked as such), or nil.
     func file(_ id: String) -> (url: URL, kind: UploadKind)? {
         guard StudioIDs.isValid(id) else { return nil }
@@ -96,7 +107,7 @@ struct UploadStore: Sendable {
 
     /// The error's text without the temporary file's path.
     private static func reason(_ error: any Error) -> String {
-        "\(error)".replacingOccurrences(of: #"[^ :]*\.probe-[0-9a-f-]+\.[a-z0-9]+:? ?"#, with: "", options: .regularExpression)
+        "\(error)".replacingOccurrences(of: #"[^ :]*\.probe-[0-9]+-[0-9a-f-]+\.[a-z0-9]+:? ?"#, with: "", options: .regularExpression)
     }
 }
 

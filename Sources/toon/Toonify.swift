@@ -130,23 +130,14 @@ struct ToonifyCommand: ParsableCommand {
 
     /// The faces to toonify, each aligned at `resolution` with its square in the photo: the photo
     /// itself with --aligned, else those toon align finds.
-    func findFaces(in image: Image, resolution: Int) throws -> [(image: Image, quad: FaceQuad)] {
+    func findFaces(in image: Image, resolution: Int) throws -> [PhotoFace] {
         try Self.faces(in: image, resolution: resolution, aligned: aligned, models: models)
     }
 
     /// `findFaces` for any command with the same --aligned flag and face model options.
-    static func faces(in image: Image, resolution: Int, aligned: Bool, models: FaceModelOptions) throws -> [(image: Image, quad: FaceQuad)] {
-        if aligned {
-            // The square Image.centredSquare cuts (ProjectionTarget's face): whole-pixel offsets.
-            let whole = min(image.width, image.height), side = Double(whole)
-            let (x0, y0) = (Double((image.width - whole) / 2), Double((image.height - whole) / 2))
-            let quad = FaceQuad(topLeft: (x0, y0), bottomLeft: (x0, y0 + side), bottomRight: (x0 + side, y0 + side), topRight: (x0 + side, y0))
-            return [(image, quad)]
-        }
-        // FFHQ warps at 4x the output before its final Lanczos resize (4096 for 1024).
-        let alignment = FFHQAlignment(outputSize: resolution, transformSize: min(4 * resolution, 4096))
-        let aligner = try models.aligner(alignment)
-        return aligner.faces(in: image).map { ($0.aligned.image, FaceQuad($0.aligned.transform, side: resolution)) }
+    static func faces(in image: Image, resolution: Int, aligned: Bool, models: FaceModelOptions) throws -> [PhotoFace] {
+        if aligned { return [PhotoFace.aligned(image)] }
+        return PhotoFace.detected(in: image, aligner: try models.aligner(PhotoFace.alignment(resolution: resolution)))
     }
 
     /// The --degree values, each in 0...1.

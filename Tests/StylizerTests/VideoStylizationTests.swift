@@ -70,6 +70,22 @@ final class VideoStylizationTests {
         }
     }
 
+    @Test("an error thrown by the progress callback stops the run at that frame and leaves no output or temporary file")
+    func progressStops() throws {
+        struct Stop: Error {}
+        let input = folder.appendingPathComponent("stop.mp4"), output = folder.appendingPathComponent("stopped.mp4")
+        try TestVideos.testsrc(input, width: 32, height: 32, seconds: 2)
+        var seen: [Int] = []
+        #expect(throws: Stop.self) {
+            try VideoStylization(student: student, preset: "ultrafast").run(input: input, output: output) { done, _ in
+                seen.append(done)
+                if done == 3 { throw Stop() }
+            }
+        }
+        #expect(seen == [1, 2, 3])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["stop.mp4"])
+    }
+
     @Test("rotation metadata: frames are written upright with the size turned, and WebM takes the audio as Opus")
     func rotatedToWebM() throws {
         let plain = folder.appendingPathComponent("plain.mp4"), turned = folder.appendingPathComponent("turned.mov")

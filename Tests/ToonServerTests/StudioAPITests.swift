@@ -81,6 +81,12 @@ struct StudioAPITests {
                     #expect(Studio.errorMessage(response).hasPrefix(message), "\(Studio.errorMessage(response))")
                 }
             }
+            // A video ffprobe cannot read: its line names no temporary file, and the probe copy is gone.
+            let broken = [0, 0, 0, 0x20] + Array("ftypisom".utf8) + [UInt8](repeating: 0x55, count: 500)
+            try await client.execute(uri: "/api/uploads", method: .post, body: ByteBuffer(bytes: broken)) { response throws in
+                #expect(response.status == .unprocessableContent)
+                #expect(Studio.errorMessage(response).hasPrefix("upload: ") && !Studio.errorMessage(response).contains(".probe-"), "\(Studio.errorMessage(response))")
+            }
             let stored = try FileManager.default.contentsOfDirectory(atPath: server.settings.dataDirectory.appendingPathComponent("uploads").path).sorted()
             #expect(stored == ["\(upload.id).png", "\(jpeg.id).jpg"].sorted(), "generated names only, nothing kept of refused uploads")
         }
@@ -106,6 +112,9 @@ struct StudioAPITests {
                 (#"{"kind": "interpolate", "style": "anime64", "seeds": "1,2", "format": "avi"}"#, .badRequest, "format must be gif or mp4"),
                 (#"{"kind": "interpolate", "style": "anime64", "seeds": "1,2", "frames": 1}"#, .badRequest, "frames must be in 2...600, not 1"),
                 (#"{"kind": "mix", "style": "anime64", "rows": "1"}"#, .badRequest, "cols is required"),
+                (#"{"kind": "toonify", "style": "shaded64-anime", "upload": "\#(video.id)", "faces": "all"}"#, .badRequest, "faces must be detect or aligned, not 'all'"),
+                (#"{"kind": "stylize", "style": "student", "upload": "\#(video.id)", "mode": "faces"}"#, .badRequest, "mode must be full-frame or face-only, not 'faces'"),
+                (#"{"kind": "interpolate", "style": "anime64", "seeds": "1,2", "space": "s"}"#, .badRequest, "space must be w or z, not 's'"),
             ]
             for (body, status, message) in cases {
                 try await client.execute(uri: "/api/jobs", method: .post, body: ByteBuffer(string: body)) { response throws in
@@ -121,6 +130,9 @@ struct StudioAPITests {
             }
             try await client.execute(uri: "/api/uploads/\(video.id)/preview?style=student&degree=abc", method: .get) { response throws in
                 #expect(response.status == .badRequest && Studio.errorMessage(response) == "degree must be a number, not 'abc'")
+            }
+            try await client.execute(uri: "/api/uploads/\(video.id)/preview?style=student&mode=all", method: .get) { response throws in
+                #expect(response.status == .badRequest && Studio.errorMessage(response) == "mode must be full-frame or face-only, not 'all'")
             }
             try await client.execute(uri: "/api/jobs", method: .get) { response throws in
                 #expect(String(buffer: response.body) == #"{"jobs":[]}"#, "no refused request became a job")

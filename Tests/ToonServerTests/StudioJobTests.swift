@@ -48,6 +48,25 @@ struct StudioJobTests {
         }
     }
 
+    @Test("interpolate in z: equal to toon interpolate --space z's GIF (exact bytes); in w it differs")
+    func interpolateInZMatchesCLI() async throws {
+        let server = try Studio.server()
+        let folder = Studio.folder("cli")
+        let walk = folder.appendingPathComponent("walk.gif")
+        #expect(try ToonCLI.run(["interpolate", "--seeds", "2,9", "--frames", "5", "--fps", "10", "--space", "z", "--out", walk.path]).status == 0)
+        try await Studio.test(server) { client in
+            var request = JobRequest(kind: .interpolate, style: "anime64")
+            (request.seeds, request.frames, request.fps, request.space) = ("2,9", 5, 10, "z")
+            let inZ = try await Studio.finish(client, try await Studio.submit(client, request))
+            #expect(inZ.resultType == "image/gif", "\(inZ.message ?? "")")
+            let bytes = try await Studio.result(client, inZ)
+            #expect(bytes == Array(try Data(contentsOf: walk)))
+            request.space = "w"
+            let inW = try await Studio.finish(client, try await Studio.submit(client, request))
+            #expect(try await Studio.result(client, inW) != bytes)
+        }
+    }
+
     @Test("toonify an aligned face: equal to toon toonify --aligned --steps 8 --degree 0.6; the slider's previews equal the CLI's other degrees")
     func toonifyMatchesCLI() async throws {
         let server = try Studio.server()

@@ -63,6 +63,41 @@ struct StudioQueueTests {
         }
     }
 
+    @Test("cancel inside a projection and inside a video: the worker is free within seconds, and nothing of the job is left",
+          .enabled(if: TestVideos.installed, Comment(rawValue: TestVideos.missing)))
+    func cancelInsideLibraryCalls() async throws {
+        let server = try Studio.server { $0.workers = 1 }
+        let clip = Studio.folder("clip").appendingPathComponent("clip.mp4")
+        try TestVideos.testsrc(clip, width: 320, height: 240, rate: "25", seconds: 40, audio: nil)
+        try await Studio.test(server) { client in
+            var projection = JobRequest(kind: .toonify, style: "shaded64-anime")
+            (projection.upload, projection.steps) = (try await Studio.upload(client, try Studio.facePNG()).id, 5000)
+            var video = JobRequest(kind: .stylize, style: "student")
+            video.upload = try await Studio.upload(client, Array(try Data(contentsOf: clip))).id
+            for long in [projection, video] {
+                let job = try await Studio.submit(client, long)
+                // Cancelled once it is inside the library call (its progress has moved), far from its end.
+                let deadline = Date().addingTimeInterval(120)
+                var progress = 0.0
+                while progress == 0, Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                    progress = try await client.execute(uri: "/api/jobs/\(job.id)", method: .get) { try Studio.decode(Job.self, $0) }.progress
+                }
+                #expect(progress > 0 && progress < 0.5, "\(long.kind): progress \(progress) when cancelled")
+                try await client.execute(uri: "/api/jobs/\(job.id)", method: .delete) { #expect($0.status == .ok) }
+                let cancelledAt = Date()
+                let next = try await Studio.finish(client, try await Studio.submit(client, Self.quickGrid()), seconds: 60)
+                #expect(next.status == .done)
+                // The rest of the job would take minutes (5000 steps; 1000 frames of 320x240, about 3 min in a
+                // debug build): it stopped at once.
+                #expect(Date().timeIntervalSince(cancelledAt) < 30, "\(long.kind): the worker was held \(Date().timeIntervalSince(cancelledAt)) s")
+                let results = try FileManager.default.contentsOfDirectory(atPath: server.settings.dataDirectory.appendingPathComponent("results").path)
+                #expect(!results.contains { $0.hasPrefix(job.id) || $0.hasPrefix(".") }, "\(long.kind): \(results)")
+                #expect(try await client.execute(uri: "/api/jobs/\(job.id)", method: .get) { try Studio.decode(Job.self, $0) }.status == .cancelled)
+            }
+        }
+    }
+
     @Test("a full queue refuses new jobs with 503 and a line saying so")
     func fullQueue() async throws {
         let server = try Studio.server { $0.workers = 1; $0.maxQueuedJobs = 1 }
@@ -96,8 +131,15 @@ struct StudioQueueTests {
                        resultFile: nil, resultType: nil, created: now, updated: now)
         }
         for job in left { try store.save(job) }
-        try Data("partial".utf8).write(to: data.appendingPathComponent("results/.partial-\(left[0].id).png"))
+        // Temporary files in ToonIO's naming (.NAME.partial-PID-N): one of a writer killed mid-write,
+        // one of a writer still running (this process), and a video a killed upload left mid-probe.
+        let dead = try Self.deadProcessID()
+        let killed = ".\(left[0].id).png.partial-\(dead)-17", live = ".\(left[1].id).png.partial-\(getpid())-18"
+        let probe = ".probe-\(dead)-\(UUID().uuidString.lowercased()).mp4"
+        for name in [killed, live] { try Data("partial".utf8).write(to: data.appendingPathComponent("results/\(name)")) }
+        try Data("video".utf8).write(to: data.appendingPathComponent("uploads/\(probe)"))
         let second = try StudioServer(settings: StudioSettings(dataDirectory: data))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("uploads").path).isEmpty, "a dead run's probe is dropped")
         #expect(try second.resume() == 3)
         try await Studio.test(second) { client in
             for job in left { #expect(try await Studio.finish(client, job).status == .done) }
@@ -110,7 +152,17 @@ struct StudioQueueTests {
             #expect(Set(all.map(\.id)) == Set(left.map(\.id) + [finished.id]) && all.allSatisfy { $0.status == .done })
         }
         let results = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("results").path)
-        #expect(!results.contains { $0.hasPrefix(".partial") }, "a dead run's partial file is dropped")
+        #expect(!results.contains(killed), "a dead run's partial file is dropped")
+        #expect(results.contains(live), "a running writer's temporary file is not touched")
+    }
+
+    /// The id of a process that has exited (and so was reaped).
+    static func deadProcessID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
     }
 }
 

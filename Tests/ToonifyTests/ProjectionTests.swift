@@ -58,6 +58,24 @@ struct ProjectionTests {
         if !wPlus { #expect(result.ws.slice(axis: 1, 0..<1).scalars == result.ws.slice(axis: 1, 1..<2).scalars) }
     }
 
+    @Test("an error thrown by onStep stops the projection at that step and is passed on")
+    func onStepStops() throws {
+        struct Stop: Error {}
+        let config = GeneratorConfig(zDim: 8, wDim: 8, imageResolution: 16, mappingLayers: 1, channelBase: 64, channelMax: 8)
+        let generator = try Generator(config: config, parameters: Generator.spec(config).initialize(seed: 1))
+        var settings = ProjectionSettings()
+        (settings.steps, settings.wAverageSamples) = (50, 10)
+        let projector = try Projector(generator: generator, objective: .pixelAndMultiScaleSSIM, settings: settings)
+        var seen: [Int] = []
+        #expect(throws: Stop.self) {
+            try projector.project(Tensor.zeros([1, 3, 16, 16])) { step in
+                seen.append(step.index)
+                if step.index == 2 { throw Stop() }
+            }
+        }
+        #expect(seen == [1, 2])
+    }
+
     @Test("a target of the wrong size is refused with its shape")
     func wrongTarget() throws {
         let config = GeneratorConfig(zDim: 8, wDim: 8, imageResolution: 16, mappingLayers: 1, channelBase: 64, channelMax: 8)

@@ -55,8 +55,9 @@ public struct VideoStylization {
     }
 
     /// Stylizes `input` into `output`; `progress` gets (frames done, frames expected or nil) after
-    /// each frame. A face-only run that finds no face in any frame throws `NoFaceFound` and writes nothing.
-    public func run(input: URL, output: URL, progress: (Int, Int?) -> Void = { _, _ in }) throws -> Summary {
+    /// each frame, and an error it throws stops the run there (how a caller cancels), leaving nothing.
+    /// A face-only run that finds no face in any frame throws `NoFaceFound` and writes nothing.
+    public func run(input: URL, output: URL, progress: (Int, Int?) throws -> Void = { _, _ in }) throws -> Summary {
         guard let container = VideoContainer(url: output) else {
             throw ToonIOError(url: output, .video(.io("cannot write '.\(output.pathExtension)' video; use .mp4, .mov, .webm or .mkv")))
         }
@@ -75,7 +76,7 @@ public struct VideoStylization {
             while var frame = try reader.next() {
                 if let faces { faces.stylize(&frame, degree: degree) } else { frame = student.stylize(frame: frame, degree: degree) }
                 try writer.append(frame)
-                progress(reader.framesRead, info.frameCount)
+                try progress(reader.framesRead, info.frameCount)
             }
             if let faces, faces.framesWithFaces == 0 { throw NoFaceFound(file: input.path, frames: reader.framesRead) }
             try writer.finish()

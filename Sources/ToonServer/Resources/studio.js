@@ -91,6 +91,11 @@ function renderToonifyStyles() {
     box.appendChild(button);
   }
   $("toonify-start").disabled = !(state.upload && state.toonifyStyle);
+  // Each choice shows where it counts: faces for a toonify pair, the student's reach for a student.
+  const style = chosenStyle();
+  $("toonify-faces").parentElement.hidden = !(style && style.capabilities.includes("toonify"));
+  $("stylize-mode").parentElement.hidden = !(style && style.capabilities.includes("student"));
+  $("steps").parentElement.hidden = !(style && style.capabilities.includes("toonify"));
 }
 
 function chosenStyle() { return state.styles.find((s) => s.id === state.toonifyStyle); }
@@ -104,7 +109,7 @@ function livePreview() {
     if (state.toonifyJob && state.toonifyJob.status === "done" && state.toonifyJob.request.kind === "toonify") {
       url = `/api/jobs/${state.toonifyJob.id}/preview?degree=${degree}`;
     } else if (state.upload && style && style.capabilities.includes("student") && ["png", "jpeg"].includes(state.upload.kind)) {
-      url = `/api/uploads/${state.upload.id}/preview?style=${encodeURIComponent(style.id)}&degree=${degree}`;
+      url = `/api/uploads/${state.upload.id}/preview?style=${encodeURIComponent(style.id)}&degree=${degree}&mode=${$("stylize-mode").value}`;
     }
     if (!url) return;
     const response = await fetch(url);
@@ -122,6 +127,9 @@ async function uploadChosenFile() {
   try {
     state.upload = await api("POST", "/api/uploads", undefined, file);
     state.toonifyJob = null;
+    // The last upload's preview does not belong to this one.
+    $("live-preview").removeAttribute("src");
+    delete $("live-preview").dataset.degree;
     setStatus("upload-status", `${state.upload.kind} ${state.upload.width}x${state.upload.height}` +
       (state.upload.duration ? `, ${state.upload.duration.toFixed(1)} s` : ""));
     $("upload-preview").src = ["png", "jpeg"].includes(state.upload.kind) ? URL.createObjectURL(file) : "";
@@ -137,8 +145,10 @@ async function startToonify() {
   const style = chosenStyle();
   const isVideo = ["mp4", "matroska"].includes(state.upload.kind);
   const request = { style: style.id, upload: state.upload.id, degree: Number($("degree").value) };
-  if (!isVideo && style.capabilities.includes("toonify")) { request.kind = "toonify"; request.steps = Number($("steps").value); }
-  else request.kind = "stylize";
+  if (!isVideo && style.capabilities.includes("toonify")) {
+    request.kind = "toonify"; request.steps = Number($("steps").value);
+    if ($("toonify-faces").value) request.faces = $("toonify-faces").value;
+  } else { request.kind = "stylize"; request.mode = $("stylize-mode").value; }
   $("toonify-download").hidden = true;
   $("toonify-result").innerHTML = "";
   try {
@@ -169,7 +179,7 @@ async function startGenerate() {
   const request = { kind, style: $("generate-style").value, psi: Number($("psi").value) };
   if (kind === "mix") Object.assign(request, { rows: $("mix-rows").value, cols: $("mix-cols").value, layers: $("mix-layers").value });
   else request.seeds = $("seeds").value;
-  if (kind === "interpolate") Object.assign(request, { frames: Number($("frames").value), fps: Number($("fps").value), format: $("walk-format").value, loop: $("walk-loop").checked });
+  if (kind === "interpolate") Object.assign(request, { frames: Number($("frames").value), fps: Number($("fps").value), format: $("walk-format").value, loop: $("walk-loop").checked, space: $("walk-space").value });
   $("generate-result").innerHTML = "";
   $("generate-download").hidden = true;
   try {
@@ -214,6 +224,7 @@ document.querySelectorAll("#tabs button").forEach((b) => { b.onclick = () => sho
 $("upload-file").onchange = uploadChosenFile;
 $("degree").oninput = () => { $("degree-value").textContent = $("degree").value; livePreview(); };
 $("toonify-start").onclick = startToonify;
+$("stylize-mode").onchange = livePreview;
 $("toonify-cancel").onclick = async () => { if (state.toonifyJob) await api("DELETE", "/api/jobs/" + state.toonifyJob.id); };
 $("generate-kind").onchange = generateFields;
 $("generate-start").onclick = startGenerate;

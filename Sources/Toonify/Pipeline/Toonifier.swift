@@ -34,8 +34,8 @@ public struct Toonifier: Sendable {
     }
 
     /// Toonifies an aligned face [1, 3, R, R] in [-1, 1] (R the base's resolution). `onStep` sees the
-    /// projection's steps.
-    public func toonify(_ face: Tensor, onStep: (Projector.Step) -> Void = { _ in }) throws -> Face {
+    /// projection's steps; an error it throws stops the projection there and is passed on.
+    public func toonify(_ face: Tensor, onStep: (Projector.Step) throws -> Void = { _ in }) throws -> Face {
         let result = try projector.project(face, onStep: onStep)
         let cartoon = withoutGradients { blended.synthesis(ws: result.ws, noise: .const) }
         return Face(ws: result.ws, reconstruction: projector.image(result.ws), cartoon: cartoon, distance: result.distance)

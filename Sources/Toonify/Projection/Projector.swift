@@ -67,11 +67,12 @@ public struct Projector: Sendable {
     }
 
     /// Projects `target` [1, 3, R, R] (values in [-1, 1], R the network's resolution). `onStep` sees
-    /// every step, in order.
+    /// every step, in order; an error it throws stops the projection and is passed on (how a caller
+    /// cancels). Its own errors are `ProjectionError`s.
     public func project(_ target: Tensor, randomness: Randomness? = nil,
-                        onStep: (Step) -> Void = { _ in }) throws(ProjectionError) -> Result {
+                        onStep: (Step) throws -> Void = { _ in }) throws -> Result {
         let r = generator.config.imageResolution
-        guard target.shape == [1, 3, r, r] else { throw .target("shape \(target.shape), expected [1, 3, \(r), \(r)]") }
+        guard target.shape == [1, 3, r, r] else { throw ProjectionError.target("shape \(target.shape), expected [1, 3, \(r), \(r)]") }
         let randomness = randomness ?? .seeded(settings.seed)
         let prepared = objective.prepare(target: target)
         let numWs = generator.numWs, d = generator.config.wDim
@@ -106,7 +107,7 @@ public struct Projector: Sendable {
             let w = state["w"]
             last = Step(index: step + 1, distance: Double(distance.scalar), loss: Double(loss.scalar),
                         ws: (settings.wPlus ? w : w.expanded(to: [1, numWs, d])).contiguous())
-            onStep(last)
+            try onStep(last)
         }
         return Result(ws: last.ws, distance: last.distance)
     }

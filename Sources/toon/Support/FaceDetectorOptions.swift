@@ -58,13 +58,9 @@ struct FaceDetectorOptions: ParsableArguments {
         case .frontalFace(let kind): return .cascade(try CascadeClassifier.defaultFrontalFace(kind))
         case .cnn(.some(let path)): return .cnn(try CNNFaceDetector.load(from: URL(fileURLWithPath: path)), upsample: upsample)
         case .cnn(nil):
-            let candidates = CNNFaceDetector.defaultModelCandidates(environment: ProcessInfo.processInfo.environment)
-            if candidates.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
-                return .cnn(try CNNFaceDetector.defaultModel(environment: ProcessInfo.processInfo.environment), upsample: upsample)
-            }
-            let missing = FacesError(file: candidates.last!, .missingModel(CNNFaceDetector.howToGetModel))
-            FileHandle.standardError.write(Data("toon: \(missing); using the Haar cascade instead (faces turned away may be missed)\n".utf8))
-            return .cascade(try CascadeClassifier.defaultFrontalFace(.haar))
+            let (detector, fallback) = try FaceDetector.standard(upsample: upsample, environment: ProcessInfo.processInfo.environment)
+            if let fallback { FileHandle.standardError.write(Data("toon: \(fallback)\n".utf8)) }
+            return detector
         }
     }
 }

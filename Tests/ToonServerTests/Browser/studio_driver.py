@@ -2,10 +2,13 @@
 """Drives the studio page in headless Chromium as a person would, over the DevTools protocol on a
 pipe (--remote-debugging-pipe: no WebSocket, no packages beyond Python's standard library).
 
-  studio_driver.py --chromium PATH --url URL --out DIR --photo FACE.png --video CLIP.mp4
+  studio_driver.py --chromium PATH --url URL --out DIR --photo FACE.png [--real-photo PORTRAIT.png]
+                   --video CLIP.mp4 [--face-video FACES.mp4]
 
 Toonify tab: upload the photo, pick the toonify pair, move the degree slider, start, wait, download;
-then move the slider again and keep the live preview. The same with the video and the student.
+then move the slider again and keep the live preview. The same with the real photo, its faces to be
+found and pasted back (the Faces choice); then the video and the student, and the face video with
+the student on the faces only.
 Generate and gallery tabs: one grid, then the gallery. Screenshots of each step go to DIR; the
 downloads to DIR/downloads. Prints a JSON summary on stdout. Exits non-zero with one line on error.
 """
@@ -121,14 +124,21 @@ def download(browser, link_id, folder, timeout=60):
     raise RuntimeError(f"the download from #{link_id} did not arrive in {timeout} s")
 
 
-def toonify(browser, out, downloads, upload, style, degree, later_degree, name, shots):
+def toonify(browser, out, downloads, upload, style, degree, later_degree, name, shots, faces=None, mode=None):
     browser.evaluate("document.querySelector('[data-tab=toonify]').click()")
+    browser.evaluate("document.getElementById('live-preview').dataset.degree = ''")
     browser.set_file("#upload-file", upload)
     browser.wait("/^(png|jpeg|mp4|matroska) /.test(document.getElementById('upload-status').textContent)", "the upload")
     browser.wait(f"!!document.querySelector('#toonify-styles button[data-style=\"{style}\"]')", "the style buttons")
     browser.evaluate(f"document.querySelector('#toonify-styles button[data-style=\"{style}\"]').click()")
     browser.evaluate(f"{{ const s = document.getElementById('degree'); s.value = '{degree}'; s.dispatchEvent(new Event('input')); }}")
     browser.evaluate("document.getElementById('steps').value = '8'")
+    if faces is not None:
+        browser.wait("!document.getElementById('toonify-faces').parentElement.hidden", "the faces choice")
+        browser.evaluate(f"document.getElementById('toonify-faces').value = '{faces}'")
+    if mode is not None:
+        browser.wait("!document.getElementById('stylize-mode').parentElement.hidden", "the student's choice")
+        browser.evaluate(f"document.getElementById('stylize-mode').value = '{mode}'")
     shots.append(browser.screenshot(os.path.join(out, f"{name}-1-chosen.png")))
     browser.evaluate("document.getElementById('toonify-start').click()")
     browser.wait("!document.getElementById('toonify-download').hidden", "the result", timeout=600)
@@ -147,8 +157,8 @@ def toonify(browser, out, downloads, upload, style, degree, later_degree, name, 
 
 def main():
     parser = argparse.ArgumentParser()
-    for option in ("--chromium", "--url", "--out", "--photo", "--video"):
-        parser.add_argument(option, required=option not in ("--video",))
+    for option in ("--chromium", "--url", "--out", "--photo", "--real-photo", "--video", "--face-video"):
+        parser.add_argument(option, required=option not in ("--video", "--real-photo", "--face-video"))
     args = parser.parse_args()
     downloads = os.path.join(args.out, "downloads")
     os.makedirs(downloads, exist_ok=True)
@@ -161,8 +171,14 @@ def main():
         browser.wait("[...document.querySelectorAll('#style-list img')].every(i => i.complete && i.naturalWidth > 0)", "the thumbnails")
         shots.append(browser.screenshot(os.path.join(args.out, "styles.png")))
         summary["photo"], summary["photoPreview"] = toonify(browser, args.out, downloads, args.photo, "shaded64-anime", "0.6", "0.2", "photo", shots)
+        if args.real_photo:
+            summary["realPhoto"], summary["realPhotoPreview"] = toonify(browser, args.out, downloads, args.real_photo, "shaded64-anime", "0.6", "0.2",
+                                                                        "real-photo", shots, faces="detect")
         if args.video:
             summary["video"], _ = toonify(browser, args.out, downloads, args.video, "student", "0.8", None, "video", shots)
+        if args.face_video:
+            summary["faceVideo"], _ = toonify(browser, args.out, downloads, args.face_video, "student", "0.7", None, "face-video", shots,
+                                              mode="face-only")
         browser.evaluate("document.querySelector('[data-tab=generate]').click()")
         browser.evaluate("document.getElementById('seeds').value = '0-3'")
         browser.evaluate("document.getElementById('generate-start').click()")
