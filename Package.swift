@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "BuiltInModels", targets: ["BuiltInModels"]),
-        .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "ToonMetrics", targets: ["ToonMetrics"]),
         .library(name: "Toonify", targets: ["Toonify"]),
         .library(name: "Faces", targets: ["Faces"]),
         .library(name: "Stylizer", targets: ["Stylizer"]),
@@ -22,8 +22,8 @@ let package = Package(
         .executable(name: "toon", targets: ["toon"]),
     ],
     // The web studio (toon serve) is opt-in: `swift build --traits Studio`. Its dependencies (Hummingbird,
-    // GRDB) are then resolved; without the trait they are not, so a package using ToonKit's libraries
-    // never meets swift-metrics, whose `Metrics` target would clash with ours (docs/serve.md).
+    // GRDB and what they bring) are then resolved; without the trait a package using ToonKit's libraries
+    // never resolves them (docs/serve.md).
     traits: [.trait(name: "Studio", description: "toon serve: the web studio (Hummingbird, GRDB)")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,14 +73,14 @@ let package = Package(
         .target(name: "Upscale", dependencies: ["ToonCore", "ToonIO"]),
         // Dataset preparation crops faces (Faces) and upscales small crops (Upscale).
         .target(name: "Datasets", dependencies: ["ToonCore", "ToonIO", "Faces", "Upscale"]),
-        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Metrics"]),
-        .target(name: "Metrics", dependencies: ["ToonCore", "ToonIO"]),
+        .target(name: "Training", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "ToonMetrics"]),
+        .target(name: "ToonMetrics", dependencies: ["ToonCore", "ToonIO"]),
         // Face detection: OpenCV's cascade classifiers, evaluated as OpenCV 4.6 does (docs/faces.md).
         .target(name: "Faces", dependencies: ["ToonCore", "ToonIO"]),
         // Toonification: network blending, projection (and, later, the photo and video pipelines).
-        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Metrics", "Faces", "Datasets"]),
+        .target(name: "Toonify", dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "ToonMetrics", "Faces", "Datasets"]),
         // The real-time stylizer: a small image-to-image student distilled from a toonify pair (docs/stylizer.md).
-        .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics", "Faces"]),
+        .target(name: "Stylizer", dependencies: ["ToonCore", "ToonNN", "ToonIO", "Datasets", "ToonMetrics", "Faces"]),
         // Open MPI loaded at run time (dlopen), so nothing needs it to build: docs/distributed.md.
         .target(name: "CMPI", linkerSettings: [.linkedLibrary("dl")]),
         // Work split across the ranks of an mpirun job.
@@ -93,7 +93,7 @@ let package = Package(
             name: "ToonServer",
             dependencies: [
                 "ToonCore", "ToonIO", "StyleGAN", "Toonify", "Stylizer", "BuiltInModels", "Faces",
-                .product(name: "Hummingbird", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"], condition: .when(traits: ["Studio"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Studio"])),
                 .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["Studio"])),
             ],
             resources: [.copy("Resources")]
@@ -101,18 +101,18 @@ let package = Package(
         .executableTarget(
             name: "toon",
             dependencies: [
-                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "Metrics", "Toonify", "Faces", "Stylizer", "Cluster",
+                "ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Datasets", "Training", "BuiltInModels", "ToonMetrics", "Toonify", "Faces", "Stylizer", "Cluster",
                 "Upscale", .target(name: "ToonServer", condition: .when(traits: ["Studio"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "toon-bench",
-            dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training", "Metrics", "Toonify", "BuiltInModels", "Faces", "Stylizer", "Datasets"],
+            dependencies: ["ToonCore", "ToonNN", "ToonIO", "StyleGAN", "Training", "ToonMetrics", "Toonify", "BuiltInModels", "Faces", "Stylizer", "Datasets"],
             path: "Benchmarks/toon-bench"
         ),
         // Finite-difference gradient checks and seeded test data, shared by the test targets.
-        .target(name: "ToonTestSupport", dependencies: ["ToonCore", "ToonIO", "Metrics"], path: "Tests/ToonTestSupport"),
+        .target(name: "ToonTestSupport", dependencies: ["ToonCore", "ToonIO", "ToonMetrics"], path: "Tests/ToonTestSupport"),
         .testTarget(
             name: "ToonCoreTests", dependencies: ["ToonCore", "ToonTestSupport"],
             exclude: ["Reference/make_conv_reference.py", "Reference/conv_reference.json", "Reference/make_resample_reference.py"]
@@ -123,10 +123,10 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ToonIO", "ToonCore", "Faces", "ToonTestSupport"]),
         .testTarget(name: "UpscaleTests", dependencies: ["Upscale", "ToonIO", "ToonCore", "ToonTestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "StyleGAN", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "Metrics", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonIO", "Datasets", "Metrics", "Faces", "ToonTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "Metrics", "Faces", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "ToonMetricsTests", dependencies: ["ToonMetrics", "ToonIO", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "FacesTests", dependencies: ["Faces", "ToonIO", "ToonMetrics", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "StylizerTests", dependencies: ["Stylizer", "ToonCore", "ToonNN", "ToonIO", "Datasets", "ToonMetrics", "Faces", "ToonTestSupport"], exclude: ["Reference"]),
+        .testTarget(name: "ToonifyTests", dependencies: ["Toonify", "StyleGAN", "ToonIO", "ToonNN", "ToonMetrics", "Faces", "Datasets", "ToonTestSupport"], exclude: ["Reference"]),
         // The README's library example, compiled and run as it is written there.
         .testTarget(name: "LibraryExampleTests", dependencies: ["BuiltInModels", "StyleGAN", "ToonIO", "ToonTestSupport"]),
         // Runs the built `toon` executable end to end.
@@ -134,10 +134,10 @@ let package = Package(
             name: "ToonServerTests",
             dependencies: [
                 "ToonServer", "ToonIO", "StyleGAN", "BuiltInModels", "Datasets", "ToonTestSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird", moduleAliases: ["Metrics": "SwiftMetrics"], condition: .when(traits: ["Studio"])),
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Studio"])),
             ],
             exclude: ["Browser"]
         ),
-        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "StyleGAN", "Metrics", "ToonTestSupport"]),
+        .testTarget(name: "ToonCLITests", dependencies: ["ToonIO", "Datasets", "StyleGAN", "ToonMetrics", "ToonTestSupport"]),
     ]
 )

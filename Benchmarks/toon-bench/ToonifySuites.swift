@@ -1,6 +1,6 @@
 import Faces
 import Foundation
-import Metrics
+import ToonMetrics
 import StyleGAN
 import ToonCore
 import ToonIO

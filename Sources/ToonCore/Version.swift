@@ -1,4 +1,4 @@
 /// The ToonKit release this build is.
 public enum ToonKitVersion {
-    public static let string = "0.1.0"
+    public static let string = "0.2.0"
 }

@@ -1,7 +1,7 @@
 import Cluster
 import Datasets
 import Foundation
-import Metrics
+import ToonMetrics
 import Training
 
 /// `toon metrics --metric fid|kid`: pytorch-fid's Inception features of a generator's images against

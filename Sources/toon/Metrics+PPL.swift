@@ -1,7 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import Metrics
+import ToonMetrics
 import Training
 
 /// `toon metrics --metric ppl`: NVLabs' perceptual path length of a generator, with LPIPS-VGG16.

@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+import ToonMetrics
 
 /// `toon metrics --metric ssim|psnr|mse`: image pairs from two folders.
 extension MetricsCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Metrics
+import ToonMetrics
 import StyleGAN
 import ToonCore
 import ToonIO

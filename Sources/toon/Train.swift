@@ -1,7 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
-import Metrics
+import ToonMetrics
 import StyleGAN
 import ToonCore
 import Training

@@ -2,7 +2,7 @@ import Datasets
 import Foundation
 import Testing
 import ToonCore
-import Metrics
+import ToonMetrics
 import ToonIO
 import ToonNN
 import ToonTestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+import ToonMetrics
 import Testing
 import ToonIO
 import ToonTestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+import ToonMetrics
 import Testing
 import ToonCore
 import ToonIO
@@ -132,7 +132,7 @@ struct MetricsCommandTests {
         #expect(wrongResult.stderr == "toon: \(wrong.path): not pytorch-fid's Inception weights: tensor Conv2d_1a_3x3.conv.weight has shape [32, 3, 5, 5], expected [32, 3, 3, 3]\n")
     }
 
-    /// The FID reference (Tests/MetricsTests/Reference): pytorch-fid's value for its two image
+    /// The FID reference (Tests/ToonMetricsTests/Reference): pytorch-fid's value for its two image
     /// folders with the formula weights, written here as a .pth file as torch.save writes one.
     @Test("fid and kid of two folders with a weight file match pytorch-fid's and NVLabs' values to 1e-4")
     func inceptionFoldersMatchReference() throws {

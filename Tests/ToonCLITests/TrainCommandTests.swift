@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Metrics
+import ToonMetrics
 import ToonIO
 import ToonTestSupport
 

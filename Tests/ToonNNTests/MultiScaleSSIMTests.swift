@@ -1,4 +1,4 @@
-import Metrics
+import ToonMetrics
 import Testing
 import ToonCore
 @testable import ToonNN

@@ -1,8 +1,8 @@
-import Metrics
+import ToonMetrics
 import ToonIO
 
 /// LPIPS-VGG16 with every weight from `FormulaWeights`, under torchvision's and the lpips package's
-/// names, as Tests/MetricsTests/Reference/make_lpips_reference.py fills the lpips package's model.
+/// names, as Tests/ToonMetricsTests/Reference/make_lpips_reference.py fills the lpips package's model.
 public enum FormulaLPIPS {
     public static let stateDicts: (vgg: TensorSet, linear: TensorSet) = {
         var vgg = TensorSet(), linear = TensorSet()

@@ -1,7 +1,7 @@
 import ToonCore
 
 /// Network weights from a formula of each state-dict name and element index alone: the Swift twin of
-/// `formula_value` in Tests/MetricsTests/Reference/make_fid_reference.py, bit for bit (24-bit
+/// `formula_value` in Tests/ToonMetricsTests/Reference/make_fid_reference.py, bit for bit (24-bit
 /// uniforms are exact in both languages, and each value is one float64 product rounded once to
 /// float32). Stands in for weight files that cannot be committed (pytorch-fid's Inception).
 public enum FormulaWeights {

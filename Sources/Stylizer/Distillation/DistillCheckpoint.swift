@@ -1,6 +1,6 @@
 import Foundation
 import Datasets
-import Metrics
+import ToonMetrics
 import ToonCore
 import ToonIO
 import ToonNN

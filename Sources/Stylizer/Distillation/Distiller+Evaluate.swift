@@ -1,5 +1,5 @@
 import Datasets
-import Metrics
+import ToonMetrics
 import ToonCore
 import ToonIO
 

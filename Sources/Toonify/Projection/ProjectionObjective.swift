@@ -1,4 +1,4 @@
-import Metrics
+import ToonMetrics
 import ToonCore
 import ToonNN
 

@@ -1,5 +1,5 @@
 import Foundation
-import Metrics
+import ToonMetrics
 import StyleGAN
 import ToonCore
 import ToonIO

@@ -6,7 +6,7 @@ own image of a formula z (z = uniform("projection_target_z")), quantised to 8 bi
 images and saved as projection_target.png. `project` runs unchanged for 8 steps with its default
 w_avg_samples (10000 latents from RandomState(123), which ToonKit draws identically), except for
 what cannot run here: its VGG16 download is replaced by the lpips package's LPIPS-VGG on the
-formula weights of Tests/MetricsTests/Reference/make_lpips_reference.py, wrapped to NVLabs'
+formula weights of Tests/ToonMetricsTests/Reference/make_lpips_reference.py, wrapped to NVLabs'
 interface as in Tests/TrainingTests/Reference/make_ppl_reference.py, and torch.randn_like returns
 formula values (uniform in [-1, 1) under "projection_noise_<buffer name>" for the initial noise
 maps, "projection_w_<step>" for each step's w perturbation). Recorded per step: the distance

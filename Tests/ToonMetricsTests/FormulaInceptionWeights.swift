@@ -1,4 +1,4 @@
-import Metrics
+import ToonMetrics
 import ToonIO
 import ToonTestSupport
 

@@ -1,6 +1,6 @@
 import Testing
 import ToonCore
-@testable import Metrics
+@testable import ToonMetrics
 import ToonTestSupport
 
 @Suite(.computeFromEnvironment) struct RadixSortTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Metrics
+@testable import ToonMetrics
 import ToonCore
 import ToonIO
 import ToonTestSupport

@@ -1,4 +1,4 @@
-"""Reference values for ToonKit's LPIPS-VGG16 (Sources/Metrics/LPIPS), computed by the `lpips`
+"""Reference values for ToonKit's LPIPS-VGG16 (Sources/ToonMetrics/LPIPS), computed by the `lpips`
 package's own code (lpips 0.1.4, torch 2.13, torchvision 0.28, numpy 2.4).
 
 Neither torchvision's VGG16 weights (vgg16-397923af.pth, 528 MB) nor the lpips package's linear

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import ToonCore
 import ToonIO
-@testable import Metrics
+@testable import ToonMetrics
 import ToonTestSupport
 
 @Suite(.computeFromEnvironment) struct PairedFoldersTests {

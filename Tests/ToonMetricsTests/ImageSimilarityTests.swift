@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Metrics
+@testable import ToonMetrics
 import ToonTestSupport
 
 /// Against Reference/ssim_reference.json, made by make_ssim_reference.py with scikit-image's

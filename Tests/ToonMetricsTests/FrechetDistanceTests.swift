@@ -1,5 +1,5 @@
 import Testing
-@testable import Metrics
+@testable import ToonMetrics
 import ToonCore
 
 /// FID and KID arithmetic on inputs small enough to compute by hand.

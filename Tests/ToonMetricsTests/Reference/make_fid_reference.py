@@ -1,4 +1,4 @@
-"""Reference values for ToonKit's Inception features, FID and KID (Sources/Metrics/Inception, FID),
+"""Reference values for ToonKit's Inception features, FID and KID (Sources/ToonMetrics/Inception, FID),
 computed by pytorch-fid 0.3.0's own code (torch 2.13, torchvision 0.28, numpy 2.4, scipy 1.17).
 
 The real weights (pt_inception-2015-12-05-6726825d.pth, 95 MB) cannot be committed, so every

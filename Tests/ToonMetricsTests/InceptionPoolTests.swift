@@ -1,5 +1,5 @@
 import Testing
-@testable import Metrics
+@testable import ToonMetrics
 import ToonCore
 import ToonTestSupport
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ToonCore
-@testable import Metrics
+@testable import ToonMetrics
 import ToonTestSupport
 
 /// Against Reference/swd_reference.json, made by make_swd_reference.py with numpy and scipy the

@@ -1,4 +1,4 @@
-"""Reference values for ToonKit's MSE, PSNR and SSIM (Sources/Metrics/ImageSimilarity*.swift),
+"""Reference values for ToonKit's MSE, PSNR and SSIM (Sources/ToonMetrics/ImageSimilarity*.swift),
 computed by scikit-image's skimage.metrics on 8-bit RGB images (H, W, 3), data_range 255.
 Run: python3 make_ssim_reference.py  (numpy 2.4, scipy 1.17, scikit-image 0.26) -> ssim_reference.json
 
