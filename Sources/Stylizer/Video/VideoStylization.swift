@@ -44,9 +44,9 @@ public struct VideoStylization {
     /// x264's preset (`FFmpegVideoWriter.x264Presets`); WebM's VP9 encoder has its own fixed speed.
     public var preset: String
 
-    /// x264's preset for stylized video: "veryfast" takes half of "medium"'s encoding CPU, which on a
-    /// small machine the student needs; on stylized frames at CRF 18 its file was no larger, at a
-    /// PSNR 2.6 dB lower (45.5 dB; docs/stylizer.md has the measurements).
+    /// x264's preset for stylized video: "veryfast" takes 40% of "medium"'s encoding CPU, which on a
+    /// small machine the student needs; on stylized frames at CRF 18 its file was 8% smaller, at a
+    /// PSNR 1.5 dB lower (44.7 dB; docs/stylizer.md has the measurements).
     public static let defaultPreset = "veryfast"
 
     /// A job for `student`; x264 at `crf` with `preset`.
