@@ -113,18 +113,6 @@ struct AxisMap: Sendable, Equatable {
         }
     }
 
-    /// The same map without its regular form: every output through the general kernel (for tests).
-    var general: AxisMap { AxisMap(inSize: inSize, outSize: outSize, width: width, index: index, weight: weight, regular: nil) }
-
-    private init(inSize: Int, outSize: Int, width: Int, index: [Int], weight: [Float], regular: Regular?) {
-        self.inSize = inSize
-        self.outSize = outSize
-        self.width = width
-        self.index = index
-        self.weight = weight
-        self.regular = regular
-    }
-
     /// Applies the map along an axis whose elements are `inner` apart: for each output index j in
     /// `outputs`, dst row j (length `inner`) = sum of weighted src rows. src is [inSize, inner].
     func applyAcrossRows(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, inner: Int,
