@@ -65,7 +65,7 @@ public struct StudentNetwork: Sendable {
         }
         for (index, layer) in decoder.enumerated() {
             let level = config.levels - 1 - index
-            h = layer(Tensor.concatenate([h.upsample2d(filter), skips[level]], axis: 1), p)
+            h = layer(joined: [h.upsample2d(filter), skips[level]], p)
         }
         return toRGB(h, p)
     }

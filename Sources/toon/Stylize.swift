@@ -48,6 +48,8 @@ struct Stylize: ParsableCommand {
     var maxSide: Int = 2048
     @Option(parsing: .unconditional, help: "Video quality: x264's constant rate factor (VP9's is 13 more); lower is better.")
     var crf: Int = FFmpegVideoWriter.defaultCRF
+    @Option(help: ArgumentHelp("H.264 video: x264's preset, \(FFmpegVideoWriter.x264Presets.joined(separator: ", ")) (default \(VideoStylization.defaultPreset)); slower presets make smaller files at the same --crf.", valueName: "name"))
+    var preset: String?
     @OptionGroup var faces: FaceModelOptions
     @Option(help: ArgumentHelp("Output: a picture (.png, .jpg) for a photo, a video (.mp4, .mov, .webm, .mkv) for a video.", valueName: "file")) var out: String
 
@@ -63,6 +65,13 @@ struct Stylize: ParsableCommand {
         if !(smoothing.isFinite && (0...100).contains(smoothing)) { throw ValidationError("--smoothing must be in 0...100 Hz, not \(smoothing)") }
         if !(0...51).contains(crf) { throw ValidationError("--crf must be in 0...51, not \(crf)") }
         let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+        if let preset {
+            if !FFmpegVideoWriter.x264Presets.contains(preset) {
+                throw ValidationError("--preset must be one of x264's: \(FFmpegVideoWriter.x264Presets.joined(separator: ", ")), not '\(preset)'")
+            }
+            if !isVideo { throw ValidationError("--preset applies to video output only") }
+            if ext == "webm" { throw ValidationError("--preset is x264's; .webm is encoded with VP9, which has no presets") }
+        }
         if isVideo, !Self.videoExtensions.contains(ext) { throw ValidationError("a video input needs --out ending in .mp4, .mov, .webm or .mkv") }
         if !isVideo, !["png", "jpg", "jpeg"].contains(ext) { throw ValidationError("a photo input needs --out ending in .png, .jpg or .jpeg") }
     }
@@ -95,7 +104,7 @@ struct Stylize: ParsableCommand {
     private func video(_ student: StudentModel, name: String) throws {
         let mode: VideoStylization.Mode = faceOnly
             ? .faceOnly(detector: try faces.faceDetector(), predictor: try faces.landmarkPredictor(), settings: settings) : .fullFrame
-        let job = VideoStylization(student: student, degree: degree, mode: mode, crf: crf)
+        let job = VideoStylization(student: student, degree: degree, mode: mode, crf: crf, preset: preset ?? VideoStylization.defaultPreset)
         var progress: ProgressLine?
         let summary = try job.run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out)) { done, total in
             if progress == nil { progress = ProgressLine("Stylizing", total: total ?? 0, unit: "frames") }

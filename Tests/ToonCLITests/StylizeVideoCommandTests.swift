@@ -38,6 +38,28 @@ struct StylizeVideoCommandTests {
         #expect(flicker.stdout.contains("\"metric\": \"flicker\"") && flicker.stdout.contains("\"full-frame\": "), "\(flicker.stdout)")
     }
 
+    @Test("--preset: x264's names only, for H.264 output only; the default (veryfast) and a named preset reach x264")
+    func preset() throws {
+        let folder = Toon.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let student = try Self.student(in: folder)
+        let clip = folder.appendingPathComponent("clip.mp4"), out = folder.appendingPathComponent("toon.mp4")
+        try TestVideos.testsrc(clip, width: 64, height: 48, seconds: 0.4)
+        let unknown = try Toon.run(["stylize", "--model", student, clip.path, "--preset", "quick", "--out", out.path])
+        #expect(unknown.status == 64 && unknown.stderr.contains("--preset must be one of x264's"), "\(unknown.stderr)")
+        let webm = try Toon.run(["stylize", "--model", student, clip.path, "--preset", "fast",
+                                 "--out", folder.appendingPathComponent("toon.webm").path])
+        #expect(webm.status == 64 && webm.stderr.contains("VP9"), "\(webm.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // x264 writes its settings into the stream: subme is 2 for veryfast, 0 for ultrafast, 7 for medium.
+        for (preset, subme) in [(nil, "subme=2 "), ("ultrafast", "subme=0 "), ("medium", "subme=7 ")] {
+            let result = try Toon.run(["stylize", "--model", student, clip.path, "--out", out.path] + (preset.map { ["--preset", $0] } ?? []))
+            #expect(result.status == 0, "\(result.stderr)")
+            let settings = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+            #expect(settings.contains(subme), "\(preset ?? "default"): no '\(subme)' in x264's settings")
+        }
+    }
+
     @Test("face-only on a clip with no face: one line, exit 2, no output; a damaged clip: one line naming it, exit 1, no output")
     func failures() throws {
         let folder = Toon.temporaryFolder()

@@ -75,6 +75,15 @@ void toon_fir_column(int isa, const float *s, ptrdiff_t stride, const float *tap
 void toon_axis_map_rows(int isa, const float *src, float *dst, ptrdiff_t rows, ptrdiff_t in_size, ptrdiff_t out_size,
                         const ptrdiff_t *index, const float *weight, ptrdiff_t width);
 
+/// As toon_axis_map_rows, with outputs lo..<hi (even numbers when `phases` is 2) computed from the
+/// map's regular form: `phases` 1 (d[j] = sum of weights[t] * s[j + offsets[0] + t]) or 2 (d[2i + p]
+/// = sum of weights[p * width + t] * s[i + offsets[p] + t]; only with width 2). Same floats as
+/// toon_axis_map_rows.
+void toon_axis_map_rows_regular(int isa, const float *src, float *dst, ptrdiff_t rows, ptrdiff_t in_size,
+                                ptrdiff_t out_size, const ptrdiff_t *index, const float *weight, ptrdiff_t width,
+                                int phases, const ptrdiff_t *offsets, const float *weights, ptrdiff_t lo,
+                                ptrdiff_t hi);
+
 /// dst[x] = src[x * step] * factor, for x in 0..<n.
 void toon_gather_row(int isa, const float *src, ptrdiff_t step, float factor, float *dst, ptrdiff_t n);
 

@@ -12,6 +12,18 @@ struct AxisMap: Sendable, Equatable {
     let width: Int
     let index: [Int]
     let weight: [Float]
+    /// Where the map is a plain filter (FIR blurs, upsampling by 2), that form, which runs as contiguous
+    /// vector loops (`toon_axis_map_rows_regular`) with the same results.
+    let regular: Regular?
+
+    /// Outputs `interior` of a map whose output `phases * i + p` reads inputs `i + offsets[p] + t`
+    /// with `weights[p * width + t]`, for t in 0..<width.
+    struct Regular: Sendable, Equatable {
+        let phases: Int
+        let offsets: [Int]
+        let weights: [Float]
+        let interior: Range<Int>
+    }
 
     /// Builds a map from each output's list of (input index, weight) pairs.
     init(inSize: Int, entries: [[(Int, Float)]]) {
@@ -30,6 +42,40 @@ struct AxisMap: Sendable, Equatable {
         self.width = width
         self.index = index
         self.weight = weight
+        self.regular = Self.regularForm(index: index, weight: weight, width: width, outSize: entries.count)
+    }
+
+    /// The regular form of a map, if outputs around its middle follow one (with one phase, or two
+    /// phases of two taps, as upsampling by 2 with a 4-tap filter does), over the widest run of at
+    /// least 16 outputs that does; nil otherwise.
+    static func regularForm(index: [Int], weight: [Float], width: Int, outSize: Int) -> Regular? {
+        guard width > 0, outSize >= 16 else { return nil }
+        for phases in [1, 2] where phases == 1 || width == 2 {
+            let middle = outSize / 2 / phases * phases
+            guard middle + phases <= outSize else { continue }
+            var offsets: [Int] = [], weights: [Float] = []
+            for p in 0..<phases {
+                let j = middle + p
+                offsets.append(index[j * width] - j / phases)
+                weights += weight[(j * width)..<((j + 1) * width)]
+            }
+            func follows(_ j: Int) -> Bool {
+                let p = j % phases, base = j / phases + offsets[p]
+                for t in 0..<width where index[j * width + t] != base + t || weight[j * width + t] != weights[p * width + t] {
+                    return false
+                }
+                return true
+            }
+            guard (middle..<(middle + 2 * phases)).allSatisfy({ $0 < outSize && follows($0) }) else { continue }
+            var lo = middle, hi = middle
+            while lo > 0 && follows(lo - 1) { lo -= 1 }
+            while hi < outSize && follows(hi) { hi += 1 }
+            lo = (lo + phases - 1) / phases * phases
+            hi = lo + (hi - lo) / phases * phases
+            guard hi - lo >= 16 else { return nil }
+            return Regular(phases: phases, offsets: offsets, weights: weights, interior: lo..<hi)
+        }
+        return nil
     }
 
     /// The adjoint map (input and output swapped). Slots with weight 0 are padding and are dropped.
@@ -50,8 +96,19 @@ struct AxisMap: Sendable, Equatable {
         let level = ComputeConfiguration.current.kernelLevel
         index.withUnsafeBufferPointer { idx in
             weight.withUnsafeBufferPointer { wts in
-                toon_axis_map_rows(level, src + rows.lowerBound * inSize, dst + rows.lowerBound * outSize, rows.count,
-                                   inSize, outSize, idx.baseAddress!, wts.baseAddress!, width)
+                guard let regular else {
+                    toon_axis_map_rows(level, src + rows.lowerBound * inSize, dst + rows.lowerBound * outSize, rows.count,
+                                       inSize, outSize, idx.baseAddress!, wts.baseAddress!, width)
+                    return
+                }
+                regular.offsets.withUnsafeBufferPointer { offsets in
+                    regular.weights.withUnsafeBufferPointer { weights in
+                        toon_axis_map_rows_regular(level, src + rows.lowerBound * inSize, dst + rows.lowerBound * outSize,
+                                                   rows.count, inSize, outSize, idx.baseAddress!, wts.baseAddress!, width,
+                                                   Int32(regular.phases), offsets.baseAddress!, weights.baseAddress!,
+                                                   regular.interior.lowerBound, regular.interior.upperBound)
+                    }
+                }
             }
         }
     }

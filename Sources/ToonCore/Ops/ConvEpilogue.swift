@@ -129,6 +129,42 @@ extension Tensor {
         return y
     }
 
+    /// Inference-only: conv2d (stride 1) of `parts` joined along channels, with `epilogue`; equals
+    /// `Tensor.concatenate(parts, axis: 1).conv2d(weight, padding:...)` and the epilogue, float for
+    /// float. Where the Winograd path takes the convolution, each part is read where it lies, so a
+    /// U-Net's join of upsampled features and a skip is never copied; elsewhere it is concatenated.
+    package static func conv2d(joined parts: [Tensor], _ weight: Tensor, padding: Int, epilogue: ConvEpilogue) -> Tensor {
+        precondition(!parts.isEmpty, "conv2d of no joined parts")
+        let first = parts[0]
+        precondition(parts.allSatisfy { $0.rank == 4 && $0.shape[0] == first.shape[0] && $0.shape[2...] == first.shape[2...] },
+                     "cannot join \(parts.map(\.shape)) along channels")
+        let channels = parts.reduce(0) { $0 + $1.shape[1] }
+        let g = ConvGeometry(input: [first.shape[0], channels, first.shape[2], first.shape[3]], weight: weight.shape,
+                             stride: (1, 1), padding: (padding, padding), groups: 1)
+        guard parts.count > 1, ConvWinograd.applies(g) else {
+            return Tensor.concatenate(parts, axis: 1).conv2d(weight, padding: padding, inputScale: nil, epilogue: epilogue)
+        }
+        precondition(!(GradMode.isEnabled && (parts.contains { $0.requiresGrad } || weight.requiresGrad))
+                     && !epilogue.needsHistory, "fused conv2d is inference-only; use the differentiable ops to train")
+        let dense = parts.map { $0.isContiguous ? $0 : $0.contiguousValues() }
+        // Part p's channel c of image i, for the input channel it stands for in the join.
+        var owner = [(part: Int, channel: Int)]()
+        for (index, part) in dense.enumerated() { owner += (0..<part.shape[1]).map { (index, $0) } }
+        let bases = dense.map { UnsafePointer($0.denseBase) }, counts = dense.map { $0.shape[1] }
+        let plane = g.h * g.w
+        let y = Tensor(uninitializedShape: g.outputShape)
+        let kernel = epilogue.kernel(for: g.outputShape)
+        withExtendedLifetime(dense) {
+            ConvWinograd.withTransformedWeights(weight, g) { u in
+                ConvWinograd.forward(planes: { image, c in
+                    let (part, channel) = owner[c]
+                    return bases[part] + (image * counts[part] + channel) * plane
+                }, u: u!, y: y.storage.pointer, g, epilogue: kernel)  // applies(g): never nil
+            }
+        }
+        return y
+    }
+
     /// Inference-only: transposedConv2d (weight [in, out, kh, kw]) of `self` with its input channels
     /// scaled per image by `inputScale` [N, Cin]; equals
     /// `(self * inputScale[.., .., 1, 1]).transposedConv2d(weight, ...)`. StyleGAN2's upsampling

@@ -78,18 +78,28 @@ enum ConvWinograd {
     static func forward(x: UnsafePointer<Float>, u: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
                         inputScale: UnsafePointer<Float>? = nil, epilogue: EpilogueKernel? = nil,
                         budget: Int = WinogradPlan.budget) {
+        let inImage = g.cin * g.h * g.w, plane = g.h * g.w
+        forward(planes: { image, channel in x + image * inImage + channel * plane }, u: u, y: y, g, inputScale: inputScale,
+                epilogue: epilogue, budget: budget)
+    }
+
+    /// As `forward(x:...)`, with input channel c of image i at `planes(i, c)`: the channels of several
+    /// tensors read where they lie, as if joined (`Tensor.conv2d(joined:...)`).
+    static func forward(planes: (Int, Int) -> UnsafePointer<Float>, u: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                        _ g: ConvGeometry, inputScale: UnsafePointer<Float>? = nil, epilogue: EpilogueKernel? = nil,
+                        budget: Int = WinogradPlan.budget) {
         let tasks = Self.tasks(g, budget: budget)
         let tilesX = g.outW / 2
         let maxTiles = tasks.map { $0.images.count * $0.band.count * tilesX }.max() ?? 0
-        let x = UncheckedSendable(x), u = UncheckedSendable(u), y = UncheckedSendable(y)
+        let u = UncheckedSendable(u), y = UncheckedSendable(y)
         let scale = UncheckedSendable(inputScale)
-        let inImage = g.cin * g.h * g.w, outImage = g.cout * g.outH * g.outW
+        let outImage = g.cout * g.outH * g.outW
 
-        WinogradPlan.run(tasks, vFloats: 16 * g.cin * maxTiles, mFloats: 16 * g.cout * maxTiles) { task, _, vk, mk in
+        WinogradPlan.run(tasks, vFloats: 16 * g.cin * maxTiles, mFloats: 16 * g.cout * maxTiles, independent: true) { task, _, vk, mk in
             let bandTiles = task.band.count * tilesX, tiles = task.images.count * bandTiles
             for image in task.images {
                 let columns = (image - task.images.lowerBound) * bandTiles..<(image - task.images.lowerBound + 1) * bandTiles
-                transformInput(x.value + image * inImage, scale: scale.value.map { $0 + image * g.cin }, g,
+                transformInput(planes: { planes(image, $0) }, scale: scale.value.map { $0 + image * g.cin }, g,
                                band: task.band, into: vk, columns: columns, width: tiles)
             }
             for k in 0..<16 {
@@ -114,8 +124,15 @@ enum ConvWinograd {
     /// tile's patch starts `g.padY` rows and columns before its output pixels.
     static func transformInput(_ x: UnsafePointer<Float>, scale: UnsafePointer<Float>?, _ g: ConvGeometry,
                                band: Range<Int>, into v: UnsafeMutablePointer<Float>, columns: Range<Int>, width: Int) {
+        let plane = g.h * g.w
+        transformInput(planes: { x + $0 * plane }, scale: scale, g, band: band, into: v, columns: columns, width: width)
+    }
+
+    /// As `transformInput(_:...)`, with channel c's plane at `planes(c)`.
+    static func transformInput(planes: (Int) -> UnsafePointer<Float>, scale: UnsafePointer<Float>?, _ g: ConvGeometry,
+                               band: Range<Int>, into v: UnsafeMutablePointer<Float>, columns: Range<Int>, width: Int) {
         let tilesX = g.outW / 2, tiles = columns.count, stride = g.cin * width
-        let x = UncheckedSendable(x), v = UncheckedSendable(v), scale = UncheckedSendable(scale)
+        let v = UncheckedSendable(v), scale = UncheckedSendable(scale)
         Parallel.forEach(g.cin, grain: Swift.max(1, 16_384 / Swift.max(tiles, 1))) { channels in
             let level = ComputeConfiguration.current.kernelLevel
             // Rows 2ty - pad...2ty + 3 - pad, each split by column (WinogradPlan.splitRow).
@@ -124,7 +141,7 @@ enum ConvWinograd {
             let combined = UnsafeMutablePointer<Float>.allocate(capacity: 8 * padded)
             defer { rows.deallocate(); combined.deallocate() }
             for c in channels {
-                let plane = x.value + c * g.h * g.w
+                let plane = planes(c)
                 let factor = scale.value.map { $0[c] } ?? 1
                 for ty in band {
                     for j in 0..<4 {

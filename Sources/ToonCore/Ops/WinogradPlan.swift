@@ -65,14 +65,23 @@ enum WinogradPlan {
     /// one task after another (each then splits its own loops and GEMMs across the workers). `v` and
     /// `m` hold `vFloats` and `mFloats` floats, private to the worker `worker`. Task t always goes to
     /// worker t % workers (`Parallel.forEachTaskByWorker`), so what a worker sums over its tasks, as
-    /// the weight gradient does, comes out the same on every run.
-    static func run(_ tasks: [Task], vFloats: Int, mFloats: Int,
+    /// the weight gradient does, comes out the same on every run. Tasks that are `independent` (each
+    /// writes its own outputs and sums nothing across tasks) are handed to whichever worker is free
+    /// (`Parallel.forEachTask`) instead: when another process takes a core from one worker, as the
+    /// video encoder does beside `toon stylize`, the other carries on rather than waiting at the end.
+    static func run(_ tasks: [Task], vFloats: Int, mFloats: Int, independent: Bool = false,
                     _ body: (Task, Int, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
         let workers = Parallel.workers(forTasks: tasks.count)
         ScratchBuffers.with(count: workers, floats: [vFloats, mFloats]) { scratch in
             let (v, m) = (scratch[0], scratch[1])
-            Parallel.forEachTaskByWorker(tasks.count, workers: workers) { worker, task in
-                body(tasks[task], worker, v[worker], m[worker])
+            if independent {
+                Parallel.forEachTask(tasks.count, workers: workers) { worker, task in
+                    body(tasks[task], worker, v[worker], m[worker])
+                }
+            } else {
+                Parallel.forEachTaskByWorker(tasks.count, workers: workers) { worker, task in
+                    body(tasks[task], worker, v[worker], m[worker])
+                }
             }
         }
     }

@@ -89,6 +89,8 @@ public final class FFmpegVideoReader {
         }
         output = ends[0]
         defer { closeDescriptor(ends[1]) }
+        // ffmpeg writes into ends[1]: room for whole frames lets it decode ahead while a frame is stylized.
+        SocketBuffer.enlarge(ends[1], frameBytes: info.width * info.height * 3)
         let logDescriptor: Int32
         do {
             let created = try RunCleanup.shared.createFile(log.path)

@@ -8,6 +8,9 @@ import Foundation
 public final class FFmpegVideoWriter: VideoWriter {
     /// Default constant rate factor: visually lossless for most content at modest sizes.
     public static let defaultCRF = 18
+    /// x264's presets, fastest first: each trades encoding time for file size at the same CRF.
+    public static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+                                     "veryslow", "placebo"]
 
     public let url: URL
     public let width: Int
@@ -97,6 +100,7 @@ public final class FFmpegVideoWriter: VideoWriter {
             throw ToonIOError(url: url, .video(.io("cannot create a pipe to ffmpeg (\(SystemErrorText.lastError()))")))
         }
         input = ends[0]
+        SocketBuffer.enlarge(input, frameBytes: width * height * 3)
         let childInput = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
         // stderr goes to a file, not a pipe: nothing has to drain it while we block on stdin.
         let logHandle: FileHandle

@@ -42,6 +42,18 @@ public struct EqualConv2d: Sendable {
                                 gain: activation.defaultGain * gain, clamp: clamp.map { $0 * gain })
     }
 
+    /// The layer over `parts` joined along channels (a U-Net's upsampled features and skip). Without
+    /// gradients to record the join is not copied (`Tensor.conv2d(joined:...)`); with them it is the
+    /// concatenation, differentiable as ever. Both give the same floats.
+    public func callAsFunction(joined parts: [Tensor], _ p: ParameterStore, gain: Float = 1) -> Tensor {
+        let channels = parts.reduce(0) { $0 + ($1.rank == 4 ? $1.shape[1] : 0) }
+        precondition(channels == inChannels, "\(name): joined inputs \(parts.map(\.shape)), expected \(inChannels) channels")
+        if let first = parts.first, !parts.contains(where: { Tensor.shouldRecord($0) }), let fused = inference(first, p, gain: gain) {
+            return Tensor.conv2d(joined: parts, fused.weight, padding: kernel / 2, epilogue: fused.epilogue)
+        }
+        return self(Tensor.concatenate(parts, axis: 1), p, gain: gain)
+    }
+
     /// The same layer at half resolution, as NVLabs' conv2d_resample with down = 2: the FIR filter
     /// first (padded so the strided conv lands on the centres), then a stride-2 convolution. A 1x1
     /// kernel filters and drops every other pixel in one upfirdn2d.
