@@ -137,7 +137,7 @@ struct MetricsCommandTests {
     @Test("fid and kid of two folders with a weight file match pytorch-fid's and NVLabs' values to 1e-4")
     func inceptionFoldersMatchReference() throws {
         let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("MetricsTests/Reference")
+            .appendingPathComponent("ToonMetricsTests/Reference")
         let values = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reference.appendingPathComponent("fid_reference.json"))) as? [String: Any])
         let weights = Toon.temporaryFolder().appendingPathComponent("formula.pth")
         defer { try? FileManager.default.removeItem(at: weights.deletingLastPathComponent()) }
