@@ -22,7 +22,7 @@ import sys
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "../../MetricsTests/Reference"))
+sys.path.insert(0, os.path.join(HERE, "../../ToonMetricsTests/Reference"))
 sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else "/tmp/peers/nvlabs")
 from make_fid_reference import uniform  # noqa: E402  (first: it lets torchvision import here)
 import torch  # noqa: E402
