@@ -145,18 +145,20 @@ struct Train: ParsableCommand {
             if let ranks, trainingRun.isRoot {
                 say(reductionLine(ranks, steps: trainingRun.state.step - stepsBefore, seconds: Date().timeIntervalSince(start)))
             }
-            guard trainingRun.isRoot else {
-                if stopped { throw ExitCode(Interrupts.stopExitStatus) }
+            guard stopped else {
+                if trainingRun.isRoot { progress.finish("Trained \(kimgText(trainingRun.options.totalImages)) kimg") }
                 return
             }
-            if stopped {
+            if trainingRun.isRoot {
                 let url = trainingRun.directory.appendingPathComponent(RunDirectory.snapshotName(imagesSeen: trainingRun.state.imagesSeen))
                 try TrainingSnapshot.write(trainingRun.state, options: trainingRun.options, to: url)
                 progress.clear()
                 say("Stopped at \(kimgText(trainingRun.state.imagesSeen)) kimg; wrote \(url.lastPathComponent). Continue with --resume latest.")
-                throw ExitCode(Interrupts.stopExitStatus)
             }
-            progress.finish("Trained \(kimgText(trainingRun.options.totalImages)) kimg")
+            // mpirun ends the whole job as soon as one rank exits non-zero: no rank leaves with the stop
+            // status before rank 0 has written its snapshot (a failed write ends rank 0, and so the job).
+            try ranks?.world.barrier()
+            throw ExitCode(Interrupts.stopExitStatus)
         }
     }
 
