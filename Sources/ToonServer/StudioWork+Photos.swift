@@ -66,12 +66,11 @@ extension StudioWork {
     func stylizePhoto(_ photo: Image, student: StudentModel, degree: Float?, mode: StylizeMode) throws -> (image: Image, note: String) {
         guard mode == .faceOnly else { return (try student.stylize(photo, degree: degree), "") }
         let models = try faceModels()
-        let stylizer = FaceOnlyStylizer(student: student, detector: models.detector, predictor: models.predictor,
-                                        settings: FaceOnlyStylizer.Settings(detectEvery: 1, faceSize: 256, smoothingCutoff: nil))
-        var frame = try RGBFrame(tensor: photo.rgb().tensor(range: 0...1), range: 0...1)
-        let squares = stylizer.stylize(&frame, degree: degree)
-        guard !squares.isEmpty else { throw StudioError(.unprocessableContent, "no face found in the photo\(models.note); face-only mode needs a face") }
-        return (Image(frame: frame), ", \(squares.count) face\(squares.count == 1 ? "" : "s")\(models.note)")
+        // toon stylize --face-only's default face size, 256 px.
+        let stylized = try FaceOnlyStylizer.stylizePhoto(photo, student: student, detector: models.detector, predictor: models.predictor,
+                                                         faceSize: 256, degree: degree)
+        guard stylized.faces > 0 else { throw StudioError(.unprocessableContent, "no face found in the photo\(models.note); face-only mode needs a face") }
+        return (stylized.image, ", \(stylized.faces) face\(stylized.faces == 1 ? "" : "s")\(models.note)")
     }
 
     /// The student's degree input: the asked degree when it has one, none when it has none.

@@ -132,13 +132,11 @@ struct Stylize: ParsableCommand {
         let result: Image
         var faceNote = ""
         if faceOnly {
-            let stylizer = FaceOnlyStylizer(student: student, detector: try faces.faceDetector(), predictor: try faces.landmarkPredictor(),
-                                            settings: FaceOnlyStylizer.Settings(detectEvery: 1, faceSize: faceSize, smoothingCutoff: nil))
-            var frame = try RGBFrame(tensor: image.rgb().tensor(range: 0...1), range: 0...1)
-            let squares = stylizer.stylize(&frame, degree: degree)
-            guard !squares.isEmpty else { throw NoFaceFound(file: input, frames: 1) }
-            result = Image(frame: frame)
-            faceNote = ", \(squares.count) face\(squares.count == 1 ? "" : "s")"
+            let stylized = try FaceOnlyStylizer.stylizePhoto(image, student: student, detector: try faces.faceDetector(),
+                                                             predictor: try faces.landmarkPredictor(), faceSize: faceSize, degree: degree)
+            guard stylized.faces > 0 else { throw NoFaceFound(file: input, frames: 1) }
+            result = stylized.image
+            faceNote = ", \(stylized.faces) face\(stylized.faces == 1 ? "" : "s")"
         } else {
             result = try student.stylize(image, degree: degree)
         }
